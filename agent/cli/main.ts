@@ -1,0 +1,11 @@
+import { Command } from 'commander';
+
+/** The `mandate` command line. Each subcommand lives in its own file under ./commands. */
+const program = new Command('mandate')
+  .description('Autonomous trading agents that can only act inside an on-chain mandate')
+  .showHelpAfterError()
+  .enablePositionalOptions();
+
+// Subcommands register themselves here, one line each.
+
+await program.parseAsync(process.argv);

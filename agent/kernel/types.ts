@@ -1,0 +1,91 @@
+import type { Address, Hex, MarketEvent } from '../market/market-event.js';
+
+/**
+ * The values that flow through the pipeline after market$:
+ * signal (strategy) → proposal (reasoner) → verdict (risk gate) → fill or failure (executor) → decision (journal).
+ */
+
+/** What a strategy wants and why; the reasoner turns it into a concrete proposal. */
+export type Signal = {
+  /** The strategy instance that emitted it (its configured id). */
+  strategyId: string;
+  /** Buy or sell the base asset (e.g. WETH) against the quote asset (e.g. USDC). */
+  side: 'buy' | 'sell';
+  /** 0..1: how strongly the strategy wants it; the rules reasoner scales size by it. */
+  strength: number;
+  /** Optional size hint in quote units (e.g. USD), a decimal string to avoid float money. */
+  sizeQuote?: string | undefined;
+  /** Human-readable reason, recorded with the decision. */
+  reason: string;
+  /** Event time, unix seconds, of the market event that triggered it. */
+  time: number;
+};
+
+/** A concrete trade through one pool, in base units, ready for the risk gate. */
+export type TradeProposal = {
+  action: 'trade';
+  tokenIn: Address;
+  tokenOut: Address;
+  fee: number;
+  amountIn: bigint;
+  minAmountOut: bigint;
+  maxSlippageBps: number;
+  rationale: string;
+};
+export type HoldProposal = { action: 'hold'; rationale: string };
+export type Proposal = TradeProposal | HoldProposal;
+
+/** The risk gate's answer. `reason` is the vault's custom error name (and args) that would revert. */
+export type Verdict =
+  | { allowed: true }
+  | { allowed: false; reason: string; args?: readonly (string | number | bigint)[] | undefined };
+
+/** What the executor reports for a sent trade. */
+export type Fill = {
+  txHash: Hex;
+  block: bigint;
+  amountIn: bigint;
+  amountOut: bigint;
+  minAmountOutUsed: bigint;
+  valueUsd: bigint;
+  gasUsed: bigint;
+  effectiveGasPrice: bigint;
+};
+
+export type DecisionOutcome = 'trade' | 'hold' | 'denied' | 'failed' | 'superseded';
+
+/** Metadata about how a proposal was reasoned, for the reasoningHash and the journal. */
+export type ReasoningRecord = {
+  reasoner: 'rules' | 'llm';
+  model: string;
+  promptVersion: string;
+  /** keccak256 of the canonical JSON of the inputs the reasoner saw. */
+  inputsDigest: Hex;
+  /** The raw output (model text or rules output), for audit. */
+  rawOutput: string;
+  tokens?: { prompt: number; completion: number } | undefined;
+  latencyMs?: number | undefined;
+  fallback?: string | undefined;
+};
+
+/** A reasoner: rules or LLM. It is called only when a strategy emits a signal. */
+export type Reasoner = {
+  readonly name: 'rules' | 'llm';
+  propose(input: ReasonerInput): Promise<{ proposal: Proposal; reasoning: ReasoningRecord }>;
+};
+
+export type ReasonerInput = {
+  signal: Signal;
+  /** The latest market snapshot (read-only). */
+  market: MarketSnapshot;
+  /** The vault's balances per token, base units. */
+  balances: ReadonlyMap<Address, bigint>;
+};
+
+/** The latest value per feed and per pool; the kernel updates it before publishing each event. */
+export type MarketSnapshot = {
+  readonly oracles: ReadonlyMap<Address, Extract<MarketEvent, { kind: 'oracle' }>>;
+  readonly pools: ReadonlyMap<Address, Extract<MarketEvent, { kind: 'pool' }>>;
+  /** The event being processed. */
+  readonly last: MarketEvent | undefined;
+};
