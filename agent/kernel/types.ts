@@ -89,3 +89,65 @@ export type MarketSnapshot = {
   /** The event being processed. */
   readonly last: MarketEvent | undefined;
 };
+
+/** Exactly the vault's TradeIntent struct (contracts/src/interfaces/IMandateVault.sol). */
+export type TradeIntent = {
+  decisionId: Hex;
+  strategyId: Hex;
+  reasoningHash: Hex;
+  tokenIn: Address;
+  tokenOut: Address;
+  fee: number;
+  amountIn: bigint;
+  minAmountOut: bigint;
+  deadline: bigint;
+};
+
+/** The risk gate: the vault's policy in TypeScript. A denial is a value, never a throw. */
+export type RiskGate = {
+  check(intent: TradeIntent, at: { time: number }): Verdict;
+};
+
+/** What an executor reports; failures are values that become decisions with their reason. */
+export type ExecutionResult =
+  | { ok: true; fill: Fill }
+  | { ok: false; reason: string; txHash?: Hex | undefined };
+
+/** Sends trades: the vault through viem (live) or the pool simulator (backtest). */
+export type Executor = {
+  execute(intent: TradeIntent): Promise<ExecutionResult>;
+  /** Current vault balances per token, base units. */
+  balances(): Promise<ReadonlyMap<Address, bigint>>;
+};
+
+/**
+ * One decision, as journaled. Everything that was decided is in `content` (what the hash covers);
+ * the execution result is added when it is known.
+ */
+export type DecisionContent = {
+  id: Hex;
+  runId: string;
+  seq: number;
+  /** Unix seconds of the market event that led to it. */
+  time: number;
+  strategyId: string;
+  signal: Signal | undefined;
+  proposal: Proposal;
+  reasoning: ReasoningRecord;
+  reasoningHash: Hex;
+  verdict: Verdict;
+  intent: TradeIntent | undefined;
+};
+
+export type DecisionCompletion =
+  | { outcome: 'trade'; fill: Fill }
+  | { outcome: 'failed'; reason: string; txHash?: Hex | undefined }
+  | { outcome: 'hold' | 'denied' | 'superseded'; reason?: string | undefined };
+
+/** Where the kernel records decisions: SQLite in agent/journal. Written before anything is sent. */
+export type DecisionJournal = {
+  /** Journals a decision before any transaction; returns its canonical hash. */
+  record(content: DecisionContent): Hex;
+  /** Completes a journaled decision with its outcome. */
+  complete(id: Hex, completion: DecisionCompletion): void;
+};
