@@ -1,0 +1,74 @@
+import { encodeAbiParameters, keccak256, toBytes } from 'viem';
+import { MandateError } from '../errors/base-error.js';
+import type { Hex } from '../market/market-event.js';
+import type { DecisionContent } from '../kernel/types.js';
+import { canonicalJson } from './canonical-json.js';
+
+/** A decision sequence number that does not fit the vault's uint64 id derivation. */
+export class InvalidDecisionSeqError extends MandateError {
+  override name = 'InvalidDecisionSeqError';
+  constructor(seq: number) {
+    super(`Invalid decision sequence number ${seq}.`, {
+      details: `Got ${seq}; a non-negative safe integer is accepted.`,
+    });
+  }
+}
+
+/**
+ * The hash of a decision: keccak256 of the UTF-8 bytes of its canonical JSON. It is what the journal
+ * stores, what Merkle batches commit (with the id) and what `mandate decisions verify` recomputes.
+ *
+ * @example
+ * const hash = decisionHash(content); // '0x…' (32 bytes)
+ */
+export function decisionHash(content: DecisionContent): Hex {
+  return keccak256(toBytes(canonicalJson(content)));
+}
+
+/** Exactly what the reasoningHash covers (DESIGN.md, "Reasoning"). */
+export type ReasoningHashParameters = {
+  model: string;
+  promptVersion: string;
+  /** keccak256 of the canonical JSON of the reasoner's inputs. */
+  inputsDigest: Hex;
+  /** The reasoner's raw output. */
+  output: string;
+};
+
+/**
+ * keccak256 of the canonical JSON of {model, promptVersion, inputsDigest, output}; sent to the vault in
+ * the TradeIntent so an on-chain trade points at the exact reasoning behind it. Extra fields on the
+ * argument are ignored on purpose: the hash must cover exactly these four.
+ *
+ * @example
+ * reasoningHash({ model: 'rules', promptVersion: 'rules-v1', inputsDigest: '0x…', output: '{"action":"hold"}' });
+ */
+export function reasoningHash(parameters: ReasoningHashParameters): Hex {
+  const { model, promptVersion, inputsDigest, output } = parameters;
+  return keccak256(toBytes(canonicalJson({ model, promptVersion, inputsDigest, output })));
+}
+
+/**
+ * The decision id: keccak256(abi.encode(bytes32 keccak256(runId), uint64 seq)). Deterministic from run id
+ * and sequence, so a retried decision gets the same id and the vault (which rejects a used id) can never
+ * execute it twice.
+ *
+ * @example
+ * decisionIdFor('run-2026-11-24', 0); // same input, same bytes32, on every machine
+ */
+export function decisionIdFor(runId: string, seq: number): Hex {
+  if (!Number.isSafeInteger(seq) || seq < 0) throw new InvalidDecisionSeqError(seq);
+  return keccak256(
+    encodeAbiParameters([{ type: 'bytes32' }, { type: 'uint64' }], [keccak256(toBytes(runId)), BigInt(seq)]),
+  );
+}
+
+/**
+ * The vault's bytes32 strategy id for a strategy name: keccak256 of its UTF-8 bytes.
+ *
+ * @example
+ * strategyIdFor('trend'); // keccak256('trend')
+ */
+export function strategyIdFor(name: string): Hex {
+  return keccak256(toBytes(name));
+}
