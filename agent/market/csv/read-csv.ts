@@ -1,0 +1,102 @@
+import { createReadStream } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { MandateError } from '../../errors/base-error.js';
+
+/** A CSV file could not be read as the layout a caller expects. */
+export class CsvFormatError extends MandateError {
+  override name = 'CsvFormatError';
+}
+
+export type CsvRow = {
+  /** 1-based line number in the file (the header is line 1), for error messages. */
+  line: number;
+  /** Cells by header name. */
+  values: Record<string, string>;
+};
+
+/**
+ * Splits one CSV line into cells. Handles RFC 4180 quoting ("a, b" and doubled quotes) on a single line,
+ * which is what the shared data uses (the logs file quotes its topic lists). Lines without quotes take
+ * a fast path, since most rows have none.
+ */
+export function splitCsvLine(text: string): string[] {
+  if (!text.includes('"')) return text.split(',');
+  const cells: string[] = [];
+  let cell = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const char = text[i];
+    if (quoted) {
+      if (char === '"' && text[i + 1] === '"') {
+        cell += '"';
+        i++;
+      } else if (char === '"') quoted = false;
+      else cell += char;
+    } else if (char === '"') quoted = true;
+    else if (char === ',') {
+      cells.push(cell);
+      cell = '';
+    } else cell += char;
+  }
+  cells.push(cell);
+  return cells;
+}
+
+/**
+ * Streams a CSV file row by row, keyed by header name, so memory does not grow with the file.
+ * Blank lines are skipped; a row with the wrong number of cells is reported by `onMalformed` (and
+ * skipped) instead of throwing, so one bad line never stops a replay.
+ *
+ * @example
+ * for await (const { line, values } of readCsv('../shared/data/chainlink/eth-usd.csv')) {
+ *   console.log(line, values.answer);
+ * }
+ */
+export async function* readCsv(
+  path: string,
+  options: { onMalformed?: (line: number, reason: string) => void } = {},
+): AsyncGenerator<CsvRow> {
+  const lines = createInterface({ input: createReadStream(path, { encoding: 'utf8' }), crlfDelay: Infinity });
+  let header: string[] | undefined;
+  let line = 0;
+  for await (const text of lines) {
+    line++;
+    if (text.trim() === '') continue;
+    const cells = splitCsvLine(text);
+    if (!header) {
+      header = cells.map((name) => name.trim());
+      continue;
+    }
+    if (cells.length !== header.length) {
+      options.onMalformed?.(line, `expected ${header.length} cells, found ${cells.length}`);
+      continue;
+    }
+    const values: Record<string, string> = {};
+    for (let i = 0; i < header.length; i++) values[header[i]!] = cells[i]!;
+    yield { line, values };
+  }
+  if (!header) throw new CsvFormatError(`CSV file ${path} is empty.`, { details: 'Expected a header line.' });
+}
+
+/** Reads just the header of a CSV file (for layout detection). */
+export async function readCsvHeader(path: string): Promise<string[]> {
+  const lines = createInterface({ input: createReadStream(path, { encoding: 'utf8' }), crlfDelay: Infinity });
+  try {
+    for await (const text of lines) {
+      if (text.trim() !== '') return splitCsvLine(text).map((name) => name.trim());
+    }
+  } finally {
+    lines.close();
+  }
+  throw new CsvFormatError(`CSV file ${path} is empty.`, { details: 'Expected a header line.' });
+}
+
+/** Throws a CsvFormatError naming the missing columns if `header` lacks any of `required`. */
+export function requireColumns(path: string, header: readonly string[], required: readonly string[]): void {
+  const missing = required.filter((name) => !header.includes(name));
+  if (missing.length > 0) {
+    throw new CsvFormatError(`CSV file ${path} lacks required columns.`, {
+      details: `Missing: ${missing.join(', ')}. Found: ${header.join(', ')}.`,
+    });
+  }
+}
