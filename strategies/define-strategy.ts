@@ -8,7 +8,7 @@
  */
 import { z } from 'zod';
 import type { MarketSnapshot, Signal } from '../agent/kernel/types.js';
-import type { Address } from '../agent/market/market-event.js';
+import type { Address, OracleUpdate, PoolUpdate } from '../agent/market/market-event.js';
 import { MandateError } from '../agent/errors/base-error.js';
 
 /** The zod object schema a strategy's params are declared with (give every key a `.default()`). */
@@ -63,6 +63,10 @@ export type StrategyContext<Params, State> = StrategyInitContext<Params> & {
   readonly state: State;
   /** The time of the event being processed, unix seconds. The only clock a strategy has. */
   now(): number;
+  /** The latest round of the configured oracle feed seen so far (this event included), if any. */
+  latestOracle(): OracleUpdate | undefined;
+  /** The latest state of the configured pool seen so far (this event included), if any. */
+  latestPool(): PoolUpdate | undefined;
   /**
    * The portfolio's latest balances per token address (lower-cased keys), base units. Empty until the
    * kernel calls `instance.setBalances`. Used by strategies that size against holdings (the rebalancer).
@@ -270,6 +274,8 @@ export function createStrategyInstance(
 
   // One context object reused for every event: the hot path allocates nothing here.
   let currentTime = 0;
+  let latestOracle: OracleUpdate | undefined;
+  let latestPool: PoolUpdate | undefined;
   let balances: ReadonlyMap<string, bigint> = lowerCaseKeys(options.balances ?? new Map());
   const context = {
     id: options.id,
@@ -277,6 +283,8 @@ export function createStrategyInstance(
     market,
     state,
     now: () => currentTime,
+    latestOracle: () => latestOracle,
+    latestPool: () => latestPool,
     get balances() {
       return balances;
     },
@@ -292,9 +300,14 @@ export function createStrategyInstance(
       if (event === undefined) return undefined;
       if (event.kind === 'oracle') {
         if (oracle !== undefined && event.feed.toLowerCase() !== oracle) return undefined;
-      } else if (pool !== undefined && event.pool.toLowerCase() !== pool) {
-        return undefined;
+        if (oracle !== undefined) latestOracle = event;
+      } else {
+        if (pool !== undefined && event.pool.toLowerCase() !== pool) return undefined;
+        if (pool !== undefined) latestPool = event;
       }
+      // The kernel may start from a snapshot filled before this instance saw any event of its market.
+      if (latestOracle === undefined && oracle !== undefined) latestOracle = findByAddress(snapshot.oracles, oracle);
+      if (latestPool === undefined && pool !== undefined) latestPool = findByAddress(snapshot.pools, pool);
       currentTime = event.time;
       return definition.onMarket(snapshot, context);
     },
@@ -326,6 +339,11 @@ function normaliseMarket(strategy: string, market: StrategyMarket): StrategyMark
     throw new StrategyMarketError(strategy, 'base equals quote', `Both tokens are ${market.base.address}.`);
   }
   return market;
+}
+
+function findByAddress<T>(entries: ReadonlyMap<Address, T>, lowerCaseAddress: string): T | undefined {
+  for (const [address, value] of entries) if (address.toLowerCase() === lowerCaseAddress) return value;
+  return undefined;
 }
 
 function lowerCaseKeys(balances: ReadonlyMap<string, bigint>): ReadonlyMap<string, bigint> {
