@@ -1,0 +1,339 @@
+import type BetterSqlite3 from 'better-sqlite3';
+import { keccak256, toBytes } from 'viem';
+import type { Clock } from '../kernel/clock.js';
+import type {
+  DecisionCompletion,
+  DecisionContent,
+  DecisionJournal,
+  DecisionOutcome,
+  Fill,
+  Proposal,
+  TradeIntent,
+} from '../kernel/types.js';
+import type { Address, Hex } from '../market/market-event.js';
+import { canonicalJson } from './canonical-json.js';
+import { decisionIdFor } from './decision-hash.js';
+import {
+  DecisionAlreadyCompletedError,
+  DecisionConflictError,
+  DecisionIdMismatchError,
+  TradeWithoutIntentError,
+  UnknownDecisionError,
+  UnknownRunError,
+} from './journal-errors.js';
+
+/** A decision's state in the journal: 'pending' between record and complete. */
+export type DecisionStatus = 'pending' | DecisionOutcome;
+
+/** Outcomes committed on-chain through Merkle batches (trades are proven by their TradeExecuted event). */
+export const batchedOutcomes = ['hold', 'denied', 'failed', 'superseded'] as const satisfies readonly DecisionOutcome[];
+
+/** One journaled decision, as read back. */
+export type JournaledDecision = {
+  id: Hex;
+  runId: string;
+  seq: number;
+  /** Unix seconds of the market event that led to it. */
+  time: number;
+  strategyId: string;
+  status: DecisionStatus;
+  /** keccak256 of `canonicalJson`, as stored at record time. */
+  hash: Hex;
+  /** The exact text the hash covers. */
+  canonicalJson: string;
+  /**
+   * The content parsed back, with its bigint fields (proposal and intent amounts, deadline) revived.
+   * Verdict args that were bigint come back as decimal strings: they hash identically.
+   */
+  content: DecisionContent;
+  /** Why: the denial reason, the failure reason or the hold rationale given at completion. */
+  reason: string | undefined;
+  txHash: Hex | undefined;
+  fill: Fill | undefined;
+  createdAt: number;
+  completedAt: number | undefined;
+  batchId: number | undefined;
+};
+
+export type ListDecisionsParameters = {
+  runId?: string | undefined;
+  status?: DecisionStatus | readonly DecisionStatus[] | undefined;
+  /** Newest first instead of journal order. */
+  newestFirst?: boolean | undefined;
+  limit?: number | undefined;
+  offset?: number | undefined;
+};
+
+export type UnbatchedParameters = {
+  /** Only decisions of runs against this vault (the batch goes to this vault's commitDecisions). */
+  vault?: Address | undefined;
+  limit?: number | undefined;
+};
+
+export type UnbatchedStats = { count: number; oldestCompletedAt: number | undefined };
+
+/** The SQLite decision journal: the kernel's DecisionJournal plus the queries audits and restarts need. */
+export type DecisionStore = DecisionJournal & {
+  /** Records many decisions in one transaction: all or none. Much faster than one by one (backtests). */
+  recordMany(contents: readonly DecisionContent[]): Hex[];
+  get(id: Hex): JournaledDecision | undefined;
+  list(parameters?: ListDecisionsParameters): JournaledDecision[];
+  /** Decisions recorded but not completed: a restart must reconcile each with the chain. */
+  pending(runId?: string): JournaledDecision[];
+  /** Completed non-trade decisions not yet in any Merkle batch, oldest first. */
+  unbatched(parameters?: UnbatchedParameters): JournaledDecision[];
+  unbatchedStats(vault?: Address): UnbatchedStats;
+  /** The next sequence number for a run (0 for a new one), so a resumed run never reuses an id. */
+  nextSeq(runId: string): number;
+  /** How many decisions per status, for a run or the whole journal. */
+  counts(runId?: string): Record<DecisionStatus, number>;
+};
+
+type DecisionRow = {
+  id: string;
+  run_id: string;
+  seq: number;
+  time: number;
+  strategy_id: string;
+  status: DecisionStatus;
+  canonical_json: string;
+  hash: string;
+  reason: string | null;
+  intent_json: string | null;
+  tx_hash: string | null;
+  fill_json: string | null;
+  created_at: number;
+  completed_at: number | null;
+  batch_id: number | null;
+};
+
+const decisionColumns = `d.id, d.run_id, d.seq, d.time, d.strategy_id, d.status, d.canonical_json, d.hash, d.reason,
+  d.intent_json, d.tx_hash, d.fill_json, d.created_at, d.completed_at, d.batch_id`;
+
+/**
+ * Builds the decision store on an open, migrated journal database.
+ *
+ * @example
+ * const decisions = createDecisionStore(db, clock);
+ * const hash = decisions.record(content);           // before anything is sent
+ * decisions.complete(content.id, { outcome: 'hold' });
+ */
+export function createDecisionStore(db: BetterSqlite3.Database, clock: Clock): DecisionStore {
+  const insert = db.prepare(`INSERT INTO decisions (
+      id, run_id, seq, time, strategy_id, status, canonical_json, hash, signal_json, proposal_json, verdict_json,
+      reason, reasoner, model, reasoning_json, prompt_tokens, completion_tokens, latency_ms, fallback,
+      reasoning_hash, intent_json, created_at)
+    VALUES (@id, @runId, @seq, @time, @strategyId, 'pending', @canonicalJson, @hash, @signalJson, @proposalJson,
+      @verdictJson, @reason, @reasoner, @model, @reasoningJson, @promptTokens, @completionTokens, @latencyMs,
+      @fallback, @reasoningHash, @intentJson, @createdAt)
+    ON CONFLICT (id) DO NOTHING`);
+  const selectOne = db.prepare<[string], DecisionRow>(`SELECT ${decisionColumns} FROM decisions d WHERE d.id = ?`);
+  const selectHash = db.prepare<[string], { hash: string }>('SELECT hash FROM decisions WHERE id = ?');
+  const updateCompletion = db.prepare(`UPDATE decisions
+    SET status = @status, reason = COALESCE(@reason, reason), tx_hash = COALESCE(@txHash, tx_hash),
+        fill_json = @fillJson, completed_at = @completedAt
+    WHERE id = @id AND status = 'pending'`);
+  const selectNextSeq = db.prepare<[string], { next: number }>(
+    'SELECT COALESCE(MAX(seq) + 1, 0) AS next FROM decisions WHERE run_id = ?',
+  );
+  const batchedList = batchedOutcomes.map((outcome) => `'${outcome}'`).join(', ');
+  const unbatchedWhere = `d.status IN (${batchedList}) AND d.batch_id IS NULL AND (@vault IS NULL OR r.vault = @vault)`;
+  const selectUnbatched = db.prepare<[{ vault: string | null; limit: number }], DecisionRow>(
+    `SELECT ${decisionColumns} FROM decisions d JOIN runs r ON r.id = d.run_id
+     WHERE ${unbatchedWhere} ORDER BY d.rowid LIMIT @limit`,
+  );
+  const selectUnbatchedStats = db.prepare<[{ vault: string | null }], { count: number; oldest: number | null }>(
+    `SELECT COUNT(*) AS count, MIN(d.completed_at) AS oldest FROM decisions d JOIN runs r ON r.id = d.run_id
+     WHERE ${unbatchedWhere}`,
+  );
+
+  function insertOne(content: DecisionContent): Hex {
+    const expectedId = decisionIdFor(content.runId, content.seq);
+    if (content.id.toLowerCase() !== expectedId) {
+      throw new DecisionIdMismatchError(content.id, expectedId, content.runId, content.seq);
+    }
+    const text = canonicalJson(content);
+    const hash = keccak256(toBytes(text));
+    const { reasoning, verdict } = content;
+    let changes: number;
+    try {
+      changes = insert.run({
+        id: content.id,
+        runId: content.runId,
+        seq: content.seq,
+        time: content.time,
+        strategyId: content.strategyId,
+        canonicalJson: text,
+        hash,
+        signalJson: content.signal === undefined ? null : canonicalJson(content.signal),
+        proposalJson: canonicalJson(content.proposal),
+        verdictJson: canonicalJson(verdict),
+        reason: verdict.allowed ? null : verdict.reason,
+        reasoner: reasoning.reasoner,
+        model: reasoning.model,
+        reasoningJson: canonicalJson(reasoning),
+        promptTokens: reasoning.tokens?.prompt ?? null,
+        completionTokens: reasoning.tokens?.completion ?? null,
+        latencyMs: reasoning.latencyMs ?? null,
+        fallback: reasoning.fallback ?? null,
+        reasoningHash: content.reasoningHash,
+        intentJson: content.intent === undefined ? null : canonicalJson(content.intent),
+        createdAt: clock.now(),
+      }).changes;
+    } catch (error) {
+      if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_FOREIGNKEY') throw new UnknownRunError(content.runId);
+      throw error;
+    }
+    if (changes === 0) {
+      // Re-recording after a restart is fine as long as it is the very same decision.
+      const stored = selectHash.get(content.id);
+      if (stored && stored.hash !== hash) throw new DecisionConflictError(content.id, stored.hash, hash);
+    }
+    return hash;
+  }
+
+  const recordManyTransaction = db.transaction((contents: readonly DecisionContent[]) => contents.map(insertOne));
+
+  // A transaction, so the check of the current status and the update see the same row.
+  const complete = db.transaction((id: Hex, completion: DecisionCompletion): void => {
+    const row = selectOne.get(id);
+    if (!row) throw new UnknownDecisionError(id);
+    const fillJson = completion.outcome === 'trade' ? canonicalJson(completion.fill) : null;
+    const txHash = completion.outcome === 'trade' ? completion.fill.txHash : completion.outcome === 'failed' ? completion.txHash : undefined;
+    const reason = completion.outcome === 'trade' ? undefined : completion.reason;
+    if (row.status !== 'pending') {
+      const same =
+        row.status === completion.outcome &&
+        row.fill_json === fillJson &&
+        (txHash === undefined || row.tx_hash === txHash) &&
+        (reason === undefined || row.reason === reason);
+      if (same) return;
+      throw new DecisionAlreadyCompletedError(id, row.status, completion.outcome);
+    }
+    if (completion.outcome === 'trade' && row.intent_json === null) throw new TradeWithoutIntentError(id);
+    updateCompletion.run({
+      id,
+      status: completion.outcome,
+      reason: reason ?? null,
+      txHash: txHash ?? null,
+      fillJson,
+      completedAt: clock.now(),
+    });
+  });
+
+  function list(parameters: ListDecisionsParameters = {}): JournaledDecision[] {
+    const where: string[] = [];
+    const values: Record<string, unknown> = {};
+    if (parameters.runId !== undefined) {
+      where.push('d.run_id = @runId');
+      values.runId = parameters.runId;
+    }
+    if (parameters.status !== undefined) {
+      const statuses = typeof parameters.status === 'string' ? [parameters.status] : parameters.status;
+      where.push(`d.status IN (${statuses.map((_, index) => `@status${index}`).join(', ') || 'NULL'})`);
+      statuses.forEach((status, index) => (values[`status${index}`] = status));
+    }
+    values.limit = parameters.limit ?? -1;
+    values.offset = parameters.offset ?? 0;
+    const sql = `SELECT ${decisionColumns} FROM decisions d ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+      ORDER BY d.rowid ${parameters.newestFirst ? 'DESC' : 'ASC'} LIMIT @limit OFFSET @offset`;
+    return db.prepare<[Record<string, unknown>], DecisionRow>(sql).all(values).map(toDecision);
+  }
+
+  return {
+    record: (content) => insertOne(content),
+    recordMany: (contents) => recordManyTransaction(contents),
+    complete,
+    get: (id) => {
+      const row = selectOne.get(id);
+      return row ? toDecision(row) : undefined;
+    },
+    list,
+    pending: (runId) => list({ runId, status: 'pending' }),
+    unbatched: (parameters = {}) =>
+      selectUnbatched
+        .all({ vault: parameters.vault?.toLowerCase() ?? null, limit: parameters.limit ?? -1 })
+        .map(toDecision),
+    unbatchedStats: (vault) => {
+      const row = selectUnbatchedStats.get({ vault: vault?.toLowerCase() ?? null });
+      return { count: row?.count ?? 0, oldestCompletedAt: row?.oldest ?? undefined };
+    },
+    nextSeq: (runId) => selectNextSeq.get(runId)?.next ?? 0,
+    counts: (runId) => {
+      const rows = db
+        .prepare<[{ runId: string | null }], { status: DecisionStatus; n: number }>(
+          'SELECT status, COUNT(*) AS n FROM decisions WHERE @runId IS NULL OR run_id = @runId GROUP BY status',
+        )
+        .all({ runId: runId ?? null });
+      const counts: Record<DecisionStatus, number> = { pending: 0, trade: 0, hold: 0, denied: 0, failed: 0, superseded: 0 };
+      for (const row of rows) counts[row.status] = row.n;
+      return counts;
+    },
+  };
+}
+
+function toDecision(row: DecisionRow): JournaledDecision {
+  return {
+    id: row.id as Hex,
+    runId: row.run_id,
+    seq: row.seq,
+    time: row.time,
+    strategyId: row.strategy_id,
+    status: row.status,
+    hash: row.hash as Hex,
+    canonicalJson: row.canonical_json,
+    content: reviveDecisionContent(JSON.parse(row.canonical_json)),
+    reason: row.reason ?? undefined,
+    txHash: (row.tx_hash ?? undefined) as Hex | undefined,
+    fill: row.fill_json === null ? undefined : reviveFill(JSON.parse(row.fill_json)),
+    createdAt: row.created_at,
+    completedAt: row.completed_at ?? undefined,
+    batchId: row.batch_id ?? undefined,
+  };
+}
+
+type Json = Record<string, unknown>;
+
+/**
+ * Turns parsed canonical JSON back into a DecisionContent: the bigint fields were written as decimal
+ * strings. A field that is absent stays absent, so re-encoding gives the same canonical text.
+ *
+ * @example
+ * const content = reviveDecisionContent(JSON.parse(row.canonical_json));
+ */
+export function reviveDecisionContent(json: Json): DecisionContent {
+  const proposal = json.proposal as Json;
+  const revivedProposal =
+    proposal.action === 'trade'
+      ? { ...proposal, amountIn: BigInt(proposal.amountIn as string), minAmountOut: BigInt(proposal.minAmountOut as string) }
+      : proposal;
+  const intent = json.intent as Json | undefined;
+  const revivedIntent =
+    intent === undefined
+      ? undefined
+      : {
+          ...intent,
+          amountIn: BigInt(intent.amountIn as string),
+          minAmountOut: BigInt(intent.minAmountOut as string),
+          deadline: BigInt(intent.deadline as string),
+        };
+  return {
+    ...json,
+    proposal: revivedProposal as Proposal,
+    intent: revivedIntent as TradeIntent | undefined,
+  } as DecisionContent;
+}
+
+function reviveFill(json: Json): Fill {
+  const big = (key: string) => BigInt(json[key] as string);
+  return {
+    txHash: json.txHash as Hex,
+    block: big('block'),
+    amountIn: big('amountIn'),
+    amountOut: big('amountOut'),
+    minAmountOutUsed: big('minAmountOutUsed'),
+    valueUsd: big('valueUsd'),
+    gasUsed: big('gasUsed'),
+    effectiveGasPrice: big('effectiveGasPrice'),
+  };
+}
