@@ -1,0 +1,4 @@
+import type { Benchmark } from './benchmark.js';
+
+/** Every benchmark `npm run bench` runs, in order. */
+export const benchmarks: Benchmark[] = [];
