@@ -71,7 +71,18 @@ export type ReasoningRecord = {
 /** A reasoner: rules or LLM. It is called only when a strategy emits a signal. */
 export type Reasoner = {
   readonly name: 'rules' | 'llm';
-  propose(input: ReasonerInput): Promise<{ proposal: Proposal; reasoning: ReasoningRecord }>;
+  propose(input: ReasonerInput): Promise<ReasonerOutput>;
+};
+
+/**
+ * What a reasoner returns. `rejection` is set when the reasoner's own validation refused its output
+ * (e.g. an LLM answer naming a token off the allow-list): the kernel then records a 'denied' decision
+ * with that reason and the raw output, and sends nothing, whatever `proposal` says.
+ */
+export type ReasonerOutput = {
+  proposal: Proposal;
+  reasoning: ReasoningRecord;
+  rejection?: { reason: string; details?: string | undefined } | undefined;
 };
 
 export type ReasonerInput = {
@@ -150,4 +161,24 @@ export type DecisionJournal = {
   record(content: DecisionContent): Hex;
   /** Completes a journaled decision with its outcome. */
   complete(id: Hex, completion: DecisionCompletion): void;
+};
+
+/**
+ * What the kernel runs per market event: a configured strategy instance (strategies/ builds these with
+ * `createStrategyInstance`). `onMarket` is called after the snapshot includes the event; `setBalances`,
+ * when present, receives the vault balances each time the kernel reads them.
+ */
+export type KernelStrategy = {
+  /** Unique per agent; the decision's strategyId and, hashed, the intent's bytes32 strategyId. */
+  readonly id: string;
+  onMarket(market: MarketSnapshot): Signal | undefined;
+  setBalances?(balances: ReadonlyMap<string, bigint>): void;
+};
+
+/** A decision the kernel has journaled and completed, as published on `kernel.decisions$`. */
+export type RecordedDecision = {
+  content: DecisionContent;
+  /** What `journal.record` returned: the canonical hash of `content`. */
+  hash: Hex;
+  completion: DecisionCompletion;
 };
