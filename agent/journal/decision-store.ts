@@ -273,6 +273,8 @@ export function createDecisionStore(db: BetterSqlite3.Database, clock: Clock): D
 }
 
 function toDecision(row: DecisionRow): JournaledDecision {
+  let content: DecisionContent | undefined;
+  let fill: Fill | undefined;
   return {
     id: row.id as Hex,
     runId: row.run_id,
@@ -282,10 +284,17 @@ function toDecision(row: DecisionRow): JournaledDecision {
     status: row.status,
     hash: row.hash as Hex,
     canonicalJson: row.canonical_json,
-    content: reviveDecisionContent(JSON.parse(row.canonical_json)),
+    // Parsed on first use: listing must not fail on a row whose JSON was damaged, so verify can report it.
+    get content() {
+      content ??= reviveDecisionContent(JSON.parse(row.canonical_json));
+      return content;
+    },
     reason: row.reason ?? undefined,
     txHash: (row.tx_hash ?? undefined) as Hex | undefined,
-    fill: row.fill_json === null ? undefined : reviveFill(JSON.parse(row.fill_json)),
+    get fill() {
+      if (row.fill_json !== null) fill ??= reviveFill(JSON.parse(row.fill_json));
+      return fill;
+    },
     createdAt: row.created_at,
     completedAt: row.completed_at ?? undefined,
     batchId: row.batch_id ?? undefined,
