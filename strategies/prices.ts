@@ -46,17 +46,16 @@ export function poolPrice(
 }
 
 /**
- * A non-negative amount as the decimal string a Signal's `sizeQuote` carries, rounded down to
- * `maxDecimals` places (never up: a size hint must not exceed what was computed).
+ * A non-negative amount as the decimal string a Signal's `sizeQuote` carries, rounded to `maxDecimals`
+ * places (so float noise such as 499.99999999 reads 500), trailing zeros dropped.
  *
  * @example
- * toDecimalString(1234.56789, 2); // '1234.56'
+ * toDecimalString(1234.56789, 2); // '1234.57'
  */
 export function toDecimalString(amount: number, maxDecimals: number): string {
   if (!Number.isFinite(amount) || amount <= 0) return '0';
   const places = Math.max(0, Math.min(maxDecimals, 12));
-  const factor = 10 ** places;
-  const fixed = (Math.floor(amount * factor) / factor).toFixed(places);
+  const fixed = amount.toFixed(places);
   return places === 0 ? fixed : fixed.replace(/\.?0+$/, '');
 }
 

@@ -1,8 +1,12 @@
 /**
  * The built-in strategies by name, for configs, the CLI and sweeps.
  */
-import { z } from 'zod';
-import { defineStrategy, UnknownStrategyError, type AnyStrategyDefinition } from './define-strategy.js';
+import { dca } from './dca.js';
+import { UnknownStrategyError, type AnyStrategyDefinition } from './define-strategy.js';
+import { meanReversion } from './mean-reversion.js';
+import { oracleDexDeviation } from './oracle-dex-deviation.js';
+import { treasuryRebalancer } from './treasury-rebalancer.js';
+import { trend } from './trend.js';
 
 /** The names of the built-in strategies, in a stable order. */
 export const builtinStrategyNames = [
@@ -15,17 +19,6 @@ export const builtinStrategyNames = [
 
 export type BuiltinStrategyName = (typeof builtinStrategyNames)[number];
 
-// Placeholders until each strategy lands in its own file: same names, no signals.
-function placeholder(name: BuiltinStrategyName): AnyStrategyDefinition {
-  return defineStrategy({
-    name,
-    description: `${name} (not implemented yet)`,
-    params: z.object({}),
-    init: () => undefined,
-    onMarket: () => undefined,
-  });
-}
-
 /**
  * Every built-in strategy definition, by name.
  *
@@ -33,11 +26,11 @@ function placeholder(name: BuiltinStrategyName): AnyStrategyDefinition {
  * const instance = createStrategyInstance(builtinStrategies.dca, { id: 'dca-1', market });
  */
 export const builtinStrategies: Readonly<Record<BuiltinStrategyName, AnyStrategyDefinition>> = {
-  trend: placeholder('trend'),
-  'mean-reversion': placeholder('mean-reversion'),
-  'oracle-dex-deviation': placeholder('oracle-dex-deviation'),
-  'treasury-rebalancer': placeholder('treasury-rebalancer'),
-  dca: placeholder('dca'),
+  trend,
+  'mean-reversion': meanReversion,
+  'oracle-dex-deviation': oracleDexDeviation,
+  'treasury-rebalancer': treasuryRebalancer,
+  dca,
 };
 
 /**
