@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { registerConfigCommand } from './commands/config.js';
 
 /** The `mandate` command line. Each subcommand lives in its own file under ./commands. */
 const program = new Command('mandate')
@@ -7,5 +8,6 @@ const program = new Command('mandate')
   .enablePositionalOptions();
 
 // Subcommands register themselves here, one line each.
+registerConfigCommand(program);
 
 await program.parseAsync(process.argv);

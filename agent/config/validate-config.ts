@@ -1,0 +1,229 @@
+import { parseUnits } from 'viem';
+import { ConfigError, type ConfigIssue } from './config-error.js';
+import { configSchema, type MandateConfig } from './config-schema.js';
+import { rpcUrlSchema } from './config-fields.js';
+import { didYouMean } from './did-you-mean.js';
+import { readSecrets, secretEnvVars, type ConfigSecrets } from './read-secrets.js';
+import { knownStrategyNames } from './strategy-names.js';
+import { zodIssuesToConfigIssues } from './zod-issues-to-config-issues.js';
+
+/**
+ * What the config is loaded for. `live` trades a real vault through an RPC (so it needs the RPC URL, the
+ * vault and the agent key); `devnet` takes all of that from the devnet manifest; `backtest` needs no chain.
+ */
+export type ConfigMode = 'live' | 'devnet' | 'backtest';
+export const configModes: readonly ConfigMode[] = ['live', 'devnet', 'backtest'];
+
+export type ValidateConfigOptions = {
+  /** Defaults to `devnet` when chain.preset is 'devnet', else `live`. */
+  mode?: ConfigMode | undefined;
+  /** Where secrets come from; process.env by default. */
+  env?: Readonly<Record<string, string | undefined>> | undefined;
+  /** A live command that never signs (e.g. verifying decisions) does not need MANDATE_AGENT_KEY. */
+  readOnly?: boolean | undefined;
+  /** The file the input came from, named in errors. */
+  source?: string | undefined;
+};
+
+/**
+ * The validated config plus what it was resolved for. `secrets` is not enumerable, so printing or
+ * JSON-serialising a resolved config can never leak a key.
+ */
+export type ResolvedConfig = MandateConfig & {
+  readonly mode: ConfigMode;
+  /** The config file, when loaded from one. */
+  readonly source: string | undefined;
+  /** Things that will work but are probably not what was meant. */
+  readonly warnings: readonly string[];
+  readonly secrets: ConfigSecrets;
+};
+
+// Keys that hold secrets in other tools' configs; finding one means a secret is about to be committed.
+const SECRET_KEYS: Record<string, string> = {
+  privatekey: secretEnvVars.agentKey,
+  agentkey: secretEnvVars.agentKey,
+  agentprivatekey: secretEnvVars.agentKey,
+  mnemonic: secretEnvVars.agentKey,
+  apikey: secretEnvVars.openaiApiKey,
+  openaiapikey: secretEnvVars.openaiApiKey,
+};
+
+function findSecretKeys(value: unknown, path: string, out: ConfigIssue[]): void {
+  if (value === null || typeof value !== 'object') return;
+  if (Array.isArray(value)) {
+    value.forEach((item, index) => findSecretKeys(item, `${path}[${index}]`, out));
+    return;
+  }
+  for (const [key, child] of Object.entries(value)) {
+    const at = path ? `${path}.${key}` : key;
+    const envVar = SECRET_KEYS[key.toLowerCase().replace(/[_-]/g, '')];
+    if (envVar) {
+      out.push({
+        path: at,
+        problem: 'is a secret, and secrets are never read from the config file',
+        value: '[redacted]',
+        expected: `no such key: set the ${envVar} environment variable instead`,
+      });
+    } else findSecretKeys(child, at, out);
+  }
+}
+
+const redactedSecret = (secret: string) => `[redacted, ${secret.length} characters]`;
+
+/**
+ * Validates a config object (the default export of agent.config.ts), fills in every default, reads the
+ * secrets from the environment and checks that everything `mode` needs is there.
+ * Throws a ConfigError naming the key path, the bad value and what is accepted.
+ *
+ * @example
+ * const config = validateConfig({ chain: { preset: 'devnet' } }, { mode: 'devnet', env: {} });
+ * config.risk.maxTradeUsd; // '5000'
+ */
+export function validateConfig(input: unknown, options: ValidateConfigOptions = {}): ResolvedConfig {
+  const fail = (issues: ConfigIssue[]): never => {
+    throw new ConfigError(issues as [ConfigIssue, ...ConfigIssue[]], { source: options.source });
+  };
+
+  const secretIssues: ConfigIssue[] = [];
+  findSecretKeys(input, '', secretIssues);
+  if (secretIssues.length) fail(secretIssues);
+
+  if (input === null || typeof input !== 'object' || Array.isArray(input)) {
+    fail([{ path: '', problem: 'is not a config object', value: input, expected: 'an object, e.g. export default defineConfig({ ... })' }]);
+  }
+
+  const parsed = configSchema.safeParse(input);
+  if (!parsed.success) fail(zodIssuesToConfigIssues(configSchema, input, parsed.error.issues));
+  const config = parsed.data as MandateConfig;
+
+  const issues: ConfigIssue[] = [...checkStrategies(config), ...checkMarket(config)];
+  const mode = options.mode ?? (config.chain.preset === 'devnet' ? 'devnet' : 'live');
+  const secrets = readSecrets(options.env ?? process.env);
+  const warnings: string[] = [];
+  issues.push(...checkSecrets(secrets));
+  if (mode === 'live') issues.push(...checkLive(config, secrets, options.readOnly === true));
+  if (issues.length) fail(issues);
+
+  if (mode === 'devnet' && config.chain.preset !== 'devnet') {
+    warnings.push(`chain.preset "${config.chain.preset}" is ignored in devnet mode: addresses come from ${config.chain.devnetManifest}.`);
+  }
+  if (parseUnits(config.execution.maxTradeSizeUsd, 18) > parseUnits(config.risk.maxTradeUsd, 18)) {
+    warnings.push(
+      `execution.maxTradeSizeUsd (${config.execution.maxTradeSizeUsd}) is above risk.maxTradeUsd (${config.risk.maxTradeUsd}): larger proposals will be denied.`,
+    );
+  }
+  if (config.reasoner.use === 'llm' && config.reasoner.llm.cache !== 'replay' && !secrets.openaiApiKey && !secrets.openaiBaseUrl) {
+    warnings.push(`reasoner.use is "llm" but neither ${secretEnvVars.openaiApiKey} nor ${secretEnvVars.openaiBaseUrl} is set: every call will fall back.`);
+  }
+
+  const rpcUrl = secrets.rpcUrl ?? config.chain.rpcUrl;
+  const resolved = { ...config, chain: { ...config.chain, rpcUrl }, mode, source: options.source, warnings };
+  // Not enumerable: spreading, logging or JSON.stringify of the config never carries a secret along.
+  Object.defineProperty(resolved, 'secrets', { value: secrets, enumerable: false });
+  return resolved as typeof resolved & { readonly secrets: ConfigSecrets };
+}
+
+function checkStrategies(config: MandateConfig): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  const firstIndexOfId = new Map<string, number>();
+  const poolFees = config.market.pools.map((pool) => pool.fee);
+  config.strategies.forEach((strategy, index) => {
+    if (!knownStrategyNames.includes(strategy.use)) {
+      const suggestion = didYouMean(strategy.use, knownStrategyNames);
+      issues.push({
+        path: `strategies[${index}].use`,
+        problem: `is not a known strategy${suggestion ? ` (did you mean "${suggestion}"?)` : ''}`,
+        value: strategy.use,
+        expected: `one of the built-in strategies: ${knownStrategyNames.join(', ')}`,
+      });
+    }
+    const earlier = firstIndexOfId.get(strategy.id);
+    if (earlier !== undefined) {
+      issues.push({
+        path: `strategies[${index}].id`,
+        problem: `repeats the id of strategies[${earlier}]`,
+        value: strategy.id,
+        expected: 'an id no other strategy uses (it identifies the strategy on chain)',
+      });
+    } else firstIndexOfId.set(strategy.id, index);
+    if (strategy.poolFee !== undefined && !poolFees.includes(strategy.poolFee)) {
+      issues.push({
+        path: `strategies[${index}].poolFee`,
+        problem: 'names a pool that market.pools does not watch',
+        value: strategy.poolFee,
+        expected: `one of the fee tiers in market.pools: ${poolFees.join(', ')}`,
+      });
+    }
+  });
+  return issues;
+}
+
+function checkMarket(config: MandateConfig): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  const seen = new Set<number>();
+  config.market.pools.forEach((pool, index) => {
+    if (seen.has(pool.fee)) {
+      issues.push({ path: `market.pools[${index}].fee`, problem: 'repeats a pool already listed', value: pool.fee, expected: 'each fee tier at most once' });
+    }
+    seen.add(pool.fee);
+  });
+  return issues;
+}
+
+function checkSecrets(secrets: ConfigSecrets): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  if (secrets.agentKey !== undefined && !/^0x[0-9a-fA-F]{64}$/.test(secrets.agentKey)) {
+    issues.push({
+      path: `env.${secretEnvVars.agentKey}`,
+      problem: 'is not a private key',
+      value: redactedSecret(secrets.agentKey),
+      expected: '0x followed by 64 hex digits',
+    });
+  }
+  for (const [name, value] of [
+    [secretEnvVars.rpcUrl, secrets.rpcUrl],
+    [secretEnvVars.openaiBaseUrl, secrets.openaiBaseUrl],
+  ] as const) {
+    if (value !== undefined && !rpcUrlSchema.safeParse(value).success) {
+      issues.push({ path: `env.${name}`, problem: 'is not a URL', value, expected: 'an http(s) or ws(s) URL' });
+    }
+  }
+  return issues;
+}
+
+function checkLive(config: MandateConfig, secrets: ConfigSecrets, readOnly: boolean): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  if (config.chain.preset === 'devnet') {
+    issues.push({
+      path: 'chain.preset',
+      problem: 'has no contract addresses for a live run',
+      value: config.chain.preset,
+      expected: 'ethereum, base or arbitrum for a live run (use --mode devnet, or `mandate run --devnet`, for the local devnet)',
+    });
+  }
+  if (!secrets.rpcUrl && !config.chain.rpcUrl) {
+    issues.push({
+      path: 'chain.rpcUrl',
+      problem: 'is required for a live run',
+      value: undefined,
+      expected: `an http(s) or ws(s) URL, in chain.rpcUrl or the ${secretEnvVars.rpcUrl} environment variable (devnet and backtest runs need none)`,
+    });
+  }
+  if (!config.chain.vault) {
+    issues.push({
+      path: 'chain.vault',
+      problem: 'is required for a live run',
+      value: undefined,
+      expected: 'the address of your deployed MandateVault',
+    });
+  }
+  if (!readOnly && !secrets.agentKey) {
+    issues.push({
+      path: `env.${secretEnvVars.agentKey}`,
+      problem: 'is not set, and a live run signs trades with the agent key',
+      value: undefined,
+      expected: "the agent account's private key (0x followed by 64 hex digits) in the environment",
+    });
+  }
+  return issues;
+}
