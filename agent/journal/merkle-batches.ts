@@ -90,6 +90,8 @@ export type DecisionProof = {
   leaf: Hex;
   /** Only a 'committed' batch's root is on-chain. */
   batchStatus: StoredBatch['status'];
+  /** The vault's batch number (verifyDecision's first argument), once the commit is known. */
+  onchainIndex: number | undefined;
   txHash: Hex | undefined;
 };
 
@@ -97,8 +99,8 @@ export type DecisionProof = {
  * The inclusion proof of a batched decision, from the stored tree.
  *
  * @example
- * const { root, proof } = proofFor(journal, decisionId);
- * await vault.read.verifyDecision([root, decisionId, decisionHash, proof]);
+ * const { onchainIndex, decisionHash, proof } = proofFor(journal, decisionId);
+ * await vault.read.verifyDecision([BigInt(onchainIndex!), decisionId, decisionHash, proof]);
  */
 export function proofFor(journal: Pick<BatchJournal, 'decisions' | 'batches'>, decisionId: Hex): DecisionProof {
   const decision = journal.decisions.get(decisionId);
@@ -122,6 +124,7 @@ export function proofFor(journal: Pick<BatchJournal, 'decisions' | 'batches'>, d
     proof: tree.getProof([decision.id, decision.hash]) as Hex[],
     leaf: tree.leafHash([decision.id, decision.hash]) as Hex,
     batchStatus: batch.status,
+    onchainIndex: batch.onchainIndex,
     txHash: batch.txHash,
   };
 }

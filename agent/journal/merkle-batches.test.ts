@@ -1,0 +1,242 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { StandardMerkleTree } from '@openzeppelin/merkle-tree';
+import { concat, encodeAbiParameters, keccak256 } from 'viem';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createVirtualClock, type VirtualClock } from '../kernel/clock.js';
+import type { Hex } from '../market/market-event.js';
+import { zeroRoot } from './batch-store.js';
+import { BatchError } from './journal-errors.js';
+import { deniedDecision, holdDecision, tradeDecision, fillFor, txHashFor, vault } from './journal-fixtures.js';
+import {
+  buildBatch,
+  createBatchCommitter,
+  decisionLeafEncoding,
+  decisionLeafHash,
+  isBatchDue,
+  prepareBatch,
+  proofFor,
+  verifyDecisionProof,
+  type CommitDecisions,
+} from './merkle-batches.js';
+import { openJournal, type Journal } from './open-journal.js';
+
+let dir: string;
+let clock: VirtualClock;
+let journal: Journal;
+let nextSeq = 0;
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'mandate-batches-'));
+  clock = createVirtualClock(1_700_000_000_000);
+  journal = openJournal({ path: join(dir, 'journal.sqlite'), clock });
+  journal.runs.start({ id: 'run-1', configDigest: '0xabc', mode: 'live', chainId: 31337, vault });
+  nextSeq = 0;
+});
+afterEach(() => {
+  journal.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** Records and completes `n` holds, advancing the clock one second each. */
+function holds(n: number): Hex[] {
+  return Array.from({ length: n }, () => {
+    const content = holdDecision('run-1', nextSeq++);
+    journal.decisions.record(content);
+    clock.advanceTo(clock.now() + 1000);
+    journal.decisions.complete(content.id, { outcome: 'hold' });
+    return content.id;
+  });
+}
+
+describe('buildBatch and proofs', () => {
+  const entries = Array.from({ length: 5 }, (_, i) => ({ id: keccak256(`0x0${i}`), hash: keccak256(`0x1${i}`) }));
+
+  it('gives the same root whatever the order of the decisions', () => {
+    expect(buildBatch([...entries].reverse()).root).toBe(buildBatch(entries).root);
+    expect(buildBatch(entries).count).toBe(5);
+  });
+
+  it('uses the vault’s leaf: keccak256(bytes.concat(keccak256(abi.encode(id, hash)))), computed by hand', () => {
+    const [{ id, hash }] = entries as [(typeof entries)[0]];
+    const encoded = concat([id, hash]); // abi.encode of two bytes32 is their concatenation
+    expect(encodeAbiParameters([{ type: 'bytes32' }, { type: 'bytes32' }], [id, hash])).toBe(encoded);
+    const byHand = keccak256(keccak256(encoded));
+    expect(decisionLeafHash(id, hash)).toBe(byHand);
+    const tree = StandardMerkleTree.load(buildBatch(entries).tree);
+    expect(tree.leafHash([id, hash])).toBe(byHand);
+  });
+
+  it('a one-decision batch has the leaf as its root and an empty proof', () => {
+    const [{ id, hash }] = entries as [(typeof entries)[0]];
+    expect(buildBatch([{ id, hash }]).root).toBe(decisionLeafHash(id, hash));
+  });
+
+  it('refuses an empty batch', () => {
+    expect(() => buildBatch([])).toThrow(BatchError);
+  });
+
+  it('proves every stored decision with StandardMerkleTree.verify and a sorted-pair walk, and rejects a wrong hash', () => {
+    const ids = holds(7);
+    const batch = prepareBatch(journal, { vault })!;
+    for (const id of ids) {
+      const proof = proofFor(journal, id);
+      expect(proof).toMatchObject({ batchId: batch.id, root: batch.root, batchStatus: 'pending' });
+      expect(StandardMerkleTree.verify(batch.root, decisionLeafEncoding, [id, proof.decisionHash], proof.proof)).toBe(true);
+      // The walk the vault's DecisionMerkle.processProof does.
+      const walked = proof.proof.reduce<Hex>(
+        (node, sibling) => keccak256(node < sibling ? concat([node, sibling]) : concat([sibling, node])),
+        decisionLeafHash(id, proof.decisionHash),
+      );
+      expect(walked).toBe(batch.root);
+      expect(verifyDecisionProof({ root: batch.root, decisionId: id, decisionHash: keccak256('0xdead'), proof: proof.proof })).toBe(false);
+    }
+  });
+
+  it('explains why a trade or an unbatched decision has no proof', () => {
+    const trade = tradeDecision('run-1', nextSeq++);
+    journal.decisions.record(trade);
+    journal.decisions.complete(trade.id, { outcome: 'trade', fill: fillFor(0) });
+    expect(() => proofFor(journal, trade.id)).toThrow(/TradeExecuted/);
+    const [hold] = holds(1);
+    expect(() => proofFor(journal, hold!)).toThrow(/in no batch yet/);
+  });
+});
+
+describe('prepareBatch', () => {
+  it('stores a pending batch and assigns only completed non-trades of that vault, chaining prevRoot', () => {
+    const trade = tradeDecision('run-1', nextSeq++);
+    journal.decisions.record(trade);
+    journal.decisions.complete(trade.id, { outcome: 'trade', fill: fillFor(0) });
+    const stillPending = holdDecision('run-1', nextSeq++);
+    journal.decisions.record(stillPending);
+    const denied = deniedDecision('run-1', nextSeq++);
+    journal.decisions.record(denied);
+    journal.decisions.complete(denied.id, { outcome: 'denied' });
+    const held = holds(2);
+
+    const first = prepareBatch(journal, { vault })!;
+    expect(first).toMatchObject({ count: 3, status: 'pending', prevRoot: zeroRoot, vault: vault.toLowerCase() });
+    expect(journal.decisions.list({ status: ['denied', 'hold'] }).map((d) => d.batchId)).toEqual([first.id, first.id, first.id]);
+    expect(journal.decisions.get(trade.id)!.batchId).toBeUndefined();
+    expect(journal.decisions.get(stillPending.id)!.batchId).toBeUndefined();
+    expect(held).toHaveLength(2);
+
+    expect(prepareBatch(journal, { vault })).toBeUndefined();
+    holds(1);
+    expect(prepareBatch(journal, { vault })).toMatchObject({ count: 1, prevRoot: first.root });
+  });
+
+  it('honours maxDecisions, oldest first', () => {
+    const ids = holds(5);
+    const batch = prepareBatch(journal, { vault, maxDecisions: 3 })!;
+    expect(batch.count).toBe(3);
+    expect(ids.map((id) => journal.decisions.get(id)!.batchId)).toEqual([batch.id, batch.id, batch.id, undefined, undefined]);
+  });
+
+  it('stores nothing when one decision cannot join (atomic)', () => {
+    const ids = holds(2);
+    const [first] = ids as [Hex];
+    const built = buildBatch(ids.map((id) => journal.decisions.get(id)!));
+    journal.batches.insertPending({ vault, root: built.root, prevRoot: zeroRoot, tree: built.tree, decisionIds: [first] });
+    expect(() =>
+      journal.batches.insertPending({ vault, root: built.root, prevRoot: zeroRoot, tree: built.tree, decisionIds: [ids[1]!, first] }),
+    ).toThrow(BatchError);
+    expect(journal.batches.list()).toHaveLength(1);
+    expect(journal.decisions.get(ids[1]!)!.batchId).toBeUndefined();
+  });
+});
+
+describe('batch policy', () => {
+  const policy = { maxDecisions: 3, maxAgeSeconds: 60 };
+  it('is due by count or by the age of the oldest waiting decision', () => {
+    expect(isBatchDue({ count: 0, oldestCompletedAt: undefined }, policy, 10_000_000)).toBe(false);
+    expect(isBatchDue({ count: 3, oldestCompletedAt: 1000 }, policy, 1000)).toBe(true);
+    expect(isBatchDue({ count: 1, oldestCompletedAt: 1000 }, policy, 60_999)).toBe(false);
+    expect(isBatchDue({ count: 1, oldestCompletedAt: 1000 }, policy, 61_000)).toBe(true);
+  });
+});
+
+describe('createBatchCommitter', () => {
+  const policy = { maxDecisions: 3, maxAgeSeconds: 60 };
+  function fakeChain() {
+    // A stand-in for vault.commitDecisions's bookkeeping, for the committer's ordering logic only.
+    const roots: Hex[] = [];
+    const commit: CommitDecisions = async ({ root, prevRoot }) => {
+      expect(prevRoot).toBe(roots.at(-1) ?? zeroRoot);
+      roots.push(root);
+      return { txHash: txHashFor(`commit-${roots.length}`), block: 200n + BigInt(roots.length), onchainIndex: roots.length };
+    };
+    return { roots, commit };
+  }
+
+  it('commits when the count is reached, and by age on the clock otherwise', async () => {
+    const chain = fakeChain();
+    const committer = createBatchCommitter({ journal, vault, policy, clock, commit: chain.commit });
+    holds(2);
+    expect(await committer.tick()).toEqual([]);
+    holds(1);
+    const [first] = await committer.tick();
+    expect(first).toMatchObject({ count: 3, status: 'committed', onchainIndex: 1, block: 201n, txHash: txHashFor('commit-1') });
+
+    holds(1);
+    expect(await committer.tick()).toEqual([]);
+    clock.advanceTo(clock.now() + 59_000);
+    expect(await committer.tick()).toEqual([]);
+    clock.advanceTo(clock.now() + 1_000);
+    const [second] = await committer.tick();
+    expect(second).toMatchObject({ count: 1, prevRoot: first!.root, onchainIndex: 2 });
+    expect(chain.roots).toEqual([first!.root, second!.root]);
+  });
+
+  it('flush commits whatever waits; concurrent calls never send the same batch twice', async () => {
+    const chain = fakeChain();
+    const committer = createBatchCommitter({ journal, vault, policy, clock, commit: chain.commit });
+    holds(1);
+    const [a, b] = await Promise.all([committer.flush(), committer.flush()]);
+    expect(a).toHaveLength(1);
+    expect(b).toEqual([]);
+    expect(chain.roots).toHaveLength(1);
+  });
+
+  it('leaves a batch pending when the send fails, and re-sends that same root first on the next tick', async () => {
+    const chain = fakeChain();
+    let fail = true;
+    const commit: CommitDecisions = async (batch) => {
+      if (fail) throw new Error('RPC down');
+      return chain.commit(batch);
+    };
+    const committer = createBatchCommitter({ journal, vault, policy, clock, commit });
+    holds(3);
+    await expect(committer.tick()).rejects.toThrow('RPC down');
+    const [stuck] = journal.batches.pending(vault);
+    expect(stuck).toMatchObject({ status: 'pending', count: 3 });
+
+    fail = false;
+    holds(1);
+    const sent = await committer.tick();
+    expect(sent.map((batch) => batch.id)).toEqual([stuck!.id]);
+    expect(chain.roots).toEqual([stuck!.root]);
+  });
+
+  it('after a crash mid-commit, finds the root already on-chain instead of sending it again', async () => {
+    holds(3);
+    const leftover = prepareBatch(journal, { vault })!; // stored, then the process died around the send
+    const sends: Hex[] = [];
+    const committer = createBatchCommitter({
+      journal,
+      vault,
+      policy,
+      clock,
+      commit: async ({ root }) => {
+        sends.push(root);
+        return { txHash: txHashFor('resend'), block: 1n };
+      },
+      findCommitted: async (root) => (root === leftover.root ? { txHash: txHashFor('original'), block: 150n, onchainIndex: 4 } : undefined),
+    });
+    const [done] = await committer.tick();
+    expect(done).toMatchObject({ id: leftover.id, status: 'committed', txHash: txHashFor('original'), onchainIndex: 4 });
+    expect(sends).toEqual([]);
+  });
+});
