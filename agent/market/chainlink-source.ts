@@ -1,0 +1,272 @@
+import { parseAbi, type PublicClient } from 'viem';
+import { MandateError } from '../errors/base-error.js';
+import { createBlockTimeReader } from './block-time-reader.js';
+import { isContractRevert } from './is-contract-revert.js';
+import type { Address, OracleUpdate } from './market-event.js';
+import { silentMarketLogger, type MarketLogger, type MarketSource, type MarketSourceStats } from './market-source.js';
+import { createRoundValidator, type ChainlinkRound, type RoundValidator } from './validate-round.js';
+
+/** The Chainlink source was configured with something it cannot use. */
+export class ChainlinkSourceConfigError extends MandateError {
+  override name = 'ChainlinkSourceConfigError';
+}
+
+/** AggregatorV3Interface, the OCR aggregator's events, and the proxy's pointers to its aggregator. */
+export const chainlinkFeedAbi = parseAbi([
+  'function decimals() view returns (uint8)',
+  'function latestRoundData() view returns (uint80 roundId, int256 answer, uint256 startedAt, uint256 updatedAt, uint80 answeredInRound)',
+  'function getRoundData(uint80 roundId) view returns (uint80 roundId, int256 answer, uint256 startedAt, uint256 updatedAt, uint80 answeredInRound)',
+  'function aggregator() view returns (address)',
+  'function phaseId() view returns (uint16)',
+  'event AnswerUpdated(int256 indexed current, uint256 indexed roundId, uint256 updatedAt)',
+]);
+const answerUpdatedEvent = chainlinkFeedAbi.find((item) => item.type === 'event' && item.name === 'AnswerUpdated')!;
+
+export type ChainlinkFeed = {
+  /** The feed's proxy (what consumers and the vault read) or its aggregator. */
+  address: Address;
+  /** Rounds older than this at the block they are seen in are rejected as stale; overrides the default. */
+  maxAgeSeconds?: number | undefined;
+};
+
+export type ChainlinkSourceParameters = {
+  client: PublicClient;
+  feeds: readonly (Address | ChainlinkFeed)[];
+  /**
+   * 'poll' (default): read latestRoundData at the end of each block range the market stream processes,
+   * so the poll cadence is the stream's; rounds skipped between two polls are read with getRoundData.
+   * 'events': read the aggregators' AnswerUpdated logs, which places each round at its exact
+   * (block, logIndex). Behind a proxy the logs come from the proxy's current aggregator.
+   */
+  mode?: 'poll' | 'events' | undefined;
+  /** Default max age for every feed, seconds; undefined = no staleness check. */
+  maxAgeSeconds?: number | undefined;
+  /** Poll mode: at most this many skipped rounds are fetched between two polls (the newest ones). Default 100. */
+  maxBackfillRounds?: number | undefined;
+  /** The source's name in stats and logs; default "chainlink". Give each source of a stream its own. */
+  name?: string | undefined;
+  logger?: MarketLogger | undefined;
+};
+
+type RoundData = readonly [bigint, bigint, bigint, bigint, bigint];
+
+type FeedState = {
+  address: Address;
+  validator: RoundValidator;
+  decimals?: number;
+  /** Events mode: where AnswerUpdated is emitted, and the proxy's phase bits to add to its round ids. */
+  logAddress?: Address;
+  phaseOffset?: bigint;
+  /** The newest round id seen, accepted or not: a poll that sees it again is not a new round. */
+  lastSeenRoundId?: bigint;
+};
+
+const toRound = ([roundId, answer, startedAt, updatedAt, answeredInRound]: RoundData): ChainlinkRound => ({
+  roundId, answer, startedAt, updatedAt, answeredInRound,
+});
+
+/**
+ * A live source of Chainlink rounds for the market stream: one OracleUpdate per new round of each feed,
+ * validated with createRoundValidator (non-positive answers, updatedAt 0 or in the future, stale,
+ * duplicate or reordered rounds are rejected, counted by reason and logged). `decimals()` is read once.
+ *
+ * @example
+ * const chainlink = createChainlinkSource({ client, feeds: [ethUsdFeed], mode: 'events', maxAgeSeconds: 3600 });
+ * const { market$ } = createMarketStream({ client, sources: [chainlink] });
+ * chainlink.stats().rejectedByReason; // { 'non-positive-answer': 0, stale: 0, ... }
+ */
+export function createChainlinkSource(parameters: ChainlinkSourceParameters): MarketSource & {
+  stats(): ChainlinkSourceStats;
+} {
+  const { client } = parameters;
+  const mode = parameters.mode ?? 'poll';
+  if (mode !== 'poll' && mode !== 'events') {
+    throw new ChainlinkSourceConfigError('Unknown Chainlink source mode.', { details: `Got ${JSON.stringify(mode)}; accepted: "poll" or "events".` });
+  }
+  if (parameters.feeds.length === 0) {
+    throw new ChainlinkSourceConfigError('No Chainlink feeds given.', { details: 'Pass at least one feed address.' });
+  }
+  const maxBackfillRounds = parameters.maxBackfillRounds ?? 100;
+  const logger = parameters.logger ?? silentMarketLogger;
+  const blockTime = createBlockTimeReader(client);
+  const feeds: FeedState[] = parameters.feeds.map((feed) => {
+    const config = typeof feed === 'string' ? { address: feed } : feed;
+    return {
+      address: config.address,
+      validator: createRoundValidator({ maxAgeSeconds: config.maxAgeSeconds ?? parameters.maxAgeSeconds }),
+    };
+  });
+  const counters = { backfilledRounds: 0, missingRounds: 0 };
+
+  const read = <T>(address: Address, functionName: 'decimals' | 'latestRoundData' | 'aggregator' | 'phaseId', blockNumber?: bigint) =>
+    client.readContract({ address, abi: chainlinkFeedAbi, functionName, blockNumber }) as Promise<T>;
+
+  /** A call that reverts is an answer (no such function, no data yet): undefined. RPC failures throw. */
+  const orUndefined = async <T>(call: Promise<T>): Promise<T | undefined> => {
+    try {
+      return await call;
+    } catch (error) {
+      if (isContractRevert(error)) return undefined;
+      throw error;
+    }
+  };
+
+  async function resolveFeed(feed: FeedState): Promise<void> {
+    if (feed.decimals !== undefined) return;
+    const decimals = await read<number>(feed.address, 'decimals');
+    let logAddress = feed.address;
+    let phaseOffset = 0n;
+    if (mode === 'events') {
+      // A proxy forwards reads but its aggregator emits the logs, with round ids without the phase bits.
+      const aggregator = await orUndefined(read<Address>(feed.address, 'aggregator'));
+      if (aggregator) {
+        logAddress = aggregator;
+        const phaseId = await orUndefined(read<number>(feed.address, 'phaseId'));
+        phaseOffset = BigInt(phaseId ?? 0) << 64n;
+      }
+    }
+    Object.assign(feed, { decimals, logAddress, phaseOffset });
+  }
+
+  /** Validates rounds (synchronously, after every read succeeded) and turns the accepted ones into events. */
+  function accept(feed: FeedState, round: ChainlinkRound, now: bigint, block: bigint, logIndex?: number): OracleUpdate | undefined {
+    if (feed.lastSeenRoundId === undefined || round.roundId > feed.lastSeenRoundId) feed.lastSeenRoundId = round.roundId;
+    const check = feed.validator.check(round, now);
+    if (!check.ok) {
+      logger.warn({ feed: feed.address, roundId: round.roundId.toString(), reason: check.reason, block: block.toString() }, `Rejected Chainlink round: ${check.detail}`);
+      return undefined;
+    }
+    return {
+      kind: 'oracle',
+      feed: feed.address,
+      roundId: round.roundId,
+      answer: round.answer,
+      decimals: feed.decimals!,
+      updatedAt: round.updatedAt,
+      time: Number(round.updatedAt),
+      block,
+      logIndex,
+    };
+  }
+
+  async function readLatest(block: bigint, backfill: boolean): Promise<OracleUpdate[]> {
+    const [now, reads] = await Promise.all([
+      blockTime(block),
+      Promise.all(
+        feeds.map(async (feed) => {
+          const latest = await orUndefined(read<RoundData>(feed.address, 'latestRoundData', block));
+          if (!latest) return { feed, rounds: [] as ChainlinkRound[], missing: 0 };
+          const newest = toRound(latest);
+          const last = feed.lastSeenRoundId;
+          if (last !== undefined && newest.roundId === last) return { feed, rounds: [], missing: 0 };
+          const skipped: bigint[] = [];
+          // Round ids only count up by one within a phase (the top bits); across phases there is nothing to fill.
+          if (backfill && last !== undefined && newest.roundId > last + 1n && newest.roundId >> 64n === last >> 64n) {
+            const first = newest.roundId - BigInt(maxBackfillRounds) > last ? newest.roundId - BigInt(maxBackfillRounds) : last + 1n;
+            for (let id = first; id < newest.roundId; id++) skipped.push(id);
+          }
+          const filled = await Promise.all(
+            skipped.map((roundId) =>
+              orUndefined(
+                client.readContract({ address: feed.address, abi: chainlinkFeedAbi, functionName: 'getRoundData', args: [roundId], blockNumber: block }),
+              ),
+            ),
+          );
+          const rounds = filled.filter((round): round is RoundData => round !== undefined).map(toRound);
+          const unreachable = last !== undefined && newest.roundId >> 64n === last >> 64n ? newest.roundId - last - 1n - BigInt(rounds.length) : 0n;
+          return { feed, rounds: [...rounds, newest], missing: Number(unreachable > 0n ? unreachable : 0n), backfilled: rounds.length };
+        }),
+      ),
+    ]);
+    const events: OracleUpdate[] = [];
+    for (const { feed, rounds, missing, backfilled } of reads) {
+      counters.backfilledRounds += backfilled ?? 0;
+      counters.missingRounds += missing;
+      if (missing > 0) logger.warn({ feed: feed.address, missing, block: block.toString() }, 'Chainlink rounds were skipped between two polls and could not be read back');
+      for (const round of rounds) {
+        const event = accept(feed, round, BigInt(now), block);
+        if (event) events.push(event);
+      }
+    }
+    return events;
+  }
+
+  async function readAnswerUpdatedLogs(fromBlock: bigint, toBlock: bigint): Promise<OracleUpdate[]> {
+    const logs = await client.getLogs({
+      address: feeds.map((feed) => feed.logAddress!),
+      event: answerUpdatedEvent,
+      fromBlock,
+      toBlock,
+      strict: true,
+    });
+    const times = new Map<bigint, number>();
+    await Promise.all(
+      [...new Set(logs.map((log) => log.blockNumber))].map(async (block) => times.set(block, await blockTime(block))),
+    );
+    const byLogAddress = new Map(feeds.map((feed) => [feed.logAddress!.toLowerCase(), feed]));
+    const events: OracleUpdate[] = [];
+    for (const log of logs) {
+      if (log.removed) continue;
+      const feed = byLogAddress.get(log.address.toLowerCase());
+      if (!feed) continue;
+      const updatedAt = log.args.updatedAt;
+      const round: ChainlinkRound = {
+        roundId: feed.phaseOffset! + log.args.roundId,
+        answer: log.args.current,
+        startedAt: updatedAt,
+        updatedAt,
+        answeredInRound: feed.phaseOffset! + log.args.roundId,
+      };
+      const event = accept(feed, round, BigInt(times.get(log.blockNumber)!), log.blockNumber, log.logIndex);
+      if (event) events.push(event);
+    }
+    return events;
+  }
+
+  return {
+    name: parameters.name ?? 'chainlink',
+    async start(block) {
+      await Promise.all(feeds.map(resolveFeed));
+      return readLatest(block, false);
+    },
+    async readRange(fromBlock, toBlock) {
+      return mode === 'poll' ? readLatest(toBlock, true) : readAnswerUpdatedLogs(fromBlock, toBlock);
+    },
+    stats() {
+      const rejectedByReason: Record<string, number> = {};
+      let accepted = 0;
+      let rejected = 0;
+      const perFeed: ChainlinkSourceStats['feeds'] = {};
+      for (const feed of feeds) {
+        const stats = feed.validator.stats();
+        accepted += stats.accepted;
+        rejected += stats.rejected;
+        for (const [reason, count] of Object.entries(stats.byReason)) rejectedByReason[reason] = (rejectedByReason[reason] ?? 0) + count;
+        perFeed[feed.address] = {
+          decimals: feed.decimals,
+          lastRoundId: feed.lastSeenRoundId,
+          accepted: stats.accepted,
+          rejected: stats.rejected,
+          rejectedByReason: stats.byReason,
+        };
+      }
+      return { mode, accepted, rejected, rejectedByReason, ...counters, feeds: perFeed };
+    },
+  };
+}
+
+export type ChainlinkSourceStats = MarketSourceStats & {
+  mode: 'poll' | 'events';
+  /** Rounds published. */
+  accepted: number;
+  /** Rounds rejected, all reasons. */
+  rejected: number;
+  /** Poll mode: rounds read back with getRoundData because they fell between two polls. */
+  backfilledRounds: number;
+  /** Poll mode: rounds that fell between two polls and could not be read back (beyond maxBackfillRounds). */
+  missingRounds: number;
+  feeds: Record<
+    Address,
+    { decimals: number | undefined; lastRoundId: bigint | undefined; accepted: number; rejected: number; rejectedByReason: Record<string, number> }
+  >;
+};

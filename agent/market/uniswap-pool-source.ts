@@ -1,0 +1,113 @@
+import { parseAbi, type PublicClient } from 'viem';
+import { MandateError } from '../errors/base-error.js';
+import { createBlockTimeReader } from './block-time-reader.js';
+import { decodePoolLog, PoolLogDecodeError, swapToPoolUpdate } from './decode-swap-log.js';
+import { STATE_READ_LOG_INDEX } from './log-position.js';
+import type { Address, Hex, PoolUpdate } from './market-event.js';
+import { silentMarketLogger, type MarketLogger, type MarketSource, type MarketSourceStats } from './market-source.js';
+
+/** The pool source was configured with something it cannot use. */
+export class UniswapPoolSourceConfigError extends MandateError {
+  override name = 'UniswapPoolSourceConfigError';
+}
+
+const poolStateAbi = parseAbi([
+  'function slot0() view returns (uint160 sqrtPriceX96, int24 tick, uint16 observationIndex, uint16 observationCardinality, uint16 observationCardinalityNext, uint8 feeProtocol, bool unlocked)',
+  'function liquidity() view returns (uint128)',
+]);
+
+export type UniswapPoolSourceParameters = {
+  client: PublicClient;
+  /** The Uniswap v3 pools to follow. */
+  pools: readonly Address[];
+  /** The source's name in stats and logs; default "uniswap-v3". Give each source of a stream its own. */
+  name?: string | undefined;
+  logger?: MarketLogger | undefined;
+};
+
+/**
+ * A live source of Uniswap v3 pool prices for the market stream: the pool's slot0 and liquidity at the
+ * start block (one PoolUpdate per pool, placed after every log of that block), then a PoolUpdate per
+ * Swap log, read with getLogs over each block range. Every other pool log (Mint, Burn, Collect, Flash...)
+ * is decoded and counted, not silently dropped; a log that does not decode is counted and logged.
+ *
+ * @example
+ * const pools = createUniswapPoolSource({ client, pools: ['0x88e6a0c2ddd26feeb64f039a2c41296fcb3f5640'] });
+ * const { market$ } = createMarketStream({ client, sources: [pools] });
+ */
+export function createUniswapPoolSource(parameters: UniswapPoolSourceParameters): MarketSource & {
+  stats(): UniswapPoolSourceStats;
+} {
+  const { client } = parameters;
+  if (parameters.pools.length === 0) {
+    throw new UniswapPoolSourceConfigError('No Uniswap v3 pools given.', { details: 'Pass at least one pool address.' });
+  }
+  const pools = [...parameters.pools];
+  const logger = parameters.logger ?? silentMarketLogger;
+  const blockTime = createBlockTimeReader(client);
+  const logsByEvent: Record<string, number> = {};
+  const rejectedByReason: Record<string, number> = { undecodable: 0, removed: 0 };
+  let swaps = 0;
+
+  return {
+    name: parameters.name ?? 'uniswap-v3',
+    async start(block) {
+      const [time, states] = await Promise.all([
+        blockTime(block),
+        Promise.all(
+          pools.map(async (pool) => {
+            const [slot0, liquidity] = await Promise.all([
+              client.readContract({ address: pool, abi: poolStateAbi, functionName: 'slot0', blockNumber: block }),
+              client.readContract({ address: pool, abi: poolStateAbi, functionName: 'liquidity', blockNumber: block }),
+            ]);
+            return { pool, sqrtPriceX96: slot0[0], tick: slot0[1], liquidity };
+          }),
+        ),
+      ]);
+      return states.map(
+        (state): PoolUpdate => ({ kind: 'pool', ...state, block, logIndex: STATE_READ_LOG_INDEX, time }),
+      );
+    },
+    async readRange(fromBlock, toBlock) {
+      const logs = await client.getLogs({ address: pools, fromBlock, toBlock });
+      const times = new Map<bigint, number>();
+      await Promise.all(
+        [...new Set(logs.map((log) => log.blockNumber!))].map(async (block) => times.set(block, await blockTime(block))),
+      );
+      // Everything below is synchronous: a range either fully succeeds or changes no counter.
+      const updates: PoolUpdate[] = [];
+      for (const log of logs) {
+        const where = { pool: log.address, block: log.blockNumber?.toString(), logIndex: log.logIndex, tx: log.transactionHash };
+        if (log.removed) {
+          rejectedByReason.removed!++;
+          logger.warn(where, 'Dropped a removed (reorged) pool log');
+          continue;
+        }
+        try {
+          const decoded = decodePoolLog({ topics: log.topics as Hex[], data: log.data });
+          logsByEvent[decoded.eventName] = (logsByEvent[decoded.eventName] ?? 0) + 1;
+          if (decoded.eventName !== 'Swap') continue;
+          swaps++;
+          const position = { address: log.address, blockNumber: log.blockNumber!, logIndex: log.logIndex! };
+          updates.push(swapToPoolUpdate(position, decoded.args, times.get(log.blockNumber!)!));
+        } catch (error) {
+          if (!(error instanceof PoolLogDecodeError)) throw error;
+          rejectedByReason.undecodable!++;
+          logger.warn({ ...where, topic0: log.topics[0] }, error.shortMessage);
+        }
+      }
+      return updates;
+    },
+    stats() {
+      return { pools: pools.length, swaps, logsByEvent: { ...logsByEvent }, rejectedByReason: { ...rejectedByReason } };
+    },
+  };
+}
+
+export type UniswapPoolSourceStats = MarketSourceStats & {
+  pools: number;
+  /** PoolUpdates published from Swap logs. */
+  swaps: number;
+  /** Every decoded pool log, by event name (Swap, Mint, Burn, Collect...). */
+  logsByEvent: Record<string, number>;
+};
