@@ -130,5 +130,12 @@ export function bpsSchema(meaning: string) {
 export const dateSchema = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'is not a YYYY-MM-DD date' })
-  .refine((value) => !Number.isNaN(Date.parse(`${value}T00:00:00Z`)), { message: 'is not a real calendar date' })
+  .refine(
+    (value) => {
+      // Date.parse rolls 2023-02-30 over to March; a round trip catches that.
+      const time = Date.parse(`${value}T00:00:00Z`);
+      return !Number.isNaN(time) && new Date(time).toISOString().startsWith(value);
+    },
+    { message: 'is not a real calendar date' },
+  )
   .describe('a date as YYYY-MM-DD');

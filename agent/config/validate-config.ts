@@ -1,4 +1,5 @@
 import { parseUnits } from 'viem';
+import { getChainPreset } from '../chain/presets/index.js';
 import { ConfigError, type ConfigIssue } from './config-error.js';
 import { configSchema, type MandateConfig } from './config-schema.js';
 import { rpcUrlSchema } from './config-fields.js';
@@ -110,6 +111,11 @@ export function validateConfig(input: unknown, options: ValidateConfigOptions = 
   if (parseUnits(config.execution.maxTradeSizeUsd, 18) > parseUnits(config.risk.maxTradeUsd, 18)) {
     warnings.push(
       `execution.maxTradeSizeUsd (${config.execution.maxTradeSizeUsd}) is above risk.maxTradeUsd (${config.risk.maxTradeUsd}): larger proposals will be denied.`,
+    );
+  }
+  if (mode === 'live' && getChainPreset(config.chain.preset)?.uniswapV3.router.kind === 'SwapRouter02') {
+    warnings.push(
+      `chain.preset "${config.chain.preset}" has only Uniswap's SwapRouter02, whose exactInputSingle takes no deadline: the vault must be built for that router interface.`,
     );
   }
   if (config.reasoner.use === 'llm' && config.reasoner.llm.cache !== 'replay' && !secrets.openaiApiKey && !secrets.openaiBaseUrl) {
