@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { registerConfigCommand } from './commands/config.js';
+import { registerDevnetCommand } from './commands/devnet.js';
 
 /** The `mandate` command line. Each subcommand lives in its own file under ./commands. */
 const program = new Command('mandate')
@@ -9,5 +10,6 @@ const program = new Command('mandate')
 
 // Subcommands register themselves here, one line each.
 registerConfigCommand(program);
+registerDevnetCommand(program);
 
 await program.parseAsync(process.argv);
