@@ -8,17 +8,15 @@ import { createVirtualClock, type VirtualClock } from '../kernel/clock.js';
 import type { Hex } from '../market/market-event.js';
 import { zeroRoot } from './batch-store.js';
 import { BatchError } from './journal-errors.js';
-import { deniedDecision, holdDecision, tradeDecision, fillFor, txHashFor, vault } from './journal-fixtures.js';
+import { deniedDecision, holdDecision, tradeDecision, fillFor, vault } from './journal-fixtures.js';
 import {
   buildBatch,
-  createBatchCommitter,
   decisionLeafEncoding,
   decisionLeafHash,
   isBatchDue,
   prepareBatch,
   proofFor,
   verifyDecisionProof,
-  type CommitDecisions,
 } from './merkle-batches.js';
 import { openJournal, type Journal } from './open-journal.js';
 
@@ -155,88 +153,5 @@ describe('batch policy', () => {
     expect(isBatchDue({ count: 3, oldestCompletedAt: 1000 }, policy, 1000)).toBe(true);
     expect(isBatchDue({ count: 1, oldestCompletedAt: 1000 }, policy, 60_999)).toBe(false);
     expect(isBatchDue({ count: 1, oldestCompletedAt: 1000 }, policy, 61_000)).toBe(true);
-  });
-});
-
-describe('createBatchCommitter', () => {
-  const policy = { maxDecisions: 3, maxAgeSeconds: 60 };
-  function fakeChain() {
-    // A stand-in for vault.commitDecisions's bookkeeping, for the committer's ordering logic only.
-    const roots: Hex[] = [];
-    const commit: CommitDecisions = async ({ root, prevRoot }) => {
-      expect(prevRoot).toBe(roots.at(-1) ?? zeroRoot);
-      roots.push(root);
-      return { txHash: txHashFor(`commit-${roots.length}`), block: 200n + BigInt(roots.length), onchainIndex: roots.length };
-    };
-    return { roots, commit };
-  }
-
-  it('commits when the count is reached, and by age on the clock otherwise', async () => {
-    const chain = fakeChain();
-    const committer = createBatchCommitter({ journal, vault, policy, clock, commit: chain.commit });
-    holds(2);
-    expect(await committer.tick()).toEqual([]);
-    holds(1);
-    const [first] = await committer.tick();
-    expect(first).toMatchObject({ count: 3, status: 'committed', onchainIndex: 1, block: 201n, txHash: txHashFor('commit-1') });
-
-    holds(1);
-    expect(await committer.tick()).toEqual([]);
-    clock.advanceTo(clock.now() + 59_000);
-    expect(await committer.tick()).toEqual([]);
-    clock.advanceTo(clock.now() + 1_000);
-    const [second] = await committer.tick();
-    expect(second).toMatchObject({ count: 1, prevRoot: first!.root, onchainIndex: 2 });
-    expect(chain.roots).toEqual([first!.root, second!.root]);
-  });
-
-  it('flush commits whatever waits; concurrent calls never send the same batch twice', async () => {
-    const chain = fakeChain();
-    const committer = createBatchCommitter({ journal, vault, policy, clock, commit: chain.commit });
-    holds(1);
-    const [a, b] = await Promise.all([committer.flush(), committer.flush()]);
-    expect(a).toHaveLength(1);
-    expect(b).toEqual([]);
-    expect(chain.roots).toHaveLength(1);
-  });
-
-  it('leaves a batch pending when the send fails, and re-sends that same root first on the next tick', async () => {
-    const chain = fakeChain();
-    let fail = true;
-    const commit: CommitDecisions = async (batch) => {
-      if (fail) throw new Error('RPC down');
-      return chain.commit(batch);
-    };
-    const committer = createBatchCommitter({ journal, vault, policy, clock, commit });
-    holds(3);
-    await expect(committer.tick()).rejects.toThrow('RPC down');
-    const [stuck] = journal.batches.pending(vault);
-    expect(stuck).toMatchObject({ status: 'pending', count: 3 });
-
-    fail = false;
-    holds(1);
-    const sent = await committer.tick();
-    expect(sent.map((batch) => batch.id)).toEqual([stuck!.id]);
-    expect(chain.roots).toEqual([stuck!.root]);
-  });
-
-  it('after a crash mid-commit, finds the root already on-chain instead of sending it again', async () => {
-    holds(3);
-    const leftover = prepareBatch(journal, { vault })!; // stored, then the process died around the send
-    const sends: Hex[] = [];
-    const committer = createBatchCommitter({
-      journal,
-      vault,
-      policy,
-      clock,
-      commit: async ({ root }) => {
-        sends.push(root);
-        return { txHash: txHashFor('resend'), block: 1n };
-      },
-      findCommitted: async (root) => (root === leftover.root ? { txHash: txHashFor('original'), block: 150n, onchainIndex: 4 } : undefined),
-    });
-    const [done] = await committer.tick();
-    expect(done).toMatchObject({ id: leftover.id, status: 'committed', txHash: txHashFor('original'), onchainIndex: 4 });
-    expect(sends).toEqual([]);
   });
 });
