@@ -31,13 +31,23 @@ export class ConfigError extends MandateError {
   readonly expected: string;
   readonly issues: readonly ConfigIssue[];
 
-  constructor(issues: readonly [ConfigIssue, ...ConfigIssue[]], parameters: { source?: string | undefined; cause?: unknown } = {}) {
+  constructor(
+    issues: readonly [ConfigIssue, ...ConfigIssue[]],
+    parameters: {
+      /** The config file, shown under the message. */
+      source?: string | undefined;
+      cause?: unknown;
+      /** Why the file itself failed (e.g. the import error's message), shown under the message. */
+      reason?: string | undefined;
+    } = {},
+  ) {
     const [first, ...rest] = issues;
     const where = first.path ? ` at ${first.path}` : '';
     super(`Invalid config${where}: ${first.problem}.`, {
       details: `Got ${describeValue(first.value)}; expected ${first.expected}.`,
       metaMessages: [
         ...(parameters.source ? [`Config file: ${parameters.source}`] : []),
+        ...(parameters.reason ? [`Reason: ${parameters.reason}`] : []),
         ...(rest.length ? [`${rest.length} more problem(s):`, ...rest.map((issue) => `- ${formatIssue(issue)}`)] : []),
       ],
       cause: parameters.cause,

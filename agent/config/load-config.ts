@@ -26,7 +26,7 @@ const MODULE_EXTENSIONS = ['.ts', '.mts', '.js', '.mjs'];
 export async function loadConfig(path: string = defaultConfigPath, options: LoadConfigOptions = {}): Promise<ResolvedConfig> {
   const file = resolve(options.cwd ?? process.cwd(), path);
   const fileProblem = (problem: string, expected: string, cause?: unknown) =>
-    new ConfigError([{ path: '', problem, value: file, expected }], { source: file, cause });
+    new ConfigError([{ path: '', problem, value: file, expected }], { source: file, cause, reason: cause instanceof Error ? cause.message : undefined });
 
   if (!existsSync(file)) throw fileProblem('the config file does not exist', 'an existing agent.config.ts (or .json), given with --config <path>');
   const extension = extname(file).toLowerCase();
@@ -42,7 +42,11 @@ export async function loadConfig(path: string = defaultConfigPath, options: Load
     try {
       module = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
     } catch (error) {
-      throw fileProblem('the config file could not be imported', 'a module that runs without errors and exports the config', error);
+      throw fileProblem(
+        'the config file could not be imported',
+        'a module that runs without errors and exports the config (outside a package with "type": "module", name a TypeScript config .mts)',
+        error,
+      );
     }
     if (module.default === undefined) {
       throw fileProblem('the config file has no default export', 'export default defineConfig({ ... })');
