@@ -429,6 +429,19 @@ contract MandateVault is IMandateVault {
         return DecisionMerkle.processProof(proof, DecisionMerkle.leaf(decisionId, decisionHash)) == root;
     }
 
+    /// @inheritdoc IMandateVault
+    function quoteTrade(address tokenIn, address tokenOut, uint256 amountIn)
+        external
+        view
+        returns (uint256 valueUsd, uint256 oracleOut, uint256 oracleFloor)
+    {
+        TokenConfig memory configIn = _tokens[tokenIn];
+        if (!configIn.allowed) revert TokenNotAllowed(tokenIn);
+        TokenConfig memory configOut = _tokens[tokenOut];
+        if (!configOut.allowed) revert TokenNotAllowed(tokenOut);
+        return _price(configIn, configOut, amountIn);
+    }
+
     // ================================================================== trade internals
 
     /// @dev Runs checks 1-12 of IMandateVault.sol in order, then charges the allowance and marks the decision,
@@ -450,10 +463,8 @@ contract MandateVault is IMandateVault {
         }
         if (intent.amountIn == 0) revert ZeroAmountIn();
         if (address(SEQUENCER_UPTIME_FEED) != address(0)) _checkSequencer();
-        uint256 priceIn = _readPrice18(configIn);
-        uint256 priceOut = _readPrice18(configOut);
-
-        valueUsd = FixedPointMath.mulDiv(intent.amountIn, priceIn, 10 ** configIn.decimals);
+        uint256 oracleFloor;
+        (valueUsd,, oracleFloor) = _price(configIn, configOut, intent.amountIn);
         if (valueUsd > _perTradeCapUsd) revert TradeValueExceedsCap(valueUsd, _perTradeCapUsd);
         (uint256 allowance, uint256 anchor) = _accrue();
         if (valueUsd > allowance) revert TradeValueExceedsAllowance(valueUsd, allowance);
@@ -468,9 +479,20 @@ contract MandateVault is IMandateVault {
         _allowanceUpdatedAt = uint40(anchor);
         _lastTradeAt = uint40(block.timestamp);
 
-        uint256 oracleOut = FixedPointMath.mulDiv(valueUsd, 10 ** configOut.decimals, priceOut);
-        uint256 oracleFloor = FixedPointMath.mulDiv(oracleOut, BPS - _maxSlippageBps, BPS);
         minAmountOutUsed = intent.minAmountOut > oracleFloor ? intent.minAmountOut : oracleFloor;
+    }
+
+    /// @dev Oracle rule (check 9) for both tokens, then the value and floor formulas of IMandateVault.sol.
+    function _price(TokenConfig memory configIn, TokenConfig memory configOut, uint256 amountIn)
+        private
+        view
+        returns (uint256 valueUsd, uint256 oracleOut, uint256 oracleFloor)
+    {
+        uint256 priceIn = _readPrice18(configIn);
+        uint256 priceOut = _readPrice18(configOut);
+        valueUsd = FixedPointMath.mulDiv(amountIn, priceIn, 10 ** configIn.decimals);
+        oracleOut = FixedPointMath.mulDiv(valueUsd, 10 ** configOut.decimals, priceOut);
+        oracleFloor = FixedPointMath.mulDiv(oracleOut, BPS - _maxSlippageBps, BPS);
     }
 
     /// @dev Exact approval, swap to the vault, approval back to 0, then trust only the measured balances.
@@ -492,7 +514,11 @@ contract MandateVault is IMandateVault {
                 sqrtPriceLimitX96: 0
             })
         );
-        tokenIn.safeApprove(address(ROUTER), 0);
+        // The router pulls exactly amountIn, so the approval is normally 0 already; reading it is cheaper than
+        // writing it, and a token that left a residue still gets reset.
+        if (IERC20Minimal(tokenIn).allowance(address(this), address(ROUTER)) != 0) {
+            tokenIn.safeApprove(address(ROUTER), 0);
+        }
         uint256 spent = inBefore - IERC20Minimal(tokenIn).balanceOf(address(this));
         if (spent != intent.amountIn) revert UnexpectedAmountSpent(spent, intent.amountIn);
         amountOut = IERC20Minimal(tokenOut).balanceOf(address(this)) - outBefore;

@@ -159,7 +159,8 @@ interface IMandateVault {
     /// @notice The vault is paused: every agent call reverts.
     error VaultPaused();
     /// @notice The intent's deadline has passed.
-    /// @param deadline The intent's deadline. @param timestamp The block time.
+    /// @param deadline The intent's deadline.
+    /// @param timestamp The block time.
     error DeadlineExpired(uint64 deadline, uint256 timestamp);
     /// @notice This decisionId was already executed; a decision trades at most once.
     /// @param decisionId The repeated id.
@@ -168,45 +169,62 @@ interface IMandateVault {
     /// @param token The rejected token (tokenIn is checked before tokenOut).
     error TokenNotAllowed(address token);
     /// @notice The pool (pair + fee) is not on the allow-list.
-    /// @param tokenIn The intent's tokenIn. @param tokenOut The intent's tokenOut. @param fee The fee tier.
+    /// @param tokenIn The intent's tokenIn.
+    /// @param tokenOut The intent's tokenOut.
+    /// @param fee The fee tier.
     error PoolNotAllowed(address tokenIn, address tokenOut, uint24 fee);
     /// @notice amountIn must be positive.
     error ZeroAmountIn();
     /// @notice The L2 sequencer is reported down (or its feed has no valid round).
-    /// @param answer The uptime feed's answer (0 = up). @param startedAt When the status last changed.
+    /// @param answer The uptime feed's answer (0 = up).
+    /// @param startedAt When the status last changed.
     error SequencerDown(int256 answer, uint256 startedAt);
     /// @notice The sequencer came back too recently; prices may not have caught up.
-    /// @param upSince When the sequencer came back. @param tradableAfter Trading resumes strictly after this time.
+    /// @param upSince When the sequencer came back.
+    /// @param tradableAfter Trading resumes strictly after this time.
     error SequencerGracePeriodActive(uint256 upSince, uint256 tradableAfter);
     /// @notice The feed's answer is not positive, is above type(int192).max, or rounds to 0 at 18 decimals.
-    /// @param feed The price feed. @param answer Its answer.
+    /// @param feed The price feed.
+    /// @param answer Its answer.
     error OracleAnswerInvalid(address feed, int256 answer);
     /// @notice The feed's updatedAt is 0 (no round) or in the future.
-    /// @param feed The price feed. @param updatedAt Its updatedAt. @param timestamp The block time.
+    /// @param feed The price feed.
+    /// @param updatedAt Its updatedAt.
+    /// @param timestamp The block time.
     error OracleTimestampInvalid(address feed, uint256 updatedAt, uint256 timestamp);
     /// @notice The feed's answer is older than the token's maxOracleAge.
-    /// @param feed The price feed. @param updatedAt Its updatedAt. @param maxAge The allowed age. @param timestamp The block time.
+    /// @param feed The price feed.
+    /// @param updatedAt Its updatedAt.
+    /// @param maxAge The allowed age.
+    /// @param timestamp The block time.
     error OracleStale(address feed, uint256 updatedAt, uint32 maxAge, uint256 timestamp);
     /// @notice The feed reports more than 36 decimals, which the vault's fixed-point math does not support.
-    /// @param feed The price feed. @param decimals What it reported.
+    /// @param feed The price feed.
+    /// @param decimals What it reported.
     error OracleDecimalsUnsupported(address feed, uint8 decimals);
     /// @notice The trade's oracle value is above the per-trade cap.
-    /// @param value The trade's value in USD (18 decimals). @param cap The per-trade cap.
+    /// @param value The trade's value in USD (18 decimals).
+    /// @param cap The per-trade cap.
     error TradeValueExceedsCap(uint256 value, uint256 cap);
     /// @notice The trade's oracle value is above the currently accrued allowance.
-    /// @param value The trade's value in USD (18 decimals). @param allowance The accrued allowance.
+    /// @param value The trade's value in USD (18 decimals).
+    /// @param allowance The accrued allowance.
     error TradeValueExceedsAllowance(uint256 value, uint256 allowance);
     /// @notice The cooldown since the last trade has not passed.
-    /// @param lastTradeAt The last trade's time. @param readyAt The first time a trade is allowed again.
+    /// @param lastTradeAt The last trade's time.
+    /// @param readyAt The first time a trade is allowed again.
     error CooldownActive(uint256 lastTradeAt, uint256 readyAt);
     /// @notice After the swap, the vault's tokenIn balance did not fall by exactly amountIn.
-    /// @param spent The measured decrease. @param amountIn The intent's amountIn.
+    /// @param spent The measured decrease.
+    /// @param amountIn The intent's amountIn.
     error UnexpectedAmountSpent(uint256 spent, uint256 amountIn);
     /// @notice After the swap, the vault received less tokenOut than the minimum it enforced.
-    /// @param received The measured increase. @param minAmountOut The minimum used (the oracle floor or the intent's).
+    /// @param received The measured increase.
+    /// @param minAmountOut The minimum used (the oracle floor or the intent's).
     error InsufficientOutput(uint256 received, uint256 minAmountOut);
     /// @notice A token's transfer or approve call failed or returned false.
-    /// @param token The token. @param selector The function called.
+    /// @param token The token.
+    /// @param selector The function called.
     error TokenCallFailed(address token, bytes4 selector);
 
     // ------------------------------------------------------------------ decision log errors
@@ -231,26 +249,35 @@ interface IMandateVault {
     /// @param what Which parameter ("router", "owner", "guardian", "agent", "token", "feed", "to").
     error ZeroAddress(string what);
     /// @notice A policy field is out of range.
-    /// @param field The field name. @param value The rejected value. @param limit The bound it broke
+    /// @param field The field name.
+    /// @param value The rejected value.
+    /// @param limit The bound it broke
     ///        (refillInterval and maxOracleAge must be >= 1, maxSlippageBps <= 10000).
     error InvalidPolicyField(string field, uint256 value, uint256 limit);
     /// @notice An immediate (tightening) change would loosen this field; queue it instead.
-    /// @param field The field name. @param current Its current value. @param proposed The value asked for.
+    /// @param field The field name.
+    /// @param current Its current value.
+    /// @param proposed The value asked for.
     error NotTightening(string field, uint256 current, uint256 proposed);
     /// @notice The token reports more than 36 decimals.
-    /// @param token The token. @param decimals What it reported.
+    /// @param token The token.
+    /// @param decimals What it reported.
     error UnsupportedTokenDecimals(address token, uint8 decimals);
     /// @notice The token is not configured.
     /// @param token The token.
     error TokenNotConfigured(address token);
     /// @notice A pool needs two different tokens and a non-zero fee.
-    /// @param tokenA First token. @param tokenB Second token. @param fee Fee tier.
+    /// @param tokenA First token.
+    /// @param tokenB Second token.
+    /// @param fee Fee tier.
     error InvalidPool(address tokenA, address tokenB, uint24 fee);
     /// @notice No pending change has this id (never queued, applied or cancelled).
     /// @param id The change id.
     error ChangeNotPending(uint256 id);
     /// @notice The change's timelock has not passed.
-    /// @param id The change id. @param eta When it may be applied. @param timestamp The block time.
+    /// @param id The change id.
+    /// @param eta When it may be applied.
+    /// @param timestamp The block time.
     error ChangeNotReady(uint256 id, uint64 eta, uint256 timestamp);
 
     // ------------------------------------------------------------------ events
@@ -311,7 +338,8 @@ interface IMandateVault {
     function executeTrade(TradeIntent calldata intent) external returns (uint256 amountOut);
 
     /// @notice Commits the Merkle root of a batch of `count` non-trade decisions (holds, denials).
-    /// @param root The StandardMerkleTree root. @param count How many decisions the batch holds.
+    /// @param root The StandardMerkleTree root.
+    /// @param count How many decisions the batch holds.
     function commitDecisions(bytes32 root, uint32 count) external;
 
     // ------------------------------------------------------------------ owner or guardian: tighten, immediate
@@ -327,10 +355,13 @@ interface IMandateVault {
     /// @param token The token.
     function removeToken(address token) external;
     /// @notice Lowers a token's maxOracleAge.
-    /// @param token The token. @param maxOracleAge The new, lower (or equal) age in seconds.
+    /// @param token The token.
+    /// @param maxOracleAge The new, lower (or equal) age in seconds.
     function tightenOracleAge(address token, uint32 maxOracleAge) external;
     /// @notice Removes a pool from the allow-list.
-    /// @param tokenA One token. @param tokenB The other. @param fee The fee tier.
+    /// @param tokenA One token.
+    /// @param tokenB The other.
+    /// @param fee The fee tier.
     function removePool(address tokenA, address tokenB, uint24 fee) external;
     /// @notice Raises the timelock delay for future queued changes.
     /// @param delay The new, higher (or equal) delay in seconds.
@@ -342,17 +373,24 @@ interface IMandateVault {
     // ------------------------------------------------------------------ owner only
 
     /// @notice Queues a new policy, applicable after the timelock.
-    /// @param newPolicy The policy. @return id The change id.
+    /// @param newPolicy The policy.
+    /// @return id The change id.
     function queuePolicy(Policy calldata newPolicy) external returns (uint256 id);
     /// @notice Queues allowing (or re-pointing) a token, applicable after the timelock.
-    /// @param token The token. @param feed Its USD price feed. @param maxOracleAge Oldest answer accepted, seconds.
+    /// @param token The token.
+    /// @param feed Its USD price feed.
+    /// @param maxOracleAge Oldest answer accepted, seconds.
     /// @return id The change id.
     function queueToken(address token, address feed, uint32 maxOracleAge) external returns (uint256 id);
     /// @notice Queues allowing a pool, applicable after the timelock.
-    /// @param tokenA One token. @param tokenB The other. @param fee The fee tier. @return id The change id.
+    /// @param tokenA One token.
+    /// @param tokenB The other.
+    /// @param fee The fee tier.
+    /// @return id The change id.
     function queuePool(address tokenA, address tokenB, uint24 fee) external returns (uint256 id);
     /// @notice Queues a new (typically lower) timelock delay, applicable after the current delay.
-    /// @param delay The new delay in seconds. @return id The change id.
+    /// @param delay The new delay in seconds.
+    /// @return id The change id.
     function queueTimelockDelay(uint64 delay) external returns (uint256 id);
     /// @notice Applies a pending change whose eta has come.
     /// @param id The change id.
@@ -366,7 +404,8 @@ interface IMandateVault {
     /// @param newGuardian The guardian's address.
     function setGuardian(address newGuardian) external;
     /// @notice Sends `amount` of `token` to the owner.
-    /// @param token The token. @param amount How much.
+    /// @param token The token.
+    /// @param amount How much.
     function withdraw(address token, uint256 amount) external;
     /// @notice Starts a two-step ownership transfer.
     /// @param newOwner The proposed owner, who must call acceptOwnership.
@@ -418,6 +457,18 @@ interface IMandateVault {
     function batchCount() external view returns (uint256);
     /// @notice The root of batch `batch`; 0 for batch 0 and unknown batches.
     function batchRoot(uint256 batch) external view returns (bytes32);
+    /// @notice The oracle pricing a trade would use now: checks 5 (tokens allowed) and 9 (both oracles) of the
+    ///         order above and the value/floor formulas, without the policy limits, pool, sequencer or swap.
+    /// @param tokenIn Token sold.
+    /// @param tokenOut Token bought.
+    /// @param amountIn Amount sold.
+    /// @return valueUsd USD value, 18 decimals.
+    /// @return oracleOut Oracle-implied output.
+    /// @return oracleFloor oracleOut less maxSlippageBps: the least minAmountOutUsed can be.
+    function quoteTrade(address tokenIn, address tokenOut, uint256 amountIn)
+        external
+        view
+        returns (uint256 valueUsd, uint256 oracleOut, uint256 oracleFloor);
     /// @notice Whether (decisionId, decisionHash) is in committed batch `batch`, by its StandardMerkleTree proof.
     function verifyDecision(uint256 batch, bytes32 decisionId, bytes32 decisionHash, bytes32[] calldata proof)
         external
