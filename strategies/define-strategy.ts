@@ -269,6 +269,18 @@ export function createStrategyInstance(
   const oracle = market.oracle?.toLowerCase();
   const pool = market.pool?.toLowerCase();
 
+  // Lower-casing every event's address would allocate per event: remember each spelling's answer instead.
+  const feedMatches = new Map<string, boolean>();
+  const poolMatches = new Map<string, boolean>();
+  const sameAddress = (seen: Map<string, boolean>, address: string, lowerCase: string): boolean => {
+    let same = seen.get(address);
+    if (same === undefined) {
+      same = address.toLowerCase() === lowerCase;
+      seen.set(address, same);
+    }
+    return same;
+  };
+
   const initContext: StrategyInitContext<unknown> = { id: options.id, params, market };
   const state: unknown = definition.init(initContext);
 
@@ -299,11 +311,13 @@ export function createStrategyInstance(
       const event = snapshot.last;
       if (event === undefined) return undefined;
       if (event.kind === 'oracle') {
-        if (oracle !== undefined && event.feed.toLowerCase() !== oracle) return undefined;
-        if (oracle !== undefined) latestOracle = event;
-      } else {
-        if (pool !== undefined && event.pool.toLowerCase() !== pool) return undefined;
-        if (pool !== undefined) latestPool = event;
+        if (oracle !== undefined) {
+          if (!sameAddress(feedMatches, event.feed, oracle)) return undefined;
+          latestOracle = event;
+        }
+      } else if (pool !== undefined) {
+        if (!sameAddress(poolMatches, event.pool, pool)) return undefined;
+        latestPool = event;
       }
       // The kernel may start from a snapshot filled before this instance saw any event of its market.
       if (latestOracle === undefined && oracle !== undefined) latestOracle = findByAddress(snapshot.oracles, oracle);
