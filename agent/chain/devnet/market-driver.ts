@@ -192,10 +192,7 @@ export async function runMarketDriver(parameters: RunMarketDriverParameters): Pr
       }
     }
 
-    // Rounds can share an updatedAt (the shared file has a few); chain time never goes backwards.
-    const lastBlockTime = (await publicClient.getBlock()).timestamp;
-    const chainTime = round.updatedAt > lastBlockTime ? round.updatedAt : lastBlockTime;
-    await publicClient.request({ method: 'evm_setNextBlockTimestamp' as 'eth_chainId', params: [toHexQuantity(chainTime)] as never });
+    const chainTime = await warpNextBlock(publicClient, round.updatedAt);
     await sender.write('ETH/USD round', {
       address: ethUsd,
       abi: devAggregatorAbi,
@@ -250,6 +247,24 @@ export async function runMarketDriver(parameters: RunMarketDriverParameters): Pr
     result.stoppedBy = 'until';
   }
   return result;
+}
+
+/**
+ * Sets the next block's timestamp to `target`, or to the latest block's time when that is later: rounds
+ * can share an updatedAt (the shared file has a few) and chain time never goes backwards. Another
+ * account (an agent) may mine a block in between, so a refusal is retried against the new latest block.
+ */
+async function warpNextBlock(publicClient: PublicClient, target: bigint): Promise<bigint> {
+  for (let attempt = 1; ; attempt++) {
+    const latest = (await publicClient.getBlock()).timestamp;
+    const chainTime = target > latest ? target : latest;
+    try {
+      await publicClient.request({ method: 'evm_setNextBlockTimestamp' as 'eth_chainId', params: [toHexQuantity(chainTime)] as never });
+      return chainTime;
+    } catch (error) {
+      if (attempt >= 3) throw error;
+    }
+  }
 }
 
 async function readPools(publicClient: PublicClient, pools: readonly DevnetPool[], pair: OraclePricedPair): Promise<MarketPoolState[]> {
