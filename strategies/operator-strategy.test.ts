@@ -1,11 +1,11 @@
-import { filter, map, pairwise, type Observable } from 'rxjs';
+import { delay, filter, map, pairwise, type Observable } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import type { MarketSnapshot, Signal } from '../agent/kernel/types.js';
 import type { MarketEvent } from '../agent/market/market-event.js';
 import { createStrategyInstance, StrategyParamsError } from './define-strategy.js';
-import { fromOperator, strategyOperator } from './operator-strategy.js';
+import { fromOperator, OperatorTimingError, strategyOperator } from './operator-strategy.js';
 import { oraclePrice } from './prices.js';
 import { exampleMarket, oracleUpdate, poolUpdate } from './testing.js';
 import { trend } from './trend.js';
@@ -82,6 +82,23 @@ describe('operator strategies', () => {
     const { oracle: _o, ...noOracle } = exampleMarket;
     expect(() => createStrategyInstance(jump, { id: 'j', market: noOracle })).toThrow(/no oracle configured/);
     expect(jump.description).toBe('Fades a jump between two rounds.');
+  });
+
+  it('refuses signals emitted between events (scheduler-based operators have no event time)', () => {
+    const scheduler = new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
+    scheduler.run(({ flush }) => {
+      const late = fromOperator('late', z.object({}), ({ id }) => (market$) =>
+        market$.pipe(
+          delay(5),
+          map((m): Signal => ({ strategyId: id, side: 'buy', strength: 1, reason: 'late', time: m.last!.time })),
+        ),
+      );
+      const instance = createStrategyInstance(late, { id: 'l', market: exampleMarket });
+      const [a, b] = Object.values(snapshots({ a: oracleUpdate(1, t0), b: oracleUpdate(2, t0 + 1) }));
+      expect(instance.onMarket(a!)).toBeUndefined();
+      flush();
+      expect(() => instance.onMarket(b!)).toThrow(OperatorTimingError);
+    });
   });
 
   it('surfaces an operator that throws instead of going silent', () => {

@@ -7,6 +7,7 @@
  */
 import { Subject, filter, map, type OperatorFunction } from 'rxjs';
 import type { MarketSnapshot, Signal } from '../agent/kernel/types.js';
+import { MandateError } from '../agent/errors/base-error.js';
 import {
   defineStrategy,
   type MarketSource,
@@ -25,7 +26,22 @@ export type StrategyOperatorFactory<Params> = (
   ctx: OperatorStrategyContext<Params>,
 ) => OperatorFunction<MarketSnapshot, Signal>;
 
-type OperatorState = { input: Subject<MarketSnapshot>; emitted: Signal | undefined; failure: { error: unknown } | undefined };
+type OperatorState = {
+  input: Subject<MarketSnapshot>;
+  inEvent: boolean;
+  emitted: Signal | undefined;
+  failure: { error: unknown } | undefined;
+};
+
+/** An operator strategy emitted a signal between events (a time-based operator), which has no event time. */
+export class OperatorTimingError extends MandateError {
+  override name = 'OperatorTimingError';
+  constructor(name: string, signal: Signal) {
+    super(`Operator strategy "${name}" emitted a signal outside a market event.`, {
+      details: `Signal "${signal.reason}" arrived between events; use only synchronous operators (map, filter, scan, pairwise, bufferCount), never delay, debounceTime or other scheduler-based ones.`,
+    });
+  }
+}
 
 /**
  * Defines a strategy from an RxJS operator `(market$: Observable<MarketSnapshot>) => Observable<Signal>`.
@@ -35,7 +51,8 @@ type OperatorState = { input: Subject<MarketSnapshot>; emitted: Signal | undefin
  * Each snapshot the operator receives is its own object with `last` fixed (the maps are the kernel's live
  * ones), so operators that keep earlier values (pairwise, scan) should keep `snapshot.last` or numbers.
  * If the operator emits several signals for one event, the last one wins. If it throws, that event's
- * `onMarket` (and every later one) throws the operator's error.
+ * `onMarket` (and every later one) throws the operator's error; a signal emitted between events (by a
+ * scheduler-based operator) makes the next `onMarket` throw an OperatorTimingError.
  *
  * @example
  * const jump = fromOperator('jump', z.object({ bps: z.number().default(50) }), ({ id, params }) => (market$) =>
@@ -65,10 +82,11 @@ export function fromOperator<Schema extends ParamsSchema>(
     params,
     ...(options.requires === undefined ? {} : { requires: options.requires }),
     init(ctx) {
-      const state: OperatorState = { input: new Subject<MarketSnapshot>(), emitted: undefined, failure: undefined };
+      const state: OperatorState = { input: new Subject<MarketSnapshot>(), inEvent: false, emitted: undefined, failure: undefined };
       state.input.pipe(operator(ctx)).subscribe({
         next: (signal) => {
-          state.emitted = signal;
+          if (state.inEvent) state.emitted = signal;
+          else state.failure ??= { error: new OperatorTimingError(name, signal) };
         },
         // An operator that throws has ended its stream: surface it rather than go silent forever.
         error: (error: unknown) => {
@@ -79,7 +97,12 @@ export function fromOperator<Schema extends ParamsSchema>(
     },
     onMarket(market, ctx) {
       ctx.state.emitted = undefined;
-      ctx.state.input.next({ oracles: market.oracles, pools: market.pools, last: market.last });
+      ctx.state.inEvent = true;
+      try {
+        ctx.state.input.next({ oracles: market.oracles, pools: market.pools, last: market.last });
+      } finally {
+        ctx.state.inEvent = false;
+      }
       if (ctx.state.failure !== undefined) throw ctx.state.failure.error;
       return ctx.state.emitted;
     },
