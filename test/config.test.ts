@@ -66,12 +66,23 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** The required bad cases: the file, the mode, the env, and the error each must produce. */
-const badCases = [
+/** A required bad case: the file, the mode, the env, and the error it must produce. */
+type BadCase = {
+  name: string;
+  source: string;
+  extension?: string;
+  mode: ConfigMode;
+  env: Record<string, string>;
+  path: string;
+  message: string | RegExp;
+  details: RegExp;
+};
+
+const badCases: BadCase[] = [
   {
     name: 'wrong type',
     source: tsConfig(`{ risk: { maxSlippageBps: '100' as unknown as number } }`),
-    mode: 'devnet' as const,
+    mode: 'devnet',
     env: {},
     path: 'risk.maxSlippageBps',
     message: 'Invalid config at risk.maxSlippageBps: has the wrong type (a string, not a number).',
@@ -80,7 +91,7 @@ const badCases = [
   {
     name: 'unknown strategy',
     source: tsConfig(`{ strategies: [{ id: 'eth-trend', use: 'trnd', params: {} }] }`),
-    mode: 'devnet' as const,
+    mode: 'devnet',
     env: {},
     path: 'strategies[0].use',
     message: 'Invalid config at strategies[0].use: is not a known strategy (did you mean "trend"?).',
@@ -89,7 +100,7 @@ const badCases = [
   {
     name: 'negative limit',
     source: tsConfig(`{ risk: { maxTradeUsd: -100 } }`),
-    mode: 'backtest' as const,
+    mode: 'backtest',
     env: {},
     path: 'risk.maxTradeUsd',
     message: 'Invalid config at risk.maxTradeUsd: must not be negative.',
@@ -98,7 +109,7 @@ const badCases = [
   {
     name: 'missing RPC URL for a live run',
     source: tsConfig(`{ chain: { preset: 'ethereum', vault: '${VAULT}' } }`),
-    mode: 'live' as const,
+    mode: 'live',
     env: { MANDATE_AGENT_KEY: AGENT_KEY },
     path: 'chain.rpcUrl',
     message: 'Invalid config at chain.rpcUrl: is required for a live run.',
@@ -107,7 +118,7 @@ const badCases = [
   {
     name: 'bad EIP-55 checksum',
     source: tsConfig(`{ chain: { preset: 'arbitrum', vault: '${VAULT.replace('88e6A', '88E6a')}' } }`),
-    mode: 'devnet' as const,
+    mode: 'devnet',
     env: {},
     path: 'chain.vault',
     message: /^Invalid config at chain\.vault: has a wrong EIP-55 checksum/,
@@ -117,7 +128,7 @@ const badCases = [
     name: 'unknown key (typo)',
     source: JSON.stringify({ risk: { maxTradeUSD: '10' } }),
     extension: 'json',
-    mode: 'devnet' as const,
+    mode: 'devnet',
     env: {},
     path: 'risk.maxTradeUSD',
     message: 'Invalid config at risk.maxTradeUSD: is not a known key (did you mean "maxTradeUsd"?).',

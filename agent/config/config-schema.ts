@@ -14,7 +14,7 @@ import {
   integerSchema,
   rpcUrlSchema,
 } from './config-fields.js';
-import { knownStrategyNames } from './strategy-names.js';
+import { builtinStrategyNames } from '../../strategies/registry.js';
 
 const MAX = Number.MAX_SAFE_INTEGER;
 
@@ -85,8 +85,8 @@ const strategySchema = z.strictObject({
     .regex(/^[a-z0-9][a-z0-9-]{0,31}$/, { message: 'is not a lowercase slug' })
     .describe('a lowercase slug of letters, digits and dashes, at most 32 characters (e.g. "eth-trend")'),
   /** A built-in strategy name. */
-  use: z.string().describe(`one of the built-in strategies: ${knownStrategyNames.join(', ')}`),
-  /** The strategy's own params; validated by that strategy's schema, which supplies the defaults. */
+  use: z.string().describe(`one of the built-in strategies: ${builtinStrategyNames.join(', ')}`),
+  /** The strategy's own params; validated by that strategy's schema (after this one), which supplies the defaults. */
   params: z.record(z.string(), z.unknown()).default({}).describe('an object of the strategy\'s params'),
   /** Which of `market.pools` this instance trades (by fee tier); the first pool when omitted. */
   poolFee: feeTierSchema.optional(),

@@ -163,6 +163,30 @@ describe('validateConfig: secrets come only from the environment', () => {
   });
 });
 
+describe("validateConfig: strategy params through each strategy's own schema", () => {
+  it('applies the strategy defaults to the params', () => {
+    const config = validateConfig({ strategies: [{ id: 'a', use: 'trend', params: { fastPeriod: 5 } }] }, noEnv);
+    expect(config.strategies[0]?.params).toMatchObject({ fastPeriod: 5, slowPeriod: 30, average: 'sma' });
+  });
+
+  it('reports a bad param at its config path', () => {
+    const wrongType = configErrorOf({ strategies: [{ id: 'a', use: 'dca' }, { id: 'b', use: 'trend', params: { fastPeriod: 'fast' } }] });
+    expect(wrongType.path).toBe('strategies[1].params.fastPeriod');
+    expect(wrongType.shortMessage).toMatch(/has the wrong type \(a string, not a number\)/);
+    expect(wrongType.expected).toBe('events in the fast average');
+
+    const crossField = configErrorOf({ strategies: [{ id: 'a', use: 'trend', params: { fastPeriod: 40, slowPeriod: 20 } }] });
+    expect(crossField.path).toBe('strategies[0].params.fastPeriod');
+    expect(crossField.shortMessage).toMatch(/fastPeriod must be smaller than slowPeriod/);
+  });
+
+  it('rejects a misspelt param instead of silently using its default', () => {
+    const error = configErrorOf({ strategies: [{ id: 'a', use: 'trend', params: { slowPeriodd: 50 } }] });
+    expect(error.path).toBe('strategies[0].params.slowPeriodd');
+    expect(error.shortMessage).toMatch(/is not a param of "trend" \(did you mean "slowPeriod"\?\)/);
+  });
+});
+
 describe('validateConfig: cross-field checks', () => {
   it('rejects duplicate strategy ids and pools the market does not watch', () => {
     const duplicate = configErrorOf({ strategies: [{ id: 'a', use: 'trend' }, { id: 'a', use: 'dca' }] });

@@ -5,7 +5,7 @@ import { configSchema, type MandateConfig } from './config-schema.js';
 import { rpcUrlSchema } from './config-fields.js';
 import { didYouMean } from './did-you-mean.js';
 import { readSecrets, secretEnvVars, type ConfigSecrets } from './read-secrets.js';
-import { knownStrategyNames } from './strategy-names.js';
+import { builtinStrategies, builtinStrategyNames, type BuiltinStrategyName } from '../../strategies/registry.js';
 import { zodIssuesToConfigIssues } from './zod-issues-to-config-issues.js';
 
 /**
@@ -129,18 +129,24 @@ export function validateConfig(input: unknown, options: ValidateConfigOptions = 
   return resolved as typeof resolved & { readonly secrets: ConfigSecrets };
 }
 
+/** Checks each strategy's name, id and pool, and replaces its params by the strategy's parsed params. */
 function checkStrategies(config: MandateConfig): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
   const firstIndexOfId = new Map<string, number>();
   const poolFees = config.market.pools.map((pool) => pool.fee);
+  const knownNames: readonly string[] = builtinStrategyNames;
   config.strategies.forEach((strategy, index) => {
-    if (!knownStrategyNames.includes(strategy.use)) {
-      const suggestion = didYouMean(strategy.use, knownStrategyNames);
+    if (knownNames.includes(strategy.use)) {
+      const parsed = parseStrategyParams(strategy.use as BuiltinStrategyName, strategy.params, `strategies[${index}].params`);
+      if (parsed.ok) strategy.params = parsed.params;
+      else issues.push(...parsed.issues);
+    } else {
+      const suggestion = didYouMean(strategy.use, knownNames);
       issues.push({
         path: `strategies[${index}].use`,
         problem: `is not a known strategy${suggestion ? ` (did you mean "${suggestion}"?)` : ''}`,
         value: strategy.use,
-        expected: `one of the built-in strategies: ${knownStrategyNames.join(', ')}`,
+        expected: `one of the built-in strategies: ${knownNames.join(', ')}`,
       });
     }
     const earlier = firstIndexOfId.get(strategy.id);
@@ -162,6 +168,38 @@ function checkStrategies(config: MandateConfig): ConfigIssue[] {
     }
   });
   return issues;
+}
+
+/**
+ * Runs a strategy's own params schema, so a bad param is reported at its config path
+ * (`strategies[0].params.fastPeriod`) with the other config problems, before anything starts.
+ */
+function parseStrategyParams(
+  name: BuiltinStrategyName,
+  params: Record<string, unknown>,
+  at: string,
+): { ok: true; params: Record<string, unknown> } | { ok: false; issues: ConfigIssue[] } {
+  const schema = builtinStrategies[name].params;
+  const known = Object.keys(schema.shape);
+  // Strategy schemas need not be strict, but a misspelt param must not silently fall back to its default.
+  const unknown = Object.keys(params).filter((key) => !known.includes(key));
+  if (unknown.length) {
+    return {
+      ok: false,
+      issues: unknown.map((key) => {
+        const suggestion = didYouMean(key, known);
+        return {
+          path: `${at}.${key}`,
+          problem: `is not a param of "${name}"${suggestion ? ` (did you mean "${suggestion}"?)` : ''}`,
+          value: params[key],
+          expected: `one of its params: ${known.join(', ')}`,
+        };
+      }),
+    };
+  }
+  const result = schema.safeParse(params);
+  if (result.success) return { ok: true, params: result.data as Record<string, unknown> };
+  return { ok: false, issues: zodIssuesToConfigIssues(schema, params, result.error.issues, [at]) };
 }
 
 function checkMarket(config: MandateConfig): ConfigIssue[] {
