@@ -181,9 +181,10 @@ describe('createKernel: replay (lockstep, as backtests drive it)', () => {
     const gateCalls: { intent: TradeIntent; time: number }[] = [];
     const kernel = kernelFor({ journal, executor: exec.executor, clock, riskGate: capGate(10n ** 30n, gateCalls) });
     const published: RecordedDecision[] = [];
-    kernel.decisions$.subscribe((d) => published.push(d));
+    let completed = false;
+    kernel.decisions$.subscribe({ next: (d) => published.push(d), complete: () => (completed = true) });
 
-    const summary = await kernel.replay(prices.map((p, i) => oracle(i, p)), { clock });
+    const summary = await kernel.replay(prices.map((p, i) => oracle(i, p)));
 
     expect(summary).toMatchObject({ events: 7, signals: 4, reasonerCalls: 4, decisions: 4, trades: 4, holds: 0, denied: 0, failed: 0, superseded: 0, nextSeq: 4 });
     expect(exec.statusAtSend).toEqual(['pending', 'pending', 'pending', 'pending']);
@@ -206,6 +207,8 @@ describe('createKernel: replay (lockstep, as backtests drive it)', () => {
     expect(published.map((d) => d.hash)).toEqual(stored.map((d) => d.hash));
     expect(published[0]!.content.reasoning).toMatchObject({ reasoner: 'rules', model: 'rules-v1' });
     expect(exec.executed[0]!.reasoningHash).toBe(published[0]!.content.reasoningHash);
+    expect(completed).toBe(true);
+    expect(clock.now()).toBe((t0 + 360) * 1000);
   });
 
   it('gives identical decisions, byte for byte, when the same events are replayed again', async () => {
@@ -377,15 +380,21 @@ describe('createKernel: replay (lockstep, as backtests drive it)', () => {
     expect(() => kernelFor({ journal, executor: exec.executor, tradeDeadlineSeconds: 0 })).toThrow(/tradeDeadlineSeconds/);
   });
 
-  it('accepts an async iterable (a streamed CSV source)', async () => {
+  it('accepts an async iterable of events or of batches (a streamed CSV source)', async () => {
     const journal = startJournal('run-1');
     const exec = recordingExecutor(journal);
     const kernel = kernelFor({ journal, executor: exec.executor });
+    const events = prices.map((p, i) => oracle(i, p));
     async function* stream() {
-      for (const [i, p] of prices.entries()) yield oracle(i, p);
+      yield events[0]!;
+      yield events.slice(1, 4);
+      yield events.slice(4);
     }
-    const summary = await kernel.replay(stream());
+    const progress: number[] = [];
+    const summary = await kernel.replay(stream(), { onProgress: (n) => progress.push(n), progressEvery: 3 });
     expect(summary).toMatchObject({ events: 7, trades: 4 });
+    expect(exec.executed.map((i) => i.deadline)).toEqual([1, 3, 5, 6].map((i) => BigInt(t0 + i * 60 + 300)));
+    expect(progress).toEqual([3, 6]);
   });
 });
 

@@ -40,8 +40,12 @@ export type CreateKernelParameters = {
   riskGate: RiskGate;
   executor: Executor;
   journal: DecisionJournal;
-  /** Wall time live, a virtual clock in backtests: deadlines and risk checks use it. */
-  clock: Clock;
+  /**
+   * Wall time live, a virtual clock in backtests: deadlines and risk checks use it. A virtual clock (one
+   * with `advanceTo`, from createVirtualClock) is advanced to each event's time before the event is applied,
+   * so in a backtest, or on a devnet whose chain time is warped, the agent's time is market time.
+   */
+  clock: Clock | VirtualClock;
   /** A trade intent's deadline is clock time + this many seconds. */
   tradeDeadlineSeconds: number;
   /** The market events for `run()`; `replay()` takes its events directly. */
@@ -76,9 +80,13 @@ export type KernelSummary = {
   nextSeq: number;
 };
 
+/**
+ * What `replay` takes: an array or synchronous iterable (fastest), or an async iterable of events or of
+ * batches of events (a streamed file: yield arrays of a few thousand events to keep the sync speed).
+ */
+export type ReplayEvents = Iterable<MarketEvent> | AsyncIterable<MarketEvent | readonly MarketEvent[]>;
+
 export type ReplayOptions = {
-  /** Advanced to each event's time before the event is applied, so deadlines and risk checks use event time. */
-  clock?: VirtualClock | undefined;
   /** Called every `progressEvery` events (default 1,048,576) with the number applied so far. */
   onProgress?: ((events: number) => void) | undefined;
   progressEvery?: number | undefined;
@@ -106,7 +114,7 @@ export type Kernel = {
    * Backtest: applies `events` in order, awaiting each signal's work before the next event, so every
    * decision sees exactly the market up to its event. Deterministic; nothing is ever superseded.
    */
-  replay(events: Iterable<MarketEvent> | AsyncIterable<MarketEvent>, options?: ReplayOptions): Promise<KernelSummary>;
+  replay(events: ReplayEvents, options?: ReplayOptions): Promise<KernelSummary>;
   /** Stops `run()`: no more events are taken; work in progress finishes and is journaled. */
   stop(): void;
   /** Resolves when no signal is being processed or waiting. */
@@ -148,6 +156,7 @@ export function createKernel(parameters: CreateKernelParameters): Kernel {
   const log = parameters.log ?? noopLogger;
   validate(parameters);
 
+  const virtualClock = 'advanceTo' in clock && typeof clock.advanceTo === 'function' ? clock : undefined;
   const state = new MarketState();
   const decisions$ = new Subject<RecordedDecision>();
   const published$ = new Subject<MarketSnapshot>();
@@ -209,6 +218,7 @@ export function createKernel(parameters: CreateKernelParameters): Kernel {
     }
     lastEventTime = time;
     if (firstEventTime === undefined) firstEventTime = time;
+    if (virtualClock !== undefined && time * 1000 > virtualClock.now()) virtualClock.advanceTo(time * 1000);
     state.apply(event);
     counters.events += 1;
     if (published$.observed) published$.next(state);
@@ -532,6 +542,7 @@ export function createKernel(parameters: CreateKernelParameters): Kernel {
         if (finished) return;
         finished = true;
         void idle().then(() => {
+          end();
           if (fatal !== undefined) reject(fatal);
           else if (sourceError !== undefined) reject(new MarketSourceFailedError(sourceError));
           else resolve(summary());
@@ -552,40 +563,50 @@ export function createKernel(parameters: CreateKernelParameters): Kernel {
   }
 
   async function replay(
-    events: Iterable<MarketEvent> | AsyncIterable<MarketEvent>,
+    events: ReplayEvents,
     options: ReplayOptions = {},
   ): Promise<KernelSummary> {
     claimStart('replay');
-    await refreshBalances();
-    const virtualClock = options.clock;
     const onProgress = options.onProgress;
     const progressEvery = options.progressEvery ?? 1 << 20;
     let seen = 0;
-    const step = async (event: MarketEvent): Promise<void> => {
-      const work = onEvent(event);
-      if (work !== undefined) await work;
-    };
-    if (Symbol.iterator in events) {
-      for (const event of events) {
-        if (virtualClock !== undefined && event.time * 1000 > virtualClock.now()) virtualClock.advanceTo(event.time * 1000);
-        const work = onEvent(event);
-        if (work !== undefined) {
-          await work;
-          if (fatal !== undefined) throw fatal;
+    try {
+      await refreshBalances();
+      if (Symbol.iterator in events) {
+        // The tight loop backtests live in: no promise unless a strategy signalled.
+        for (const event of events) {
+          const work = onEvent(event);
+          if (work !== undefined) {
+            await work;
+            if (fatal !== undefined) throw fatal;
+          }
+          if (onProgress !== undefined && ++seen % progressEvery === 0) onProgress(counters.events);
         }
-        if (onProgress !== undefined && ++seen % progressEvery === 0) onProgress(counters.events);
+      } else {
+        // Each `await` of an async iterator costs a microtask turn: streamed sources should yield
+        // batches (arrays), which are then run at the speed of the synchronous loop.
+        for await (const item of events) {
+          const batch = Array.isArray(item) ? (item as readonly MarketEvent[]) : [item as MarketEvent];
+          for (const event of batch) {
+            const work = onEvent(event);
+            if (work !== undefined) await work;
+            if (fatal !== undefined) throw fatal;
+            if (onProgress !== undefined && ++seen % progressEvery === 0) onProgress(counters.events);
+          }
+        }
       }
-    } else {
-      for await (const event of events) {
-        if (virtualClock !== undefined && event.time * 1000 > virtualClock.now()) virtualClock.advanceTo(event.time * 1000);
-        await step(event);
-        if (fatal !== undefined) throw fatal;
-        if (onProgress !== undefined && ++seen % progressEvery === 0) onProgress(counters.events);
-      }
+      await idle();
+      if (fatal !== undefined) throw fatal;
+      return summary();
+    } finally {
+      end();
     }
-    await idle();
-    if (fatal !== undefined) throw fatal;
-    return summary();
+  }
+
+  /** A kernel runs once: its streams complete when the run ends. */
+  function end(): void {
+    decisions$.complete();
+    published$.complete();
   }
 
   return {
