@@ -199,6 +199,8 @@ export function createChainlinkSource(parameters: ChainlinkSourceParameters): Ma
       toBlock,
       strict: true,
     });
+    // Nodes that put the block time on each log (recent geth, anvil) save a getBlock per block.
+    for (const log of logs) if (log.blockTimestamp != null) blockTime.remember(log.blockNumber!, Number(log.blockTimestamp));
     const times = new Map<bigint, number>();
     await Promise.all(
       [...new Set(logs.map((log) => log.blockNumber))].map(async (block) => times.set(block, await blockTime(block))),

@@ -70,7 +70,9 @@ export function createUniswapPoolSource(parameters: UniswapPoolSourceParameters)
     },
     async readRange(fromBlock, toBlock) {
       const logs = await client.getLogs({ address: pools, fromBlock, toBlock });
-      const times = new Map<bigint, number>();
+      // Nodes that put the block time on each log (recent geth, anvil) save a getBlock per block.
+    for (const log of logs) if (log.blockTimestamp != null) blockTime.remember(log.blockNumber!, Number(log.blockTimestamp));
+    const times = new Map<bigint, number>();
       await Promise.all(
         [...new Set(logs.map((log) => log.blockNumber!))].map(async (block) => times.set(block, await blockTime(block))),
       );

@@ -1,0 +1,175 @@
+import { lastValueFrom, toArray, type Observable } from 'rxjs';
+import { decodeEventLog, parseAbi, toEventSelector, type TransactionReceipt } from 'viem';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createChainlinkSource } from '../agent/market/chainlink-source.js';
+import { createMarketStream } from '../agent/market/create-market-stream.js';
+import { uniswapV3PoolEventsAbi } from '../agent/market/decode-swap-log.js';
+import type { Address, MarketEvent, OracleUpdate, PoolUpdate } from '../agent/market/market-event.js';
+import { startMarketFixture, type MarketFixture } from '../agent/market/testing/market-fixture.js';
+import { createUniswapPoolSource } from '../agent/market/uniswap-pool-source.js';
+
+// Round ids as a proxy reports them: (phase << 64) + aggregator round.
+const phase = 3n << 64n;
+const price = (dollars: number) => BigInt(dollars) * 10n ** 8n;
+const answerUpdatedAbi = parseAbi(['event AnswerUpdated(int256 indexed current, uint256 indexed roundId, uint256 updatedAt)']);
+const answerUpdatedTopic = toEventSelector(answerUpdatedAbi[0]);
+
+// anvil does not fail here: an RPC error means a bug, so surface it instead of retrying forever.
+const failFast = { maxConsecutiveErrors: 0, logger: { warn: (details: object, message: string) => console.warn(message, details) } };
+
+let fixture: MarketFixture;
+beforeAll(async () => {
+  fixture = await startMarketFixture();
+});
+afterAll(async () => {
+  await fixture?.stop();
+});
+
+const all = (market$: Observable<MarketEvent>) => lastValueFrom(market$.pipe(toArray()));
+const oracleEvents = (events: MarketEvent[]) => events.filter((event): event is OracleUpdate => event.kind === 'oracle');
+const position = (event: MarketEvent) => `${event.kind}@${event.block}:${event.logIndex ?? 'read'}`;
+
+/** The market events these receipts imply: Swap logs of the pool and AnswerUpdated logs of the aggregator. */
+function expectedLogPositions(receipts: TransactionReceipt[], pool: Address, aggregator: Address): string[] {
+  const positions: { block: bigint; logIndex: number; kind: string }[] = [];
+  for (const receipt of receipts) {
+    for (const log of receipt.logs) {
+      if (log.address.toLowerCase() === pool.toLowerCase()) {
+        const decoded = decodeEventLog({ abi: uniswapV3PoolEventsAbi, topics: log.topics, data: log.data });
+        if (decoded.eventName === 'Swap') positions.push({ block: log.blockNumber, logIndex: log.logIndex, kind: 'pool' });
+      } else if (log.address.toLowerCase() === aggregator.toLowerCase()) {
+        if (log.topics[0] !== answerUpdatedTopic) continue; // NewRound
+        const decoded = decodeEventLog({ abi: answerUpdatedAbi, topics: log.topics, data: log.data });
+        if (decoded.args.current > 0n) {
+          positions.push({ block: log.blockNumber, logIndex: log.logIndex, kind: 'oracle' });
+        }
+      }
+    }
+  }
+  positions.sort((a, b) => (a.block !== b.block ? (a.block < b.block ? -1 : 1) : a.logIndex - b.logIndex));
+  return positions.map((p) => `${p.kind}@${p.block}:${p.logIndex}`);
+}
+
+/** Waits (polling) until `condition` holds; fails naming what it waited for. */
+async function until(what: string, condition: () => boolean | Promise<boolean>, limitMs = 30_000): Promise<void> {
+  for (let waited = 0; waited < limitMs; waited += 10) {
+    if (await condition()) return;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  throw new Error(`Timed out waiting until ${what}`);
+}
+
+describe('live market sources on anvil', () => {
+  it('polls Chainlink rounds once each and in order, and rejects and counts a round with answer 0', async () => {
+    const fromBlock = (await fixture.head()) + 1n;
+    const receipts: TransactionReceipt[] = [];
+    for (const [round, answer] of [[1n, price(2000)], [2n, price(2010)], [3n, price(1990)], [4n, 0n], [5n, price(2005)]] as const) {
+      receipts.push(await fixture.confirm(await fixture.sendRound(phase + round, answer)));
+    }
+    const chainlink = createChainlinkSource({ client: fixture.client, feeds: [fixture.aggregator], mode: 'poll' });
+    // One block per range: every block is polled, so each round is seen at the block that set it.
+    const stream = createMarketStream({
+      client: fixture.client, sources: [chainlink], fromBlock, toBlock: receipts.at(-1)!.blockNumber, pollIntervalMs: 10, maxBlocksPerRange: 1, ...failFast,
+    });
+
+    const events = oracleEvents(await all(stream.market$));
+
+    const kept = [0, 1, 2, 4].map((i) => receipts[i]!);
+    expect(events.map((event) => [event.roundId - phase, event.block])).toEqual(
+      [1n, 2n, 3n, 5n].map((round, i) => [round, kept[i]!.blockNumber]),
+    );
+    expect(events.map((event) => event.answer)).toEqual([price(2000), price(2010), price(1990), price(2005)]);
+    expect(events.every((event) => event.decimals === 8 && event.feed === fixture.aggregator)).toBe(true);
+    expect(chainlink.stats()).toMatchObject({ accepted: 4, rejected: 1, rejectedByReason: { 'non-positive-answer': 1 } });
+    expect(stream.stats()).toMatchObject({ eventsByKind: { oracle: 4, pool: 0 }, rejectedByReason: { 'non-positive-answer': 1 }, rpcErrors: 0 });
+  });
+
+  it('reads back the rounds that fell between two polls, still rejecting the bad one', async () => {
+    const fromBlock = (await fixture.head()) + 1n;
+    const receipts: TransactionReceipt[] = [];
+    for (const [round, answer] of [[6n, price(2020)], [7n, -1n], [8n, price(2030)], [9n, price(2040)]] as const) {
+      receipts.push(await fixture.confirm(await fixture.sendRound(phase + round, answer)));
+    }
+    const toBlock = receipts.at(-1)!.blockNumber;
+    const chainlink = createChainlinkSource({ client: fixture.client, feeds: [{ address: fixture.aggregator }], mode: 'poll' });
+    const stream = createMarketStream({ client: fixture.client, sources: [chainlink], fromBlock, toBlock, pollIntervalMs: 10, ...failFast });
+
+    const events = oracleEvents(await all(stream.market$));
+
+    // The start state (round 5, read at the block before fromBlock), then the whole range in one poll.
+    expect(events.map((event) => [event.roundId - phase, event.block])).toEqual([
+      [5n, fromBlock - 1n], [6n, toBlock], [8n, toBlock], [9n, toBlock],
+    ]);
+    expect(chainlink.stats()).toMatchObject({ backfilledRounds: 3, missingRounds: 0, rejectedByReason: { 'non-positive-answer': 1 } });
+  });
+
+  it('merges Chainlink AnswerUpdated logs and Uniswap swaps into one stream in (block, logIndex) order', async () => {
+    const fromBlock = (await fixture.head()) + 1n;
+    const receipts = [
+      ...(await fixture.inOneBlock(async () => [
+        await fixture.sendSwap(true, 10n ** 18n),
+        await fixture.sendRound(phase + 10n, price(2050)),
+        await fixture.sendSwap(false, 3n * 10n ** 17n),
+        await fixture.sendSwap(true, 2n * 10n ** 18n),
+      ])),
+      await fixture.confirm(await fixture.sendSwap(false, 5n * 10n ** 18n)),
+      await fixture.confirm(await fixture.sendRound(phase + 11n, 0n)),
+      ...(await fixture.inOneBlock(async () => [await fixture.sendRound(phase + 12n, price(2060)), await fixture.sendSwap(true, 10n ** 17n)])),
+    ];
+    expect(new Set(receipts.slice(0, 4).map((receipt) => receipt.blockNumber)).size).toBe(1);
+    const toBlock = receipts.at(-1)!.blockNumber;
+    const chainlink = createChainlinkSource({ client: fixture.client, feeds: [fixture.aggregator], mode: 'events' });
+    const pools = createUniswapPoolSource({ client: fixture.client, pools: [fixture.pool] });
+    // The pool source first so it answers before Chainlink: the order must come from the stream, not the sources.
+    const stream = createMarketStream({ client: fixture.client, sources: [pools, chainlink], fromBlock, toBlock, pollIntervalMs: 10, maxBlocksPerRange: 2, ...failFast });
+
+    const events = await all(stream.market$);
+
+    expect(events.map(position)).toEqual([
+      `oracle@${fromBlock - 1n}:read`,
+      `pool@${fromBlock - 1n}:${Number.MAX_SAFE_INTEGER}`,
+      ...expectedLogPositions(receipts, fixture.pool, fixture.aggregator),
+    ]);
+    const swaps = events.filter((event): event is PoolUpdate => event.kind === 'pool').slice(1);
+    // Selling token0 pays it into the pool: amount0 > 0.
+    expect(swaps.map((swap) => swap.amount0! > 0n)).toEqual([true, false, true, false, true]);
+    const [sqrtPriceX96, tick] = (await fixture.client.readContract({
+      address: fixture.pool,
+      abi: parseAbi(['function slot0() view returns (uint160, int24, uint16, uint16, uint16, uint8, bool)']),
+      functionName: 'slot0',
+      blockNumber: toBlock,
+    })) as readonly [bigint, number, ...unknown[]];
+    expect([swaps.at(-1)!.sqrtPriceX96, swaps.at(-1)!.tick]).toEqual([sqrtPriceX96, tick]);
+    expect(oracleEvents(events).map((event) => event.roundId - phase)).toEqual([9n, 10n, 12n]);
+    expect(stream.stats()).toMatchObject({
+      eventsByKind: { oracle: 3, pool: 6 },
+      dropped: { duplicate: 0, 'out-of-order': 0 },
+      rejectedByReason: { 'non-positive-answer': 1 },
+      lastProcessedBlock: toBlock,
+    });
+    expect(pools.stats().logsByEvent).toEqual({ Swap: 5 });
+  });
+
+  it('processes a block only once it has the configured confirmations', async () => {
+    const pools = createUniswapPoolSource({ client: fixture.client, pools: [fixture.pool] });
+    const stream = createMarketStream({ client: fixture.client, sources: [pools], confirmations: 2, pollIntervalMs: 10, ...failFast });
+    const events: MarketEvent[] = [];
+    const subscription = stream.market$.subscribe((event) => events.push(event));
+    try {
+      const before = await fixture.head();
+      await until('the stream starts at head − 2', () => stream.stats().lastProcessedBlock === before - 2n);
+      const swapBlock = (await fixture.confirm(await fixture.sendSwap(true, 10n ** 16n))).blockNumber;
+      await until('the stream sees the swap block as head', () => stream.stats().headBlock === swapBlock);
+      await fixture.mine(1);
+      await until('the stream sees one more block', () => stream.stats().headBlock === swapBlock + 1n);
+      await until('the stream processed head − 2', () => stream.stats().lastProcessedBlock === swapBlock - 1n);
+      expect(events.filter((event) => event.block === swapBlock)).toEqual([]);
+      await fixture.mine(1);
+      await until('the swap arrives', () => events.some((event) => event.block === swapBlock));
+      expect(events.filter((event) => event.block === swapBlock).map((event) => event.kind)).toEqual(['pool']);
+      expect(stream.stats().lagBlocks).toBe(2n);
+    } finally {
+      subscription.unsubscribe();
+    }
+  });
+});
