@@ -1,5 +1,5 @@
 import { parseUnits } from 'viem';
-import { getChainPreset } from '../chain/presets/index.js';
+import { getChainPreset } from '../chain/presets/chain-presets.js';
 import { ConfigError, type ConfigIssue } from './config-error.js';
 import { configSchema, type MandateConfig } from './config-schema.js';
 import { rpcUrlSchema } from './config-fields.js';
