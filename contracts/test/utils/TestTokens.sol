@@ -98,11 +98,40 @@ contract NoBoolToken {
     }
 }
 
-/// @notice A token whose transfer returns false instead of reverting, to prove the vault notices.
+/// @notice A token whose transfer and approve return false instead of reverting, to prove the vault notices.
 contract FalseReturningToken is TestToken {
     constructor() TestToken("False", "FALSE", 18) {}
 
     function transfer(address, uint256) external pure override returns (bool) {
         return false;
+    }
+
+    function approve(address, uint256) external pure override returns (bool) {
+        return false;
+    }
+}
+
+/// @notice Burns 1% of every transfer, so a recipient gets less than was sent (the vault must measure).
+contract FeeOnTransferToken is TestToken {
+    constructor() TestToken("Taxed", "TAX", 18) {}
+
+    function transfer(address to, uint256 amount) external override returns (bool) {
+        uint256 fee = amount / 100;
+        _move(msg.sender, to, amount - fee);
+        _move(msg.sender, address(0xdead), fee);
+        return true;
+    }
+}
+
+/// @notice transferFrom takes one extra unit from the payer, so the vault's tokenIn balance falls by more than
+///         amountIn although the pool is paid exactly.
+contract GreedyToken is TestToken {
+    constructor() TestToken("Greedy", "GREED", 18) {}
+
+    function transferFrom(address from, address to, uint256 amount) external override returns (bool) {
+        _spend(from, amount);
+        _move(from, to, amount);
+        _move(from, address(0xdead), 1);
+        return true;
     }
 }
