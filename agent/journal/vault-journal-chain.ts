@@ -1,0 +1,172 @@
+import { parseAbi, type Chain, type PublicClient, type Transport, type WalletClient, type Account } from 'viem';
+import type { Fill } from '../kernel/types.js';
+import type { Address, Hex } from '../market/market-event.js';
+import { BatchError } from './journal-errors.js';
+import type { CommitDecisions, CommittedBatchReceipt, FindCommittedRoot } from './merkle-batches.js';
+import type { OnchainTrade } from './verify-journal.js';
+
+/**
+ * The parts of IMandateVault the journal reads and writes. Kept here, in the interface's exact
+ * signatures, so the journal does not depend on generated artifacts.
+ */
+export const vaultJournalAbi = parseAbi([
+  'event TradeExecuted(bytes32 indexed decisionId, bytes32 indexed strategyId, bytes32 reasoningHash, address tokenIn, address tokenOut, uint24 fee, uint256 amountIn, uint256 amountOut, uint256 minAmountOutUsed, uint256 valueUsd)',
+  'event DecisionsCommitted(uint256 indexed batch, bytes32 root, uint32 count, bytes32 prevRoot)',
+  'function commitDecisions(bytes32 root, uint32 count)',
+  'function batchRoot(uint256 batch) view returns (bytes32)',
+  'function verifyDecision(uint256 batch, bytes32 decisionId, bytes32 decisionHash, bytes32[] proof) view returns (bool)',
+]);
+
+/** A TradeExecuted as read from the chain, with where it happened. */
+export type ExecutedTrade = OnchainTrade & {
+  minAmountOutUsed: bigint;
+  valueUsd: bigint;
+  txHash: Hex;
+  block: bigint;
+};
+
+/** Everything the vault has said about decisions in a block range. */
+export type VaultDecisionHistory = {
+  trades: ReadonlyMap<Hex, ExecutedTrade>;
+  /** Committed roots → where they were committed. */
+  roots: ReadonlyMap<Hex, CommittedBatchReceipt & { count: number }>;
+  /** The last block scanned (a cursor for the next scan). */
+  toBlock: bigint;
+};
+
+export type ReadVaultDecisionHistoryParameters = {
+  client: PublicClient;
+  vault: Address;
+  /** The vault's deploy block (or a saved cursor + 1). */
+  fromBlock: bigint;
+  /** Default: the latest block. */
+  toBlock?: bigint | undefined;
+  /** Blocks per eth_getLogs call; public RPCs cap ranges. Default 10 000. */
+  blockRange?: bigint | undefined;
+};
+
+/**
+ * Reads every TradeExecuted and DecisionsCommitted of a vault in a block range, in chunks, so that
+ * verification and restart reconciliation make a handful of RPC calls instead of one per decision.
+ *
+ * @example
+ * const history = await readVaultDecisionHistory({ client, vault, fromBlock: manifest.startBlock });
+ * const report = await verifyJournal({ journal, ...historyLookups(history) });
+ */
+export async function readVaultDecisionHistory(parameters: ReadVaultDecisionHistoryParameters): Promise<VaultDecisionHistory> {
+  const { client, vault } = parameters;
+  const toBlock = parameters.toBlock ?? (await client.getBlockNumber());
+  const step = parameters.blockRange ?? 10_000n;
+  const trades = new Map<Hex, ExecutedTrade>();
+  const roots = new Map<Hex, CommittedBatchReceipt & { count: number }>();
+  for (let from = parameters.fromBlock; from <= toBlock; from += step) {
+    const to = from + step - 1n < toBlock ? from + step - 1n : toBlock;
+    const logs = await client.getContractEvents({ address: vault, abi: vaultJournalAbi, fromBlock: from, toBlock: to, strict: true });
+    for (const log of logs) {
+      if (log.eventName === 'TradeExecuted') {
+        const { args } = log;
+        trades.set(args.decisionId, {
+          decisionId: args.decisionId,
+          strategyId: args.strategyId,
+          reasoningHash: args.reasoningHash,
+          tokenIn: args.tokenIn,
+          tokenOut: args.tokenOut,
+          fee: args.fee,
+          amountIn: args.amountIn,
+          amountOut: args.amountOut,
+          minAmountOutUsed: args.minAmountOutUsed,
+          valueUsd: args.valueUsd,
+          txHash: log.transactionHash,
+          block: log.blockNumber,
+        });
+      } else if (log.eventName === 'DecisionsCommitted') {
+        const { args } = log;
+        roots.set(args.root, {
+          txHash: log.transactionHash,
+          block: log.blockNumber,
+          onchainIndex: Number(args.batch),
+          prevRoot: args.prevRoot,
+          count: args.count,
+        });
+      }
+    }
+  }
+  return { trades, roots, toBlock };
+}
+
+/**
+ * The lookups verifyJournal and the batch committer take, answered from a history read once.
+ *
+ * @example
+ * const { lookupTrade, isRootCommitted } = historyLookups(history);
+ */
+export function historyLookups(history: VaultDecisionHistory): {
+  lookupTrade: (decisionId: Hex) => ExecutedTrade | undefined;
+  isRootCommitted: (root: Hex) => boolean;
+  findCommitted: FindCommittedRoot;
+} {
+  return {
+    lookupTrade: (decisionId) => history.trades.get(decisionId.toLowerCase() as Hex),
+    isRootCommitted: (root) => history.roots.has(root.toLowerCase() as Hex),
+    findCommitted: async (root) => history.roots.get(root.toLowerCase() as Hex),
+  };
+}
+
+/**
+ * The fill of an executed trade, from its event and its receipt (gas), for restart reconciliation.
+ *
+ * @example
+ * const fill = trade && (await fillFromExecutedTrade(client, trade));
+ */
+export async function fillFromExecutedTrade(client: PublicClient, trade: ExecutedTrade): Promise<Fill> {
+  const receipt = await client.getTransactionReceipt({ hash: trade.txHash });
+  return {
+    txHash: trade.txHash,
+    block: trade.block,
+    amountIn: trade.amountIn,
+    amountOut: trade.amountOut,
+    minAmountOutUsed: trade.minAmountOutUsed,
+    valueUsd: trade.valueUsd,
+    gasUsed: receipt.gasUsed,
+    effectiveGasPrice: receipt.effectiveGasPrice,
+  };
+}
+
+export type CreateVaultCommitParameters = {
+  client: PublicClient;
+  /** The agent's wallet: only the agent may commit. */
+  wallet: WalletClient<Transport, Chain, Account>;
+  vault: Address;
+};
+
+/**
+ * The real `vault.commitDecisions` for the batch committer: sends, waits for the receipt, and reads the
+ * vault's batch number and prevRoot from its DecisionsCommitted event.
+ *
+ * @example
+ * const committer = createBatchCommitter({ journal, vault, clock, policy, commit: createVaultCommit({ client, wallet, vault }) });
+ */
+export function createVaultCommit(parameters: CreateVaultCommitParameters): CommitDecisions {
+  const { client, wallet, vault } = parameters;
+  return async ({ root, count }) => {
+    const txHash = await wallet.writeContract({ address: vault, abi: vaultJournalAbi, functionName: 'commitDecisions', args: [root, count] });
+    const receipt = await client.waitForTransactionReceipt({ hash: txHash });
+    if (receipt.status !== 'success') {
+      throw new BatchError('commitDecisions reverted.', { details: `Transaction ${txHash} for root ${root} (${count} decisions) reverted; the batch stays pending.` });
+    }
+    const logs = await client.getContractEvents({
+      address: vault,
+      abi: vaultJournalAbi,
+      eventName: 'DecisionsCommitted',
+      blockHash: receipt.blockHash,
+      strict: true,
+    });
+    const event = logs.find((log) => log.transactionHash === txHash);
+    return {
+      txHash,
+      block: receipt.blockNumber,
+      onchainIndex: event ? Number(event.args.batch) : undefined,
+      prevRoot: event?.args.prevRoot,
+    };
+  };
+}
