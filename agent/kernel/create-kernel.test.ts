@@ -338,6 +338,35 @@ describe('createKernel: replay (lockstep, as backtests drive it)', () => {
     expect(journal.decisions.list()[0]!.reason).toContain('amountIn -5 is not a positive bigint');
   });
 
+  it('records malformed reasoner output as that decision failing, never a trade and never a stopped agent', async () => {
+    const journal = startJournal('run-1');
+    const exec = recordingExecutor(journal);
+    const digest: `0x${string}` = `0x${'11'.repeat(32)}`;
+    const outputs = [
+      // A model name that is not a string: the reasoning cannot be hashed.
+      { proposal: { action: 'hold', rationale: 'x' }, reasoning: { reasoner: 'llm', model: Number.NaN, promptVersion: 'p', inputsDigest: digest, rawOutput: '' } },
+      // Amounts that are not bigint: denied, journaled as a hold naming the problem.
+      { proposal: { action: 'trade', tokenIn: usdc, tokenOut: weth, fee: 500, amountIn: Number.NaN, minAmountOut: 0n, maxSlippageBps: 50, rationale: 'x' }, reasoning: { reasoner: 'llm', model: 'm', promptVersion: 'p', inputsDigest: digest, rawOutput: '{"amountIn":NaN}' } },
+      { proposal: { action: 'trade', tokenIn: usdc, tokenOut: weth, fee: 500, amountIn: 1.5, minAmountOut: 0n, maxSlippageBps: 50, rationale: 'x' }, reasoning: { reasoner: 'llm', model: 'm', promptVersion: 'p', inputsDigest: digest, rawOutput: '{"amountIn":1.5}' } },
+      // A latency the journal cannot encode: replaced by a failed decision that says so.
+      { proposal: { action: 'hold', rationale: 'x' }, reasoning: { reasoner: 'llm', model: 'm', promptVersion: 'p', inputsDigest: digest, rawOutput: '', latencyMs: Number.POSITIVE_INFINITY } },
+    ];
+    const malformed: Reasoner = { name: 'llm', propose: async () => outputs.shift() as never };
+    const kernel = kernelFor({ journal, executor: exec.executor, reasoner: malformed });
+    const summary = await kernel.replay([0, 1, 2, 3].map((i) => oracle(i, 1800)));
+    expect(exec.executed).toEqual([]);
+    expect(summary).toMatchObject({ decisions: 4, failed: 2, denied: 2 });
+    const stored = journal.decisions.list();
+    expect(stored.map((d) => d.status)).toEqual(['failed', 'denied', 'denied', 'failed']);
+    expect(stored[3]!.reason).toMatch(/^UnencodableDecision: Cannot encode \$\.reasoning\.latencyMs/);
+    expect(stored[3]!.id).toBe(decisionIdFor('run-1', 3));
+    expect(stored[0]!.reason).toMatch(/^InvalidReasoning: Cannot encode \$\.model/);
+    expect(stored[1]!.reason).toBe('InvalidProposal: amountIn NaN is not a positive bigint');
+    expect(stored[2]!.reason).toBe('InvalidProposal: amountIn 1.5 is not a positive bigint');
+    expect(stored[2]!.content.proposal).toEqual({ action: 'hold', rationale: 'invalid trade proposal: amountIn 1.5 is not a positive bigint' });
+    expect(stored[2]!.content.reasoning.rawOutput).toBe('{"amountIn":1.5}');
+  });
+
   it('turns a throwing or invalid strategy into one failed decision per streak, counted, and keeps the others running', async () => {
     const journal = startJournal('run-1');
     const exec = recordingExecutor(journal);

@@ -130,6 +130,7 @@ export const notSentReasons = {
   reasonerFailed: 'ReasonerFailed',
   balancesUnavailable: 'BalancesUnavailable',
   invalidProposal: 'InvalidProposal',
+  invalidReasoning: 'InvalidReasoning',
   riskGateFailed: 'RiskGateFailed',
   unencodable: 'UnencodableDecision',
 } as const;
@@ -275,7 +276,13 @@ export function createKernel(parameters: CreateKernelParameters): Kernel {
         return;
       }
       if (fatal !== undefined) return;
-      await decide(id, seq, lane, signal, output);
+      try {
+        await decide(id, seq, lane, signal, output);
+      } catch (error) {
+        if (error instanceof KernelJournalError) throw error;
+        // A malformed reasoner output that slipped past the checks: a failure of this decision only.
+        recordNotSent(id, seq, signal.time, strategyId, signal, notSentReasons.invalidReasoning, describeError(error));
+      }
     } catch (error) {
       // Only the journal throws past the handlers above: stop taking events.
       fatal = error instanceof KernelJournalError ? error : new KernelJournalError(id, error);
@@ -312,8 +319,15 @@ export function createKernel(parameters: CreateKernelParameters): Kernel {
     }
     const problem = tradeProposalProblem(proposal);
     if (problem !== undefined) {
+      // Journaled as a hold naming the problem: the malformed values may not even encode or read back as
+      // a proposal (the reasoner's raw output keeps them for the audit).
       record(
-        { ...base, proposal: { action: 'hold', rationale: `invalid trade proposal: ${problem}` }, verdict: { allowed: false, reason: notSentReasons.invalidProposal }, intent: undefined },
+        {
+          ...base,
+          proposal: { action: 'hold', rationale: `invalid trade proposal: ${problem}` },
+          verdict: { allowed: false, reason: notSentReasons.invalidProposal },
+          intent: undefined,
+        },
         { outcome: 'denied', reason: `${notSentReasons.invalidProposal}: ${problem}` },
       );
       return;
