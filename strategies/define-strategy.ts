@@ -105,7 +105,13 @@ export type DefineStrategyOptions<Schema extends ParamsSchema, State> = {
   onMarket(market: MarketSnapshot, ctx: StrategyContext<StrategyParams<Schema>, State>): Signal | undefined;
 };
 
-/** Params that do not pass the strategy's schema (or name a key it does not have). */
+/**
+ * Params that do not pass the strategy's schema (or name a key it does not have).
+ *
+ * @example
+ * try { createStrategyInstance(trend, { id, params: { fastPeriod: 0 }, market }); }
+ * catch (e) { if (e instanceof StrategyParamsError) console.error(e.strategy, e.key, e.value, e.details); }
+ */
 export class StrategyParamsError extends MandateError {
   override name = 'StrategyParamsError';
   readonly strategy: string;
@@ -121,7 +127,12 @@ export class StrategyParamsError extends MandateError {
   }
 }
 
-/** The configured market lacks a source the strategy needs, or is malformed. */
+/**
+ * The configured market lacks a source the strategy needs, or is malformed.
+ *
+ * @example
+ * createStrategyInstance(oracleDexDeviation, { id, market: { base, quote } }); // throws: no oracle configured
+ */
 export class StrategyMarketError extends MandateError {
   override name = 'StrategyMarketError';
   constructor(strategy: string, problem: string, details: string) {
@@ -129,7 +140,12 @@ export class StrategyMarketError extends MandateError {
   }
 }
 
-/** A strategy name that is not registered. */
+/**
+ * A strategy name that is not registered.
+ *
+ * @example
+ * getBuiltinStrategy('momentum'); // throws: Unknown strategy "momentum". Known strategies: trend, ...
+ */
 export class UnknownStrategyError extends MandateError {
   override name = 'UnknownStrategyError';
   constructor(name: string, known: readonly string[]) {

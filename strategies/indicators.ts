@@ -8,7 +8,12 @@
  */
 import { MandateError } from '../agent/errors/base-error.js';
 
-/** An indicator was configured with a window it cannot use. */
+/**
+ * An indicator was configured with a window it cannot use.
+ *
+ * @example
+ * new SimpleMovingAverage(0); // throws IndicatorPeriodError
+ */
 export class IndicatorPeriodError extends MandateError {
   override name = 'IndicatorPeriodError';
   constructor(indicator: string, period: unknown) {

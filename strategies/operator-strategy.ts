@@ -33,7 +33,12 @@ type OperatorState = {
   failure: { error: unknown } | undefined;
 };
 
-/** An operator strategy emitted a signal between events (a time-based operator), which has no event time. */
+/**
+ * An operator strategy emitted a signal between events (a time-based operator), which has no event time.
+ *
+ * @example
+ * fromOperator('late', z.object({}), () => (m$) => m$.pipe(delay(5), map(toSignal))); // its next onMarket throws this
+ */
 export class OperatorTimingError extends MandateError {
   override name = 'OperatorTimingError';
   constructor(name: string, signal: Signal) {

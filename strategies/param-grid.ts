@@ -51,7 +51,12 @@ export type ParamGrid<Schema extends ParamsSchema> = {
   rejected: { params: Record<string, unknown>; error: StrategyParamsError }[];
 };
 
-/** The most combinations one grid may expand to (a typo like 1..10000 by 1 should fail fast). */
+/**
+ * The most combinations one grid may expand to (a typo like 1..10000 by 1 should fail fast).
+ *
+ * @example
+ * if (fast.length * slow.length > maxGridCombinations) splitTheSweep();
+ */
 export const maxGridCombinations = 100_000;
 
 /**

@@ -8,7 +8,12 @@ import { oracleDexDeviation } from './oracle-dex-deviation.js';
 import { treasuryRebalancer } from './treasury-rebalancer.js';
 import { trend } from './trend.js';
 
-/** The names of the built-in strategies, in a stable order. */
+/**
+ * The names of the built-in strategies, in a stable order.
+ *
+ * @example
+ * program.option('--strategy <name>', `one of ${builtinStrategyNames.join(', ')}`);
+ */
 export const builtinStrategyNames = [
   'trend',
   'mean-reversion',

@@ -3,7 +3,12 @@ import { defineStrategy } from '../define-strategy.js';
 import { SimpleMovingAverage } from '../indicators.js';
 import { eventPrice } from '../prices.js';
 
-/** Buys when the oracle price leaves its moving average's band upward, sells when it leaves downward. */
+/**
+ * Buys when the oracle price leaves its moving average's band upward, sells when it leaves downward.
+ *
+ * @example
+ * createStrategyInstance(smaBand, { id: 'band', params: { period: 48 }, market });
+ */
 export const smaBand = defineStrategy({
   name: 'sma-band',
   description: 'Buy above SMA + band, sell below SMA − band; one signal each time the price leaves the band.',
