@@ -15,7 +15,7 @@ const answerUpdatedAbi = parseAbi(['event AnswerUpdated(int256 indexed current, 
 const answerUpdatedTopic = toEventSelector(answerUpdatedAbi[0]);
 
 // anvil does not fail here: an RPC error means a bug, so surface it instead of retrying forever.
-const failFast = { maxConsecutiveErrors: 0, logger: { warn: (details: object, message: string) => console.warn(message, details) } };
+const failFast = { maxConsecutiveErrors: 0 };
 
 let fixture: MarketFixture;
 beforeAll(async () => {
@@ -148,6 +148,77 @@ describe('live market sources on anvil', () => {
       lastProcessedBlock: toBlock,
     });
     expect(pools.stats().logsByEvent).toEqual({ Swap: 5 });
+  });
+
+  it('rejects and counts stale rounds and rounds from the future', async () => {
+    const fromBlock = (await fixture.head()) + 1n;
+    const now = (await fixture.client.getBlock()).timestamp;
+    await fixture.confirm(await fixture.sendRound(phase + 13n, price(2070), now - 7_200n));
+    await fixture.confirm(await fixture.sendRound(phase + 14n, price(2080), now + 100_000n));
+    const last = await fixture.confirm(await fixture.sendRound(phase + 15n, price(2090)));
+    const chainlink = createChainlinkSource({ client: fixture.client, feeds: [fixture.aggregator], mode: 'events', maxAgeSeconds: 3_600 });
+    const stream = createMarketStream({ client: fixture.client, sources: [chainlink], fromBlock, toBlock: last.blockNumber, pollIntervalMs: 10, ...failFast });
+
+    const events = oracleEvents(await all(stream.market$));
+
+    expect(events.map((event) => event.roundId - phase)).toEqual([12n, 15n]);
+    expect(chainlink.stats().rejectedByReason).toMatchObject({ stale: 1, 'future-updated-at': 1 });
+  });
+
+  it('asks no source twice for a range when another source failed on it, so no round is counted twice', async () => {
+    const fromBlock = (await fixture.head()) + 1n;
+    const receipts = [
+      await fixture.confirm(await fixture.sendRound(phase + 16n, price(2100))),
+      await fixture.confirm(await fixture.sendSwap(true, 10n ** 17n)),
+    ];
+    // The real client, except that the pool source's first getLogs fails as if the connection dropped.
+    let failuresLeft = 1;
+    const flakyClient = new Proxy(fixture.client, {
+      get(target, key, receiver) {
+        if (key === 'getLogs') {
+          return async (...args: Parameters<typeof target.getLogs>) => {
+            if (failuresLeft-- > 0) throw new Error('socket hang up');
+            return target.getLogs(...args);
+          };
+        }
+        return Reflect.get(target, key, receiver);
+      },
+    });
+    const chainlink = createChainlinkSource({ client: fixture.client, feeds: [fixture.aggregator], mode: 'events' });
+    const pools = createUniswapPoolSource({ client: flakyClient, pools: [fixture.pool] });
+    const stream = createMarketStream({
+      client: fixture.client, sources: [chainlink, pools], fromBlock, toBlock: receipts.at(-1)!.blockNumber, pollIntervalMs: 10, backoff: { initialMs: 1 },
+    });
+
+    const events = await all(stream.market$);
+
+    expect(events.filter((event) => event.block! >= fromBlock).map(position)).toEqual(expectedLogPositions(receipts, fixture.pool, fixture.aggregator));
+    expect(stream.stats()).toMatchObject({ rpcErrors: 1, reconnects: 1, consecutiveErrors: 0, dropped: { duplicate: 0, 'out-of-order': 0 } });
+    expect(chainlink.stats()).toMatchObject({ accepted: 2, rejected: 0 });
+  });
+
+  it('drops and counts logs an RPC node returns twice', async () => {
+    const fromBlock = (await fixture.head()) + 1n;
+    const receipts = await fixture.inOneBlock(async () => [await fixture.sendSwap(true, 10n ** 17n), await fixture.sendSwap(false, 10n ** 17n)]);
+    // The real client, except that getLogs repeats every log, as some load-balanced RPCs do.
+    const repeatingClient = new Proxy(fixture.client, {
+      get(target, key, receiver) {
+        if (key === 'getLogs') {
+          return async (...args: Parameters<typeof target.getLogs>) => {
+            const logs = await target.getLogs(...args);
+            return [...logs, ...logs];
+          };
+        }
+        return Reflect.get(target, key, receiver);
+      },
+    });
+    const pools = createUniswapPoolSource({ client: repeatingClient, pools: [fixture.pool] });
+    const stream = createMarketStream({ client: fixture.client, sources: [pools], fromBlock, toBlock: receipts[0]!.blockNumber, pollIntervalMs: 10, ...failFast });
+
+    const events = await all(stream.market$);
+
+    expect(events.slice(1).map(position)).toEqual(expectedLogPositions(receipts, fixture.pool, fixture.aggregator));
+    expect(stream.stats().dropped).toEqual({ duplicate: 2, 'out-of-order': 0 });
   });
 
   it('processes a block only once it has the configured confirmations', async () => {
