@@ -45,5 +45,6 @@ describe('prices', () => {
     expect(toDecimalString(12, 0)).toBe('12');
     expect(toDecimalString(-1, 6)).toBe('0');
     expect(toDecimalString(Number.NaN, 6)).toBe('0');
+    expect(toDecimalString(2e24, 6)).toBe('2000000000000000000000000');
   });
 });

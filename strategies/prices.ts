@@ -55,6 +55,8 @@ export function poolPrice(
 export function toDecimalString(amount: number, maxDecimals: number): string {
   if (!Number.isFinite(amount) || amount <= 0) return '0';
   const places = Math.max(0, Math.min(maxDecimals, 12));
+  // toFixed switches to exponent notation from 1e21, which is not a decimal string.
+  if (amount >= 1e21) return BigInt(Math.round(amount)).toString();
   const fixed = amount.toFixed(places);
   return places === 0 ? fixed : fixed.replace(/\.?0+$/, '');
 }
