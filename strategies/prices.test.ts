@@ -45,6 +45,6 @@ describe('prices', () => {
     expect(toDecimalString(12, 0)).toBe('12');
     expect(toDecimalString(-1, 6)).toBe('0');
     expect(toDecimalString(Number.NaN, 6)).toBe('0');
-    expect(toDecimalString(2e24, 6)).toBe('2000000000000000000000000');
+    expect(toDecimalString(2 ** 80, 6)).toBe('1208925819614629174706176');
   });
 });
