@@ -59,12 +59,23 @@ export class ConfigError extends MandateError {
   }
 }
 
-/** One issue as a single readable line. */
+/**
+ * One issue as a single readable line.
+ *
+ * @example
+ * formatIssue({ path: 'risk.maxTradeUsd', problem: 'must not be negative', value: -1, expected: 'a USD amount' });
+ * // 'risk.maxTradeUsd: must not be negative; got -1 (a number), expected a USD amount'
+ */
 export function formatIssue(issue: ConfigIssue): string {
   return `${issue.path || '(file)'}: ${issue.problem}; got ${describeValue(issue.value)}, expected ${issue.expected}`;
 }
 
-/** Renders a value for an error message: short, typed, and never multi-line. */
+/**
+ * Renders a value for an error message: short, typed, and never multi-line.
+ *
+ * @example
+ * describeValue('100'); // '"100" (a string)'
+ */
 export function describeValue(value: unknown): string {
   if (value === undefined) return 'nothing (the key is missing)';
   if (value === null) return 'null';

@@ -111,7 +111,12 @@ export const rpcUrlSchema = z
   )
   .describe('an http://, https://, ws:// or wss:// URL of a JSON-RPC endpoint');
 
-/** A whole number in [min, max], described for error messages. */
+/**
+ * A whole number in [min, max], described for error messages.
+ *
+ * @example
+ * integerSchema(0, 64, 'blocks').default(2);
+ */
 export function integerSchema(min: number, max: number, meaning: string) {
   return z
     .number()
@@ -121,12 +126,22 @@ export function integerSchema(min: number, max: number, meaning: string) {
     .describe(`a whole number from ${min} to ${max === Number.MAX_SAFE_INTEGER ? 'any size' : max} (${meaning})`);
 }
 
-/** Basis points: 0 to 10,000 (100 %). */
+/**
+ * Basis points: 0 to 10,000 (100 %).
+ *
+ * @example
+ * bpsSchema('slippage requested per trade').default(50);
+ */
 export function bpsSchema(meaning: string) {
   return integerSchema(0, 10_000, `basis points: ${meaning}; 100 = 1 %`);
 }
 
-/** A calendar date, YYYY-MM-DD. */
+/**
+ * A calendar date, YYYY-MM-DD.
+ *
+ * @example
+ * dateSchema.parse('2023-10-01');
+ */
 export const dateSchema = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'is not a YYYY-MM-DD date' })

@@ -18,14 +18,29 @@ import { builtinStrategyNames } from '../../strategies/registry.js';
 
 const MAX = Number.MAX_SAFE_INTEGER;
 
-/** Chains with a preset; `devnet` takes every address from the devnet manifest instead. */
+/**
+ * Chains with a preset; `devnet` takes every address from the devnet manifest instead.
+ *
+ * @example
+ * chainPresetNames.includes('base'); // true
+ */
 export const chainPresetNames = ['devnet', 'ethereum', 'base', 'arbitrum'] as const;
 export type ChainPresetName = (typeof chainPresetNames)[number];
 
-/** Chainlink feeds every preset (and the devnet) provides by name. */
+/**
+ * Chainlink feeds every preset (and the devnet) provides by name.
+ *
+ * @example
+ * defineConfig({ market: { feeds: [...presetFeedNames] } });
+ */
 export const presetFeedNames = ['ETH/USD', 'USDC/USD'] as const;
 
-/** Uniswap v3 fee tiers, in hundredths of a bip. */
+/**
+ * Uniswap v3 fee tiers, in hundredths of a bip.
+ *
+ * @example
+ * uniswapFeeTiers.includes(500); // true: the 0.05 % tier
+ */
 export const uniswapFeeTiers = [100, 500, 3000, 10000] as const;
 
 const feeTierSchema = z

@@ -4,7 +4,12 @@ import { pathToFileURL } from 'node:url';
 import { ConfigError } from './config-error.js';
 import { validateConfig, type ResolvedConfig, type ValidateConfigOptions } from './validate-config.js';
 
-/** Where `mandate` looks for the config when no path is given (relative to the working directory). */
+/**
+ * Where `mandate` looks for the config when no path is given (relative to the working directory).
+ *
+ * @example
+ * await loadConfig(defaultConfigPath, { mode: 'devnet' });
+ */
 export const defaultConfigPath = 'agent.config.ts';
 
 export type LoadConfigOptions = Omit<ValidateConfigOptions, 'source'> & {

@@ -1,6 +1,11 @@
 import type { Hex } from '../market/market-event.js';
 
-/** The environment variables secrets (and the RPC URL) are read from. Never from the config file. */
+/**
+ * The environment variables secrets (and the RPC URL) are read from. Never from the config file.
+ *
+ * @example
+ * process.env[secretEnvVars.agentKey]; // MANDATE_AGENT_KEY
+ */
 export const secretEnvVars = {
   agentKey: 'MANDATE_AGENT_KEY',
   openaiApiKey: 'OPENAI_API_KEY',

@@ -173,7 +173,7 @@ describe("validateConfig: strategy params through each strategy's own schema", (
     const wrongType = configErrorOf({ strategies: [{ id: 'a', use: 'dca' }, { id: 'b', use: 'trend', params: { fastPeriod: 'fast' } }] });
     expect(wrongType.path).toBe('strategies[1].params.fastPeriod');
     expect(wrongType.shortMessage).toMatch(/has the wrong type \(a string, not a number\)/);
-    expect(wrongType.expected).toBe('events in the fast average');
+    expect(wrongType.expected).toBe('a number (events in the fast average)');
 
     const crossField = configErrorOf({ strategies: [{ id: 'a', use: 'trend', params: { fastPeriod: 40, slowPeriod: 20 } }] });
     expect(crossField.path).toBe('strategies[0].params.fastPeriod');

@@ -13,6 +13,12 @@ import { zodIssuesToConfigIssues } from './zod-issues-to-config-issues.js';
  * vault and the agent key); `devnet` takes all of that from the devnet manifest; `backtest` needs no chain.
  */
 export type ConfigMode = 'live' | 'devnet' | 'backtest';
+/**
+ * Every mode, e.g. for a CLI option's choices.
+ *
+ * @example
+ * new Option('--mode <mode>').choices(configModes);
+ */
 export const configModes: readonly ConfigMode[] = ['live', 'devnet', 'backtest'];
 
 export type ValidateConfigOptions = {
@@ -199,7 +205,7 @@ function parseStrategyParams(
   }
   const result = schema.safeParse(params);
   if (result.success) return { ok: true, params: result.data as Record<string, unknown> };
-  return { ok: false, issues: zodIssuesToConfigIssues(schema, params, result.error.issues, [at]) };
+  return { ok: false, issues: zodIssuesToConfigIssues(schema, params, result.error.issues, { prefix: [at], descriptions: 'meaning' }) };
 }
 
 function checkMarket(config: MandateConfig): ConfigIssue[] {

@@ -82,7 +82,12 @@ function schemaAtPath(root: unknown, path: readonly PathKey[]): { schema: unknow
   return found;
 }
 
-/** The keys a strict object at `path` accepts. */
+/**
+ * The keys a strict object at `path` accepts.
+ *
+ * @example
+ * knownKeysAt(configSchema, ['commits']); // ['batchSize', 'intervalSeconds']
+ */
 export function knownKeysAt(root: unknown, path: readonly PathKey[]): string[] {
   const def = defOf(schemaAtPath(root, path)?.schema);
   return def?.type === 'object' && def.shape ? Object.keys(def.shape) : [];
@@ -91,6 +96,16 @@ export function knownKeysAt(root: unknown, path: readonly PathKey[]): string[] {
 const kindOf = (value: unknown): string =>
   value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value === 'object' ? 'an object' : `a ${typeof value}`;
 
+export type ZodIssuesToConfigIssuesOptions = {
+  /** Path of `input` inside the whole config, e.g. `['strategies[0].params']`. */
+  prefix?: readonly PathKey[] | undefined;
+  /**
+   * What the schema's descriptions say: `accepted` values (the config schema's, quoted as they are) or the
+   * key's `meaning` (strategy params'), which is then appended to what zod says is accepted.
+   */
+  descriptions?: 'accepted' | 'meaning' | undefined;
+};
+
 /**
  * Converts every zod issue of a failed parse into ConfigIssues, in the order zod found them.
  *
@@ -98,12 +113,22 @@ const kindOf = (value: unknown): string =>
  * const result = configSchema.safeParse(input);
  * if (!result.success) zodIssuesToConfigIssues(configSchema, input, result.error.issues);
  */
-export function zodIssuesToConfigIssues(schema: z.ZodType, input: unknown, issues: readonly z.core.$ZodIssue[], prefix: readonly PathKey[] = []): ConfigIssue[] {
+export function zodIssuesToConfigIssues(
+  schema: z.ZodType,
+  input: unknown,
+  issues: readonly z.core.$ZodIssue[],
+  options: ZodIssuesToConfigIssuesOptions = {},
+): ConfigIssue[] {
+  const prefix = options.prefix ?? [];
   const out: ConfigIssue[] = [];
   for (const issue of issues) {
     const path = issue.path;
     const value = valueAtPath(input, path);
-    const expectedAt = (at: readonly PathKey[], fallback: string) => schemaAtPath(schema, at)?.description ?? fallback;
+    const expectedAt = (at: readonly PathKey[], fallback: string) => {
+      const description = schemaAtPath(schema, at)?.description;
+      if (!description) return fallback;
+      return options.descriptions === 'meaning' ? `${fallback} (${description})` : description;
+    };
     const at = formatPath([...prefix, ...path]);
 
     switch (issue.code) {
@@ -126,7 +151,7 @@ export function zodIssuesToConfigIssues(schema: z.ZodType, input: unknown, issue
           path: at,
           problem: value === undefined ? 'is required' : wholeNumber ? 'must be a whole number' : `has the wrong type (${kindOf(value)}, not ${issue.expected === 'int' ? 'a whole number' : `${/^[aeiou]/.test(issue.expected) ? 'an' : 'a'} ${issue.expected}`})`,
           value,
-          expected: expectedAt(path, issue.expected),
+          expected: expectedAt(path, issue.expected === 'int' ? 'a whole number' : `${/^[aeiou]/.test(issue.expected) ? 'an' : 'a'} ${issue.expected}`),
         });
         break;
       }
@@ -150,13 +175,13 @@ export function zodIssuesToConfigIssues(schema: z.ZodType, input: unknown, issue
             : issue.origin === 'string'
               ? Number(issue.minimum) === 1 ? 'must not be empty' : `must be at least ${issue.minimum} characters long`
               : `is too small (the minimum is ${issue.minimum})`;
-        out.push({ path: at, problem, value, expected: expectedAt(path, `at least ${issue.minimum}`) });
+        out.push({ path: at, problem, value, expected: expectedAt(path, `${issue.inclusive === false ? 'more than' : 'at least'} ${issue.minimum}`) });
         break;
       }
       case 'too_big': {
         const problem =
           issue.origin === 'array' ? `must have at most ${issue.maximum} item(s)` : issue.origin === 'string' ? `must be at most ${issue.maximum} characters long` : `is too large (the maximum is ${issue.maximum})`;
-        out.push({ path: at, problem, value, expected: expectedAt(path, `at most ${issue.maximum}`) });
+        out.push({ path: at, problem, value, expected: expectedAt(path, `${issue.inclusive === false ? 'less than' : 'at most'} ${issue.maximum}`) });
         break;
       }
       case 'invalid_union':

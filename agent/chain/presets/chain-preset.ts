@@ -57,5 +57,10 @@ export type ChainPreset = {
   };
 };
 
-/** Every chain here uses the canonical v3-core pool bytecode (the npm artifact's hash, as in v3-sdk). */
+/**
+ * Every chain here uses the canonical v3-core pool bytecode (the npm artifact's hash, as in v3-sdk).
+ *
+ * @example
+ * uniswapV3PoolAddress({ factory, poolInitCodeHash: UNISWAP_V3_POOL_INIT_CODE_HASH }, usdc, weth, 500);
+ */
 export const UNISWAP_V3_POOL_INIT_CODE_HASH: Hex = '0xe34f199b19b2b4f47f68442619d555527d244f78a3297ea89325f843f87b8b54';
