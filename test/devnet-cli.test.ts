@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -37,8 +37,12 @@ async function runDevnetUntilUp(args: string[], signal: NodeJS.Signals) {
 
 describe('mandate devnet', () => {
   it('comes up, writes the manifest, replays rounds, and shuts anvil down on SIGTERM with a JSON last line', async () => {
-    const manifestPath = join(mkdtempSync(join(tmpdir(), 'mandate-cli-')), 'devnet.json');
-    const devnet = await runDevnetUntilUp(['--market', '--max-rounds', '3', '--json', '--manifest', manifestPath], 'SIGTERM');
+    // The manifest goes where the config's chain.devnetManifest says.
+    const dir = mkdtempSync(join(tmpdir(), 'mandate-cli-'));
+    const manifestPath = join(dir, 'devnet.json');
+    const configPath = join(dir, 'agent.config.json');
+    writeFileSync(configPath, JSON.stringify({ chain: { preset: 'devnet', devnetManifest: manifestPath } }));
+    const devnet = await runDevnetUntilUp(['--market', '--max-rounds', '3', '--json', '--config', configPath], 'SIGTERM');
 
     expect(existsSync(manifestPath)).toBe(true);
     const manifest = readDevnetManifest(manifestPath);

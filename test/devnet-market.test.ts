@@ -70,7 +70,7 @@ describe('the market driver', () => {
     const fromBlock = await publicClient.getBlockNumber();
     const progress: MarketRoundProgress[] = [];
     const result = await runMarketDriver({ manifest, maxRounds: 15, onRound: (p) => void progress.push(p) });
-    expect(result).toMatchObject({ replayed: 15, alreadyOnChain: 6, noiseSwaps: 30, stoppedBy: 'max-rounds' });
+    expect(result).toMatchObject({ replayed: 15, alreadyOnChain: 6, noiseSwaps: 30, failedSwaps: 0, stoppedBy: 'max-rounds' });
     expect(result.rejectedByReason['non-positive-answer']).toBeGreaterThanOrEqual(1);
 
     const replayed = sharedRounds.slice(6, 21);

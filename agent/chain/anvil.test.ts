@@ -73,3 +73,24 @@ describe('startAnvil', () => {
     }
   });
 });
+
+describe('orphan protection', () => {
+  it('stops anvil when the process that started it is killed with SIGKILL', async () => {
+    const { spawn } = await import('node:child_process');
+    const anvilModule = new URL('./anvil.ts', import.meta.url).href;
+    const parent = spawn(
+      process.execPath,
+      ['--import', 'tsx', '--input-type=module', '-e', `const { startAnvil } = await import(${JSON.stringify(anvilModule)}); const a = await startAnvil(); console.log(a.pid); setInterval(() => {}, 1000);`],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    const anvilPid = await new Promise<number>((resolve, reject) => {
+      parent.stdout.on('data', (chunk: Buffer) => resolve(Number(chunk.toString().trim())));
+      parent.once('exit', (code) => reject(new Error(`parent exited with ${code}`)));
+    });
+    expect(isAlive(anvilPid)).toBe(true);
+    parent.kill('SIGKILL');
+    // The watchdog polls once a second; wait for it (bounded) rather than asserting a time.
+    for (let i = 0; i < 100 && isAlive(anvilPid); i++) await new Promise((r) => setTimeout(r, 100));
+    expect(isAlive(anvilPid)).toBe(false);
+  });
+});

@@ -87,6 +87,23 @@ function installExitHook(): void {
 }
 
 /**
+ * The exit hook cannot run if this process is killed with SIGKILL. A tiny shell loop, outside our process
+ * group, notices when we are gone (polling once a second) and stops anvil then. It is killed as soon as
+ * anvil exits, so it never signals a recycled pid.
+ */
+function startOrphanWatchdog(anvilPid: number): ChildProcess | undefined {
+  try {
+    const script = `while kill -0 ${process.pid} 2>/dev/null; do sleep 1; done; kill -TERM ${anvilPid} 2>/dev/null`;
+    const watchdog = spawn('/bin/sh', ['-c', script], { stdio: 'ignore', detached: true });
+    watchdog.on('error', () => {});
+    watchdog.unref();
+    return watchdog;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
  * Starts anvil and resolves once it answers JSON-RPC. The process is killed when this process exits.
  *
  * @example
@@ -104,11 +121,16 @@ export async function startAnvil(parameters: StartAnvilParameters = {}): Promise
   args.push(...(parameters.extraArgs ?? []));
 
   const binary = parameters.binary ?? resolveAnvilBinary();
+  // Its own process group, so a Ctrl-C in the terminal reaches only us: we then stop anvil in order,
+  // after the work in flight has finished with it, instead of anvil dying under it.
+  const detached = process.platform !== 'win32';
   const child = binary.endsWith('.mjs')
-    ? spawn(process.execPath, [binary, ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
-    : spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    ? spawn(process.execPath, [binary, ...args], { stdio: ['ignore', 'pipe', 'pipe'], detached })
+    : spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'], detached });
   installExitHook();
   running.add(child);
+  const watchdog = detached && child.pid ? startOrphanWatchdog(child.pid) : undefined;
+  child.once('exit', () => watchdog?.kill('SIGKILL'));
 
   let recent = '';
   const remember = (chunk: Buffer) => {

@@ -1,4 +1,5 @@
 import { type Chain, type PublicClient, maxUint256, parseEther, stringToHex } from 'viem';
+import type { ResolvedConfig } from '../../config/index.js';
 import type { Address } from '../../market/market-event.js';
 import type { ChainlinkRound } from '../../market/validate-round.js';
 import type { Clock } from '../../kernel/clock.js';
@@ -48,6 +49,8 @@ export type DevnetDeployContext = {
   publicClient: PublicClient;
   /** The manifest so far (everything but the extensions' contracts). */
   manifest: DevnetManifest;
+  /** The agent config, when one was loaded (the vault's devnet policy comes from it). */
+  config: ResolvedConfig | undefined;
   /** A pipelined sender for a role's account (created on first use, nonces tracked). */
   senderFor(role: DevnetRole): Promise<PipelinedSender>;
 };
@@ -80,6 +83,8 @@ export type DeployDevnetParameters = {
   replaySource: string;
   /** Later deploy steps (see DevnetExtension). */
   extensions?: readonly DevnetExtension[] | undefined;
+  /** The agent config, handed to the extensions. */
+  config?: ResolvedConfig | undefined;
   /** Used to measure the deploy time. */
   clock?: Clock | undefined;
 };
@@ -335,7 +340,7 @@ export async function deployDevnet(parameters: DeployDevnetParameters): Promise<
   };
 
   for (const extension of parameters.extensions ?? []) {
-    const deployed = await extension.deploy({ rpcUrl, chain, publicClient, manifest, senderFor });
+    const deployed = await extension.deploy({ rpcUrl, chain, publicClient, manifest, config: parameters.config, senderFor });
     for (const sender of senders.values()) await sender.settle();
     Object.assign(manifest.contracts, deployed);
   }

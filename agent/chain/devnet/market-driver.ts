@@ -52,6 +52,8 @@ export type MarketDriverResult = {
   alreadyOnChain: number;
   arbitrageSwaps: number;
   noiseSwaps: number;
+  /** Swaps that reverted (another account moved the pool first); counted, not fatal. */
+  failedSwaps: number;
   /** Chain time after the last replayed round, unix seconds. */
   chainTime: bigint;
   stoppedBy: 'end-of-data' | 'max-rounds' | 'until' | 'aborted';
@@ -171,6 +173,7 @@ export async function runMarketDriver(parameters: RunMarketDriverParameters): Pr
     alreadyOnChain,
     arbitrageSwaps: 0,
     noiseSwaps: 0,
+    failedSwaps: 0,
     chainTime: (await publicClient.getBlock()).timestamp,
     stoppedBy: 'end-of-data',
   };
@@ -209,6 +212,7 @@ export async function runMarketDriver(parameters: RunMarketDriverParameters): Pr
       gas: 300_000n,
     });
 
+    // Read fresh every round: an agent may have traded since the last one.
     const before = await readPools(publicClient, manifest.pools, pair);
     let arbitrageSwaps = 0;
     for (const pool of before) {
@@ -223,13 +227,20 @@ export async function runMarketDriver(parameters: RunMarketDriverParameters): Pr
       await swap(sender, manifest, pool.fee, size.tokenIn, amountIn, 0n, 'noise swap');
       noiseSwaps++;
     }
-    await sender.settle();
+    // A swap may revert if another account traded the pool between our read and our swap (its price
+    // limit is then on the wrong side); the market moves on, and the next round corrects the price.
+    const receipts = await sender.settle({ mayRevert: (sent) => sent.label.endsWith('swap') });
+    const reverted = receipts.filter((r) => r.status !== 'success');
+    result.failedSwaps += reverted.length;
+    arbitrageSwaps -= reverted.filter((r) => r.label === 'arbitrage swap').length;
+    noiseSwaps -= reverted.filter((r) => r.label === 'noise swap').length;
 
     result.replayed++;
     result.arbitrageSwaps += arbitrageSwaps;
     result.noiseSwaps += noiseSwaps;
     result.chainTime = chainTime;
-    await parameters.onRound?.({
+    if (!parameters.onRound) continue;
+    await parameters.onRound({
       replayed: result.replayed,
       rejected: result.rejected,
       remaining: toReplay.length - result.replayed,

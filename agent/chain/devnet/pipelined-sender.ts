@@ -115,10 +115,14 @@ export async function createPipelinedSender(parameters: PipelinedSenderParameter
     },
 
     /**
-     * Waits for every transaction sent since the last settle and throws on the first that reverted.
-     * Returns the receipts in sending order.
+     * Waits for every transaction sent since the last settle and throws on the first that reverted,
+     * unless `mayRevert` accepts it (a market swap racing another trader, say). Returns the receipts in
+     * sending order, with their labels.
      */
-    async settle(timeoutMs = 30_000): Promise<TransactionReceipt[]> {
+    async settle(
+      options: { timeoutMs?: number; mayRevert?: (sent: SentTransaction) => boolean } = {},
+    ): Promise<(TransactionReceipt & { label: string })[]> {
+      const timeoutMs = options.timeoutMs ?? 30_000;
       const batch = pending;
       pending = [];
       const receipts = await Promise.all(
@@ -134,14 +138,14 @@ export async function createPipelinedSender(parameters: PipelinedSenderParameter
         }),
       );
       receipts.forEach((receipt, i) => {
-        if (receipt.status !== 'success') {
-          const sent = batch[i]!;
+        const sent = batch[i]!;
+        if (receipt.status !== 'success' && !options.mayRevert?.(sent)) {
           throw new TransactionFailedError(`Transaction "${sent.label}" reverted.`, {
             details: `Hash ${sent.hash}, nonce ${sent.nonce}, block ${receipt.blockNumber}, gas used ${receipt.gasUsed}.`,
           });
         }
       });
-      return receipts;
+      return receipts.map((receipt, i) => ({ ...receipt, label: batch[i]!.label }));
     },
   };
 }
