@@ -1,4 +1,5 @@
 import { type Command, InvalidArgumentError } from 'commander';
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { formatUnits } from 'viem';
 import { startAnvil } from '../../chain/anvil.js';
@@ -8,6 +9,7 @@ import { type DevnetManifest, defaultDevnetManifestPath, writeDevnetManifest } f
 import { type MarketDriverResult, type MarketRoundProgress, runMarketDriver } from '../../chain/devnet/market-driver.js';
 import { defaultNoiseSwapsCsvPath } from '../../chain/devnet/noise-swap-sizes.js';
 import { defaultReplayCsvPath, loadReplayRounds } from '../../chain/devnet/replay-rounds.js';
+import { type ResolvedConfig, defaultConfigPath, loadConfig } from '../../config/index.js';
 import { systemClock } from '../../kernel/clock.js';
 import { type CommandContext, commandAction, withCommonOptions } from '../action.js';
 
@@ -73,6 +75,12 @@ function progressLine(p: MarketRoundProgress, feedDecimals: number): string {
   return `round ${p.replayed} (${p.remaining} to go, ${p.rejected} rejected)  ${isoTime(p.chainTime)}  oracle ${usd(p.round.answer, feedDecimals)}  pools ${pools}`;
 }
 
+/** The config given with --config, else ./agent.config.ts if there is one: the devnet runs without. */
+async function loadDevnetConfig(configPath: string | undefined): Promise<ResolvedConfig | undefined> {
+  if (configPath === undefined && !existsSync(defaultConfigPath)) return undefined;
+  return loadConfig(configPath, { mode: 'devnet' });
+}
+
 /** Resolves on the first SIGINT or SIGTERM, and aborts `controller` then. */
 function untilInterrupted(controller: AbortController): { stopped: Promise<void>; dispose(): void } {
   let dispose = () => {};
@@ -95,8 +103,9 @@ async function runDevnet(ctx: CommandContext, options: DevnetCommandOptions): Pr
   const controller = new AbortController();
   const interrupt = untilInterrupted(controller);
   const roundsPath = options.rounds ?? defaultReplayCsvPath;
-  const manifestPath = resolve(options.manifest ?? defaultDevnetManifestPath);
   try {
+    const config = await loadDevnetConfig(ctx.configPath);
+    const manifestPath = resolve(options.manifest ?? config?.chain.devnetManifest ?? defaultDevnetManifestPath);
     const { rounds } = await loadReplayRounds(roundsPath);
     const firstRound = rounds[0]!;
     // Genesis just before the first round, so chain time can move forward through the whole replay.
@@ -107,6 +116,7 @@ async function runDevnet(ctx: CommandContext, options: DevnetCommandOptions): Pr
         firstRound,
         replaySource: roundsPath,
         extensions: defaultDevnetExtensions,
+        config,
       });
       writeDevnetManifest(manifest, manifestPath);
       for (const line of describeManifest(manifest, manifestPath)) ctx.print(line);
@@ -139,7 +149,7 @@ async function runDevnet(ctx: CommandContext, options: DevnetCommandOptions): Pr
         ctx.print(
           `Market ${market.stoppedBy === 'aborted' ? 'stopped' : `done (${market.stoppedBy})`}: ${market.replayed} rounds replayed, ` +
             `${market.rejected} rejected ${JSON.stringify(market.rejectedByReason)}, ${market.arbitrageSwaps} arbitrage and ` +
-            `${market.noiseSwaps} noise swaps; chain time ${isoTime(market.chainTime)}.`,
+            `${market.noiseSwaps} noise swaps (${market.failedSwaps} reverted); chain time ${isoTime(market.chainTime)}.`,
         );
       }
       if (!controller.signal.aborted) {
@@ -174,7 +184,7 @@ export function registerDevnetCommand(program: Command): void {
       .option('--port <n>', 'RPC port (default: a free one)', parseWhole)
       .option('--max-rounds <n>', 'stop the replay after this many rounds', parseWhole)
       .option('--until <unix>', 'stop the replay before the first round after this unix time', parseUnixTime)
-      .option('--manifest <path>', `where to write the manifest (default ${defaultDevnetManifestPath})`)
+      .option('--manifest <path>', `where to write the manifest (default: the config's chain.devnetManifest, ${defaultDevnetManifestPath})`)
       .option('--rounds <csv>', `Chainlink rounds CSV to replay (default ${defaultReplayCsvPath})`)
       .option('--noise-swaps <csv>', `Uniswap events CSV the noise swap sizes come from (default ${defaultNoiseSwapsCsvPath})`)
       .option('--seed <n>', 'seed of the noise swaps (default 1)', parseWhole),
