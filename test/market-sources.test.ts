@@ -1,6 +1,7 @@
-import { lastValueFrom, toArray, type Observable } from 'rxjs';
+import { asyncScheduler, lastValueFrom, toArray, type Observable, type SchedulerLike } from 'rxjs';
 import { decodeEventLog, parseAbi, toEventSelector, type TransactionReceipt } from 'viem';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { backoffDelay } from '../agent/market/backoff-delay.js';
 import { createChainlinkSource } from '../agent/market/chainlink-source.js';
 import { createMarketStream } from '../agent/market/create-market-stream.js';
 import { uniswapV3PoolEventsAbi } from '../agent/market/decode-swap-log.js';
@@ -195,6 +196,43 @@ describe('live market sources on anvil', () => {
     expect(events.filter((event) => event.block! >= fromBlock).map(position)).toEqual(expectedLogPositions(receipts, fixture.pool, fixture.aggregator));
     expect(stream.stats()).toMatchObject({ rpcErrors: 1, reconnects: 1, consecutiveErrors: 0, dropped: { duplicate: 0, 'out-of-order': 0 } });
     expect(chainlink.stats()).toMatchObject({ accepted: 2, rejected: 0 });
+  });
+
+  it('waits with capped exponential backoff between failed attempts, on the injected scheduler', async () => {
+    const toBlock = await fixture.head();
+    // The real client, except that asking for the head fails four times in a row.
+    let failuresLeft = 4;
+    const flakyClient = new Proxy(fixture.client, {
+      get(target, key, receiver) {
+        if (key === 'getBlockNumber') {
+          return async (...args: Parameters<typeof target.getBlockNumber>) => {
+            if (failuresLeft-- > 0) throw new Error('connect ECONNREFUSED');
+            return target.getBlockNumber(...args);
+          };
+        }
+        return Reflect.get(target, key, receiver);
+      },
+    });
+    // Runs every wait at once but records how long the stream asked to wait: no real time passes.
+    const requestedWaits: number[] = [];
+    const recordingScheduler: SchedulerLike = {
+      now: () => 0,
+      schedule(work, delay = 0, state) {
+        requestedWaits.push(delay);
+        return asyncScheduler.schedule(work as never, 0, state);
+      },
+    };
+    const backoff = { initialMs: 100, maxMs: 500, jitter: 0.5 };
+    const pools = createUniswapPoolSource({ client: fixture.client, pools: [fixture.pool] });
+    const stream = createMarketStream({
+      client: flakyClient, sources: [pools], fromBlock: toBlock, toBlock, backoff, scheduler: recordingScheduler, random: () => 0.5,
+    });
+
+    await all(stream.market$);
+
+    expect(requestedWaits).toEqual([1, 2, 3, 4].map((attempt) => backoffDelay(attempt, backoff, () => 0.5)));
+    expect(requestedWaits).toEqual([75, 150, 300, 375]);
+    expect(stream.stats()).toMatchObject({ rpcErrors: 4, reconnects: 1, consecutiveErrors: 0, lastError: 'connect ECONNREFUSED' });
   });
 
   it('drops and counts logs an RPC node returns twice', async () => {
