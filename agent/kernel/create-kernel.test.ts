@@ -7,7 +7,7 @@ import type { Address, MarketEvent, OracleUpdate, PoolUpdate } from '../market/m
 import { createRulesReasoner } from '../reasoning/rules-reasoner.js';
 import { createVirtualClock } from './clock.js';
 import { createKernel, type CreateKernelParameters } from './create-kernel.js';
-import { KernelConfigError, KernelJournalError } from './kernel-errors.js';
+import { KernelConfigError, KernelJournalError, MarketSourceFailedError } from './kernel-errors.js';
 import type {
   ExecutionResult,
   Executor,
@@ -567,6 +567,30 @@ describe('createKernel: run (live) and backpressure', () => {
     const summary = await done;
     expect(summary).toMatchObject({ events: 1, trades: 1 });
     expect(journal.decisions.counts('run-1').pending).toBe(0);
+  });
+
+  it('rejects run() with MarketSourceFailedError when market$ errors, after finishing the trade in progress', async () => {
+    const journal = startJournal('run-1');
+    const exec = recordingExecutor(journal, { manual: true });
+    const market$ = new Subject<MarketEvent>();
+    const kernel = kernelFor({ journal, executor: exec.executor, market$ });
+    const done = kernel.run();
+    await until(() => market$.observed);
+    market$.next(oracle(0, 1800));
+    await until(() => exec.waiting.length === 1);
+    market$.error(new Error('websocket closed'));
+    exec.release();
+    await expect(done).rejects.toThrow(MarketSourceFailedError);
+    expect(journal.decisions.counts('run-1')).toMatchObject({ trade: 1, pending: 0 });
+  });
+
+  it('takes no event at all when stopped before it started', async () => {
+    const journal = startJournal('run-1');
+    const exec = recordingExecutor(journal);
+    const kernel = kernelFor({ journal, executor: exec.executor, market$: from([oracle(0, 1800)]) });
+    const done = kernel.run();
+    kernel.stop();
+    expect(await done).toMatchObject({ events: 0, decisions: 0 });
   });
 
   it('hands the vault balances to strategies that take them', async () => {

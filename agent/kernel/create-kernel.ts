@@ -458,7 +458,9 @@ export function createKernel(parameters: CreateKernelParameters): Kernel {
 
   function recordNotSent(id: Hex, seq: number, time: number, strategyId: string, signal: Signal, reason: string, explanation: string): void {
     const outcome = reason === notSentReasons.superseded ? 'superseded' : 'failed';
-    log.warn({ decisionId: id, strategyId, reason, explanation }, 'Signal not sent');
+    // Superseding is backpressure working as designed; the rest are failures someone should look at.
+    if (outcome === 'superseded') log.info({ decisionId: id, strategyId, explanation }, 'Signal superseded');
+    else log.warn({ decisionId: id, strategyId, reason, explanation }, 'Signal not sent');
     record(notSentContent(id, seq, time, strategyId, signal, reason, explanation), { outcome, reason: `${reason}: ${explanation}` });
   }
 
@@ -538,6 +540,7 @@ export function createKernel(parameters: CreateKernelParameters): Kernel {
   let subscription: Subscription | undefined;
   let finishRun: (() => void) | undefined;
   let started = false;
+  let stopRequested = false;
 
   function claimStart(method: string): void {
     if (started) throw new KernelConfigError(method, 'a second start', 'a kernel runs once; create another for another run');
@@ -549,6 +552,10 @@ export function createKernel(parameters: CreateKernelParameters): Kernel {
     if (market$ === undefined) throw new KernelConfigError('market$', 'undefined', 'run() needs market$ (or use replay(events))');
     claimStart('run');
     await refreshBalances();
+    if (stopRequested) {
+      end();
+      return summary();
+    }
     return new Promise<KernelSummary>((resolve, reject) => {
       let sourceError: unknown;
       let finished = false;
@@ -632,6 +639,7 @@ export function createKernel(parameters: CreateKernelParameters): Kernel {
     run,
     replay,
     stop: () => {
+      stopRequested = true;
       subscription?.unsubscribe();
       subscription = undefined;
       finishRun?.();
