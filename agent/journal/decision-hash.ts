@@ -58,9 +58,18 @@ export function reasoningHash(parameters: ReasoningHashParameters): Hex {
  */
 export function decisionIdFor(runId: string, seq: number): Hex {
   if (!Number.isSafeInteger(seq) || seq < 0) throw new InvalidDecisionSeqError(seq);
-  return keccak256(
-    encodeAbiParameters([{ type: 'bytes32' }, { type: 'uint64' }], [keccak256(toBytes(runId)), BigInt(seq)]),
-  );
+  return keccak256(encodeAbiParameters([{ type: 'bytes32' }, { type: 'uint64' }], [runIdHash(runId), BigInt(seq)]));
+}
+
+// A run asks for thousands of ids with the same run id: remember the last run id's hash.
+let lastRunId: string | undefined;
+let lastRunIdHash: Hex = '0x';
+function runIdHash(runId: string): Hex {
+  if (runId !== lastRunId) {
+    lastRunIdHash = keccak256(toBytes(runId));
+    lastRunId = runId;
+  }
+  return lastRunIdHash;
 }
 
 /**
