@@ -143,6 +143,8 @@ describe('defineStrategy and createStrategyInstance', () => {
     expect(() => createStrategyInstance(probe, { id: 'p', market: badToken })).toThrow(/bad base token[\s\S]*"0x1234"/);
     const badDecimals = { ...exampleMarket, quote: { ...exampleMarket.quote, decimals: 6.5 } };
     expect(() => createStrategyInstance(probe, { id: 'p', market: badDecimals })).toThrow(/bad quote decimals/);
+    const badPool = { ...exampleMarket, pool: 'pool-1' as `0x${string}` };
+    expect(() => createStrategyInstance(probe, { id: 'p', market: badPool })).toThrow(/bad pool address[\s\S]*"pool-1"/);
     const same = { ...exampleMarket, quote: exampleMarket.base };
     expect(() => createStrategyInstance(probe, { id: 'p', market: same })).toThrow(/base equals quote/);
   });

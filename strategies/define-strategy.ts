@@ -365,6 +365,16 @@ function normaliseMarket(strategy: string, market: StrategyMarket): StrategyMark
       );
     }
   }
+  for (const source of ['oracle', 'pool'] as const) {
+    const address = market[source];
+    if (address !== undefined && !/^0x[0-9a-fA-F]{40}$/.test(address)) {
+      throw new StrategyMarketError(
+        strategy,
+        `bad ${source} address`,
+        `market.${source} must be a 20-byte hex address or absent; got ${describeValue(address)}.`,
+      );
+    }
+  }
   if (market.base.address.toLowerCase() === market.quote.address.toLowerCase()) {
     throw new StrategyMarketError(strategy, 'base equals quote', `Both tokens are ${market.base.address}.`);
   }
