@@ -259,6 +259,32 @@ describe('live market sources on anvil', () => {
     expect(stream.stats().dropped).toEqual({ duplicate: 2, 'out-of-order': 0 });
   });
 
+  it('reads a feed behind a proxy the same way by events and by polling: round ids carry the phase', async () => {
+    const aggregator = await fixture.deployAggregator();
+    const proxy = await fixture.deployFeedProxy(aggregator, 6);
+    const proxyPhase = 6n << 64n;
+    const fromBlock = (await fixture.head()) + 1n;
+    const receipts: TransactionReceipt[] = [];
+    for (const [round, answer] of [[1n, price(1800)], [2n, 0n], [3n, price(1810)]] as const) {
+      receipts.push(await fixture.confirm(await fixture.sendRound(round, answer, undefined, aggregator)));
+    }
+    const byEvents = createChainlinkSource({ client: fixture.client, feeds: [proxy], mode: 'events', name: 'chainlink-events' });
+    const byPolling = createChainlinkSource({ client: fixture.client, feeds: [proxy], mode: 'poll', name: 'chainlink-poll' });
+    const stream = createMarketStream({
+      client: fixture.client, sources: [byPolling, byEvents], fromBlock, toBlock: receipts.at(-1)!.blockNumber, pollIntervalMs: 10, maxBlocksPerRange: 1, ...failFast,
+    });
+
+    const events = oracleEvents(await all(stream.market$));
+
+    // In each block the logged round comes first, then the poll that read the state at the block's end.
+    const [first, , third] = receipts.map((receipt) => receipt.blockNumber);
+    expect(events.map((event) => [event.roundId - proxyPhase, event.block, event.logIndex === undefined ? 'read' : 'log'])).toEqual([
+      [1n, first, 'log'], [1n, first, 'read'], [3n, third, 'log'], [3n, third, 'read'],
+    ]);
+    expect(events.every((event) => event.feed === proxy && event.decimals === 8)).toBe(true);
+    expect(stream.stats().rejectedByReason).toMatchObject({ 'non-positive-answer': 2 });
+  });
+
   it('processes a block only once it has the configured confirmations', async () => {
     const pools = createUniswapPoolSource({ client: fixture.client, pools: [fixture.pool] });
     const stream = createMarketStream({ client: fixture.client, sources: [pools], confirmations: 2, pollIntervalMs: 10, ...failFast });

@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import { createPublicClient, createTestClient, createWalletClient, http, type Hex, type PublicClient, type TransactionReceipt } from 'viem';
 import { nonceManager, privateKeyToAccount } from 'viem/accounts';
 import { foundry } from 'viem/chains';
@@ -96,9 +97,19 @@ export async function startMarketFixture(parameters: MarketFixtureParameters = {
       return anvil.rpcUrl;
     },
     /** Sets a round on the aggregator (updatedAt defaults to the latest block's time); returns the tx hash. */
-    async sendRound(roundId: bigint, answer: bigint, updatedAt?: bigint): Promise<Hex> {
+    async sendRound(roundId: bigint, answer: bigint, updatedAt?: bigint, on: Address = aggregator): Promise<Hex> {
       const time = updatedAt ?? (await latestTime());
-      return write(aggregator, devAggregatorAbi, 'setRound', [roundId, answer, time, time, roundId]);
+      return write(on, devAggregatorAbi, 'setRound', [roundId, answer, time, time, roundId]);
+    },
+    /** Deploys another DevAggregator (8 decimals). */
+    deployAggregator: () => deploy(devAggregatorAbi, devAggregatorBytecode, [8, 'ETH / USD']),
+    /**
+     * Deploys a proxy in front of `aggregatorAddress` that behaves like Chainlink's EACAggregatorProxy for
+     * reads: round ids carry the phase id in their top bits, while the aggregator's own logs do not.
+     */
+    async deployFeedProxy(aggregatorAddress: Address, phaseId: number): Promise<Address> {
+      const { abi, bytecode } = compileFeedProxy();
+      return deploy(abi, bytecode, [aggregatorAddress, phaseId]);
     },
     /** Swaps `amountIn` of token0 for token1 (or the reverse); returns the tx hash. */
     sendSwap(zeroForOne: boolean, amountIn: bigint): Promise<Hex> {
@@ -137,3 +148,66 @@ export async function startMarketFixture(parameters: MarketFixtureParameters = {
   return fixture;
 }
 export type MarketFixture = Awaited<ReturnType<typeof startMarketFixture>>;
+
+const feedProxySource = `// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.24;
+
+interface IAggregator {
+    function decimals() external view returns (uint8);
+    function latestRoundData() external view returns (uint80, int256, uint256, uint256, uint80);
+    function getRoundData(uint80 roundId) external view returns (uint80, int256, uint256, uint256, uint80);
+}
+
+/// Reads like Chainlink's EACAggregatorProxy: one phase, its id in the top bits of every round id.
+contract FeedProxy {
+    address public aggregator;
+    uint16 public phaseId;
+
+    constructor(address aggregator_, uint16 phaseId_) {
+        aggregator = aggregator_;
+        phaseId = phaseId_;
+    }
+
+    function decimals() external view returns (uint8) {
+        return IAggregator(aggregator).decimals();
+    }
+
+    function latestRoundData() external view returns (uint80, int256, uint256, uint256, uint80) {
+        (uint80 roundId, int256 answer, uint256 startedAt, uint256 updatedAt, uint80 answeredInRound) =
+            IAggregator(aggregator).latestRoundData();
+        return (withPhase(roundId), answer, startedAt, updatedAt, withPhase(answeredInRound));
+    }
+
+    function getRoundData(uint80 roundId) external view returns (uint80, int256, uint256, uint256, uint80) {
+        (, int256 answer, uint256 startedAt, uint256 updatedAt, uint80 answeredInRound) =
+            IAggregator(aggregator).getRoundData(uint80(uint64(roundId)));
+        return (roundId, answer, startedAt, updatedAt, withPhase(answeredInRound));
+    }
+
+    function withPhase(uint80 id) private view returns (uint80) {
+        return uint80((uint256(phaseId) << 64) | uint256(id));
+    }
+}
+`;
+
+let feedProxyArtifact: { abi: readonly unknown[]; bytecode: Hex } | undefined;
+
+/** Compiles the feed proxy with solc-js (once per process). */
+function compileFeedProxy(): { abi: readonly unknown[]; bytecode: Hex } {
+  if (feedProxyArtifact) return feedProxyArtifact;
+  const solc = createRequire(import.meta.url)('solc') as { compile(input: string): string };
+  const output = JSON.parse(
+    solc.compile(
+      JSON.stringify({
+        language: 'Solidity',
+        sources: { 'FeedProxy.sol': { content: feedProxySource } },
+        settings: { optimizer: { enabled: true, runs: 200 }, outputSelection: { '*': { '*': ['abi', 'evm.bytecode.object'] } } },
+      }),
+    ),
+  ) as { errors?: { severity: string; formattedMessage: string }[]; contracts: Record<string, Record<string, { abi: unknown[]; evm: { bytecode: { object: string } } }>> };
+  const errors = (output.errors ?? []).filter((error) => error.severity === 'error');
+  if (errors.length > 0) throw new Error(`FeedProxy does not compile:\n${errors.map((error) => error.formattedMessage).join('\n')}`);
+  const contract = output.contracts['FeedProxy.sol']!.FeedProxy!;
+  feedProxyArtifact = { abi: contract.abi, bytecode: `0x${contract.evm.bytecode.object}` };
+  return feedProxyArtifact;
+}
