@@ -11,6 +11,6 @@ export { validateConfig, configModes } from './validate-config.js';
 export type { ConfigMode, ResolvedConfig, ValidateConfigOptions } from './validate-config.js';
 export { ConfigError, formatIssue } from './config-error.js';
 export type { ConfigIssue } from './config-error.js';
-export { readSecrets, secretEnvVars } from './read-secrets.js';
+export { guardSecrets, readSecrets, secretEnvVars } from './read-secrets.js';
 export type { ConfigSecrets } from './read-secrets.js';
 export { redactConfig, redactUrl } from './redact-config.js';

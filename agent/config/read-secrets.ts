@@ -25,6 +25,23 @@ export type ConfigSecrets = {
 };
 
 /**
+ * Makes a secrets object safe to carry around: JSON.stringify and console.log (util.inspect) show only
+ * whether each secret is set, so a config logged whole, spread or serialised never leaks a key. Reading a
+ * property still gives the value.
+ *
+ * @example
+ * const secrets = guardSecrets(readSecrets());
+ * JSON.stringify(secrets); // '{"agentKey":"set","openaiApiKey":"not set",…}'
+ */
+export function guardSecrets(secrets: ConfigSecrets): ConfigSecrets {
+  const guarded = { ...secrets };
+  const status = () => Object.fromEntries(Object.entries(secrets).map(([name, value]) => [name, value ? 'set' : 'not set']));
+  Object.defineProperty(guarded, 'toJSON', { value: status, enumerable: false });
+  Object.defineProperty(guarded, Symbol.for('nodejs.util.inspect.custom'), { value: status, enumerable: false });
+  return guarded;
+}
+
+/**
  * Reads the secrets from an environment (process.env by default).
  *
  * @example

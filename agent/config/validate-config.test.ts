@@ -1,3 +1,4 @@
+import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from './config-error.js';
 import { validateConfig, type ValidateConfigOptions } from './validate-config.js';
@@ -154,12 +155,26 @@ describe('validateConfig: secrets come only from the environment', () => {
     expect(error.message).not.toContain('deadbeef');
   });
 
-  it('keeps secrets off the enumerable config, so printing it leaks nothing', () => {
+  it('keeps secrets readable but out of JSON and logs, even after spreading the config', () => {
     const config = validateConfig({}, { mode: 'devnet', env: { MANDATE_AGENT_KEY: AGENT_KEY, OPENAI_API_KEY: 'sk-secret' } });
     expect(config.secrets.agentKey).toBe(AGENT_KEY);
     expect(config.secrets.openaiApiKey).toBe('sk-secret');
-    expect(JSON.stringify(config)).not.toContain('sk-secret');
-    expect(JSON.stringify({ ...config })).not.toContain(AGENT_KEY);
+    const copy = { ...config, chain: { ...config.chain } };
+    expect(copy.secrets.agentKey).toBe(AGENT_KEY);
+    for (const printed of [JSON.stringify(config), JSON.stringify(copy), inspect(copy, { depth: 10 })]) {
+      expect(printed).not.toContain('sk-secret');
+      expect(printed).not.toContain(AGENT_KEY.slice(2));
+    }
+    expect(JSON.parse(JSON.stringify(config)).secrets).toEqual({ agentKey: 'set', openaiApiKey: 'set', openaiBaseUrl: 'not set', rpcUrl: 'not set' });
+  });
+
+  it('fails an llm reasoner with no endpoint and no fallback, and only warns when it can fall back', () => {
+    const noFallback = configErrorOf({ reasoner: { use: 'llm', llm: { fallbackToRules: false } } });
+    expect(noFallback.path).toBe('env.OPENAI_API_KEY');
+    const withFallback = validateConfig({ reasoner: { use: 'llm' } }, noEnv);
+    expect(withFallback.warnings.join('\n')).toMatch(/fall back to rules/);
+    const replay = validateConfig({ reasoner: { use: 'llm', llm: { cache: 'replay', fallbackToRules: false } } }, noEnv);
+    expect(replay.warnings).toEqual([]);
   });
 });
 

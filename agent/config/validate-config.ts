@@ -4,7 +4,7 @@ import { ConfigError, type ConfigIssue } from './config-error.js';
 import { configSchema, type MandateConfig } from './config-schema.js';
 import { rpcUrlSchema } from './config-fields.js';
 import { didYouMean } from './did-you-mean.js';
-import { readSecrets, secretEnvVars, type ConfigSecrets } from './read-secrets.js';
+import { guardSecrets, readSecrets, secretEnvVars, type ConfigSecrets } from './read-secrets.js';
 import { builtinStrategies, builtinStrategyNames, type BuiltinStrategyName } from '../../strategies/registry.js';
 import { zodIssuesToConfigIssues } from './zod-issues-to-config-issues.js';
 
@@ -33,8 +33,8 @@ export type ValidateConfigOptions = {
 };
 
 /**
- * The validated config plus what it was resolved for. `secrets` is not enumerable, so printing or
- * JSON-serialising a resolved config can never leak a key.
+ * The validated config plus what it was resolved for. `secrets` serialises and logs as "set"/"not set"
+ * only (see guardSecrets), so printing or JSON-serialising a resolved config never leaks a key.
  */
 export type ResolvedConfig = MandateConfig & {
   readonly mode: ConfigMode;
@@ -105,10 +105,18 @@ export function validateConfig(input: unknown, options: ValidateConfigOptions = 
 
   const issues: ConfigIssue[] = [...checkStrategies(config), ...checkMarket(config)];
   const mode = options.mode ?? (config.chain.preset === 'devnet' ? 'devnet' : 'live');
-  const secrets = readSecrets(options.env ?? process.env);
+  const secrets = guardSecrets(readSecrets(options.env ?? process.env));
   const warnings: string[] = [];
   issues.push(...checkSecrets(secrets));
   if (mode === 'live') issues.push(...checkLive(config, secrets, options.readOnly === true));
+  if (llmWithoutEndpoint(config, secrets) && !config.reasoner.llm.fallbackToRules) {
+    issues.push({
+      path: `env.${secretEnvVars.openaiApiKey}`,
+      problem: 'is not set, and the llm reasoner has no fallback (reasoner.llm.fallbackToRules is false)',
+      value: undefined,
+      expected: `an API key in ${secretEnvVars.openaiApiKey} (or a server in ${secretEnvVars.openaiBaseUrl}), reasoner.llm.cache "replay", or fallbackToRules: true`,
+    });
+  }
   if (issues.length) fail(issues);
 
   if (mode === 'devnet' && config.chain.preset !== 'devnet') {
@@ -124,15 +132,12 @@ export function validateConfig(input: unknown, options: ValidateConfigOptions = 
       `chain.preset "${config.chain.preset}" has only Uniswap's SwapRouter02, whose exactInputSingle takes no deadline: the vault must be built for that router interface.`,
     );
   }
-  if (config.reasoner.use === 'llm' && config.reasoner.llm.cache !== 'replay' && !secrets.openaiApiKey && !secrets.openaiBaseUrl) {
-    warnings.push(`reasoner.use is "llm" but neither ${secretEnvVars.openaiApiKey} nor ${secretEnvVars.openaiBaseUrl} is set: every call will fall back.`);
+  if (llmWithoutEndpoint(config, secrets)) {
+    warnings.push(`reasoner.use is "llm" but neither ${secretEnvVars.openaiApiKey} nor ${secretEnvVars.openaiBaseUrl} is set: every call will fall back to rules.`);
   }
 
   const rpcUrl = secrets.rpcUrl ?? config.chain.rpcUrl;
-  const resolved = { ...config, chain: { ...config.chain, rpcUrl }, mode, source: options.source, warnings };
-  // Not enumerable: spreading, logging or JSON.stringify of the config never carries a secret along.
-  Object.defineProperty(resolved, 'secrets', { value: secrets, enumerable: false });
-  return resolved as typeof resolved & { readonly secrets: ConfigSecrets };
+  return { ...config, chain: { ...config.chain, rpcUrl }, mode, source: options.source, warnings, secrets };
 }
 
 /** Checks each strategy's name, id and pool, and replaces its params by the strategy's parsed params. */
@@ -218,6 +223,11 @@ function checkMarket(config: MandateConfig): ConfigIssue[] {
     seen.add(pool.fee);
   });
   return issues;
+}
+
+/** An llm reasoner that will call a model, with nothing in the environment to call it with. */
+function llmWithoutEndpoint(config: MandateConfig, secrets: ConfigSecrets): boolean {
+  return config.reasoner.use === 'llm' && config.reasoner.llm.cache !== 'replay' && !secrets.openaiApiKey && !secrets.openaiBaseUrl;
 }
 
 function checkSecrets(secrets: ConfigSecrets): ConfigIssue[] {

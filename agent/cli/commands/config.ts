@@ -39,7 +39,7 @@ export function registerConfigCommand(program: Command): void {
       async (ctx, options: { mode?: ConfigMode }): Promise<ConfigCommandResult> => {
         const resolved = await loadConfig(ctx.configPath, { mode: options.mode });
         const { config, secrets } = redactConfig(resolved);
-        const { mode, source, warnings, ...rest } = config;
+        const { mode, source, warnings, secrets: _guarded, ...rest } = config;
         return {
           valid: true,
           path: source,
