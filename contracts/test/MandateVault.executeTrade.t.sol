@@ -546,21 +546,4 @@ contract MandateVaultExecuteTradeTest is VaultFixture {
         assertEq(l2.sequencerUptimeFeed(), address(sequencer), "sequencer feed view");
         assertEq(l2.sequencerGracePeriod(), 1 hours, "grace view");
     }
-
-    /// @dev What the pool would pay for an exact-input swap now, measured by doing it and rolling back.
-    function _quoteExactInput(address tokenIn, address tokenOut, uint24 fee, uint256 amountIn)
-        internal
-        returns (uint256 amountOut)
-    {
-        address quoter = address(0x0707E);
-        TestToken(tokenIn).mint(quoter, amountIn);
-        uint256 snapshot = vm.snapshotState();
-        vm.startPrank(quoter);
-        TestToken(tokenIn).approve(router, amountIn);
-        amountOut = ISwapRouter(router).exactInputSingle(
-            ISwapRouter.ExactInputSingleParams(tokenIn, tokenOut, fee, address(0x0707F), block.timestamp, amountIn, 0, 0)
-        );
-        vm.stopPrank();
-        vm.revertToState(snapshot);
-    }
 }

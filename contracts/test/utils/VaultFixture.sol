@@ -8,6 +8,7 @@ import {TestAggregator} from "./TestAggregator.sol";
 import {UniswapV3Artifacts, LiquidityProvider, IUniswapV3FactoryLike} from "./UniswapV3.sol";
 import {MandateVault} from "../../src/MandateVault.sol";
 import {IMandateVault} from "../../src/interfaces/IMandateVault.sol";
+import {ISwapRouter} from "../../src/interfaces/ISwapRouter.sol";
 
 /// @notice A funded vault on real Uniswap v3: USDC (6 decimals), WETH (18) and USDT-style (6, no bool), ETH at
 ///         $2,000, pools USDC/WETH 500 and 3000 and USDT/WETH 3000, feeds with 8 (ETH, USDC) and 18 (USDT)
@@ -125,5 +126,22 @@ abstract contract VaultFixture is Assertions {
         usdcFeed.setRound(usd, timestamp);
         (, int256 tether,,,) = usdtFeed.latestRoundData();
         usdtFeed.setRound(tether, timestamp);
+    }
+
+    /// @dev What the pool would pay for an exact-input swap now, measured by doing it and rolling back.
+    function _quoteExactInput(address tokenIn, address tokenOut, uint24 fee, uint256 amountIn)
+        internal
+        returns (uint256 amountOut)
+    {
+        address quoter = address(0x0707E);
+        uint256 snapshot = vm.snapshotState();
+        TestToken(tokenIn).mint(quoter, amountIn);
+        vm.startPrank(quoter);
+        TestToken(tokenIn).approve(router, amountIn);
+        amountOut = ISwapRouter(router).exactInputSingle(
+            ISwapRouter.ExactInputSingleParams(tokenIn, tokenOut, fee, address(0x0707F), block.timestamp, amountIn, 0, 0)
+        );
+        vm.stopPrank();
+        vm.revertToState(snapshot);
     }
 }
