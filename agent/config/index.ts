@@ -14,3 +14,5 @@ export type { ConfigIssue } from './config-error.js';
 export { guardSecrets, readSecrets, secretEnvVars } from './read-secrets.js';
 export type { ConfigSecrets } from './read-secrets.js';
 export { redactConfig, redactUrl } from './redact-config.js';
+export { vaultPolicyFromRisk } from './vault-policy-from-risk.js';
+export type { VaultPolicyFromRisk } from './vault-policy-from-risk.js';
