@@ -74,4 +74,20 @@ describe('latestWhileBusy', () => {
       expectObservable(source.pipe(latestWhileBusy(project))).toBe('#', undefined, new Error('boom'));
     });
   });
+
+  it('passes on an error thrown synchronously by the projection', () => {
+    const errors: unknown[] = [];
+    const projected: number[] = [];
+    of(1, 2)
+      .pipe(
+        latestWhileBusy((n: number) => {
+          projected.push(n);
+          if (n === 1) throw new Error('sync boom');
+          return of(n);
+        }),
+      )
+      .subscribe({ error: (error) => errors.push(error) });
+    expect(errors).toEqual([new Error('sync boom')]);
+    expect(projected).toEqual([1]);
+  });
 });

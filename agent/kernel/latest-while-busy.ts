@@ -28,7 +28,15 @@ export function latestWhileBusy<T, R>(
       const start = (value: T): void => {
         // Assigned before subscribing: a synchronous projection completes inside subscribe().
         let finishedSynchronously = false;
-        const inner = from(project(value)).subscribe({
+        let projected: ObservableInput<R>;
+        try {
+          projected = project(value);
+        } catch (error) {
+          // Thrown inside the source's next(): RxJS would report it out of band, so pass it on here.
+          subscriber.error(error);
+          return;
+        }
+        const inner = from(projected).subscribe({
           next: (result) => subscriber.next(result),
           error: (error: unknown) => subscriber.error(error),
           complete: () => {
@@ -52,6 +60,7 @@ export function latestWhileBusy<T, R>(
 
       const outer = source.subscribe({
         next: (value) => {
+          if (subscriber.closed) return;
           if (running === undefined && waiting === undefined) {
             start(value);
             return;
