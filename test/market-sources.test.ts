@@ -285,6 +285,29 @@ describe('live market sources on anvil', () => {
     expect(stream.stats().rejectedByReason).toMatchObject({ 'non-positive-answer': 2 });
   });
 
+  it('publishes the new active liquidity when a position in range is added, and nothing for one out of range', async () => {
+    const fromBlock = (await fixture.head()) + 1n;
+    const outOfRange = await fixture.confirm(await fixture.sendMint(60_000, 61_000));
+    const inRange = await fixture.confirm(await fixture.sendMint(-600, 600));
+    const swap = await fixture.confirm(await fixture.sendSwap(true, 10n ** 15n));
+    const pools = createUniswapPoolSource({ client: fixture.client, pools: [fixture.pool] });
+    const stream = createMarketStream({ client: fixture.client, sources: [pools], fromBlock, toBlock: swap.blockNumber, pollIntervalMs: 10, ...failFast });
+
+    const updates = (await all(stream.market$)) as PoolUpdate[];
+
+    const liquidityAt = (blockNumber: bigint) =>
+      fixture.client.readContract({ address: fixture.pool, abi: parseAbi(['function liquidity() view returns (uint128)']), functionName: 'liquidity', blockNumber });
+    expect(updates.map((update) => [update.block, update.amount0 === undefined ? 'state' : 'swap'])).toEqual([
+      [fromBlock - 1n, 'state'], [inRange.blockNumber, 'state'], [swap.blockNumber, 'swap'],
+    ]);
+    expect(updates[1]!.liquidity).toBe(await liquidityAt(inRange.blockNumber));
+    expect(updates[1]!.liquidity).toBeGreaterThan(updates[0]!.liquidity);
+    expect(updates[1]!.sqrtPriceX96).toBe(updates[0]!.sqrtPriceX96);
+    expect(updates[2]!.liquidity).toBe(updates[1]!.liquidity);
+    expect(outOfRange.blockNumber).toBeLessThan(inRange.blockNumber);
+    expect(pools.stats()).toMatchObject({ swaps: 1, liquidityChanges: 1, logsByEvent: { Mint: 2, Swap: 1 } });
+  });
+
   it('processes a block only once it has the configured confirmations', async () => {
     const pools = createUniswapPoolSource({ client: fixture.client, pools: [fixture.pool] });
     const stream = createMarketStream({ client: fixture.client, sources: [pools], confirmations: 2, pollIntervalMs: 10, ...failFast });

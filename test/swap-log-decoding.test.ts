@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decodePoolLog, decodeSwapLog, PoolLogDecodeError } from '../agent/market/decode-swap-log.js';
+import { liquidityAfterPositionChange } from '../agent/market/pool-liquidity.js';
 import { readCsv, readCsvHeader, requireColumns } from '../agent/market/csv/read-csv.js';
 import type { Address, Hex } from '../agent/market/market-event.js';
 
@@ -53,6 +54,13 @@ describe('decoding the real pool logs of 2024-01-05', () => {
     const seen = new Set<string>();
     const counts: Record<string, number> = {};
     let previousPosition = -1n;
+    // The active liquidity implied by Mint/Burn logs since the last swap, checked against the next swap's
+    // own log (the chain's truth) when that swap stays at the same tick (so it crossed no initialised tick).
+    // The file's total_liquidity on MINT/BURN rows is the exporter's estimate, not a log value: it is off
+    // for positions whose lower tick equals the current tick, so it is not what we check against.
+    let state: { tick: number; liquidity: bigint } | undefined;
+    let changedByPositions = false;
+    let liquidityChecks = 0;
 
     for await (const { line, values } of readCsv(eventsPath)) {
       const key = `${values.transaction_hash!.toLowerCase()}:${integer(values.pool_log_index!)}`;
@@ -83,6 +91,12 @@ describe('decoding the real pool logs of 2024-01-05', () => {
           expect(update.logIndex, where).toBe(raw.logIndex);
           expect(decoded.args.sender.toLowerCase(), where).toBe(values.sender!.toLowerCase());
           expect(decoded.args.recipient.toLowerCase(), where).toBe(values.receipt!.toLowerCase());
+          if (state && changedByPositions && update.tick === state.tick) {
+            expect(update.liquidity, `${where}: liquidity after the Mints/Burns before it`).toBe(state.liquidity);
+            liquidityChecks++;
+          }
+          state = { tick: update.tick, liquidity: update.liquidity };
+          changedByPositions = false;
           break;
         }
         case 'Mint':
@@ -96,6 +110,12 @@ describe('decoding the real pool logs of 2024-01-05', () => {
           // The file's `sender` is Mint's sender (the caller, e.g. the position manager) and Burn's owner.
           const sender = decoded.eventName === 'Mint' ? decoded.args.sender : decoded.args.owner;
           expect(sender.toLowerCase(), where).toBe(values.sender!.toLowerCase());
+          if (state) {
+            const liquidityDelta = decoded.eventName === 'Mint' ? decoded.args.amount : -decoded.args.amount;
+            const change = { tickLower: decoded.args.tickLower, tickUpper: decoded.args.tickUpper, liquidityDelta };
+            state = { tick: state.tick, liquidity: liquidityAfterPositionChange(state, change) };
+            changedByPositions = true;
+          }
           break;
         }
         case 'Collect': {
@@ -121,6 +141,7 @@ describe('decoding the real pool logs of 2024-01-05', () => {
     expect(counts.MINT).toBeGreaterThan(0);
     expect(counts.BURN).toBeGreaterThan(0);
     expect(counts.COLLECT).toBeGreaterThan(0);
+    expect(liquidityChecks).toBeGreaterThan(50);
   });
 
   it('refuses to read a Mint as a swap and names the event', async () => {

@@ -3,6 +3,7 @@ import { MandateError } from '../errors/base-error.js';
 import { createBlockTimeReader } from './block-time-reader.js';
 import { decodePoolLog, PoolLogDecodeError, swapToPoolUpdate } from './decode-swap-log.js';
 import { STATE_READ_LOG_INDEX } from './log-position.js';
+import { liquidityAfterPositionChange } from './pool-liquidity.js';
 import type { Address, Hex, PoolUpdate } from './market-event.js';
 import { silentMarketLogger, type MarketLogger, type MarketSource, type MarketSourceStats } from './market-source.js';
 
@@ -20,6 +21,11 @@ export type UniswapPoolSourceParameters = {
   client: PublicClient;
   /** The Uniswap v3 pools to follow. */
   pools: readonly Address[];
+  /**
+   * Also publish a PoolUpdate (same price, new liquidity, no amounts) when a Mint or Burn changes the
+   * pool's active liquidity, so the state strategies read stays exact between swaps. Default true.
+   */
+  liquidityUpdates?: boolean | undefined;
   /** The source's name in stats and logs; default "uniswap-v3". Give each source of a stream its own. */
   name?: string | undefined;
   logger?: MarketLogger | undefined;
@@ -28,8 +34,9 @@ export type UniswapPoolSourceParameters = {
 /**
  * A live source of Uniswap v3 pool prices for the market stream: the pool's slot0 and liquidity at the
  * start block (one PoolUpdate per pool, placed after every log of that block), then a PoolUpdate per
- * Swap log, read with getLogs over each block range. Every other pool log (Mint, Burn, Collect, Flash...)
- * is decoded and counted, not silently dropped; a log that does not decode is counted and logged.
+ * Swap log, read with getLogs over each block range, and one per Mint or Burn that changes the active
+ * liquidity (`amount0`/`amount1` undefined: not a swap). Every other pool log (Collect, Flash...) is
+ * decoded and counted, not silently dropped; a log that does not decode is counted and logged.
  *
  * @example
  * const pools = createUniswapPoolSource({ client, pools: ['0x88e6a0c2ddd26feeb64f039a2c41296fcb3f5640'] });
@@ -48,6 +55,10 @@ export function createUniswapPoolSource(parameters: UniswapPoolSourceParameters)
   const logsByEvent: Record<string, number> = {};
   const rejectedByReason: Record<string, number> = { undecodable: 0, removed: 0 };
   let swaps = 0;
+  let liquidityChanges = 0;
+  const liquidityUpdates = parameters.liquidityUpdates ?? true;
+  // The last published state per pool: a Mint or Burn changes its liquidity only if in range of its tick.
+  const lastState = new Map<string, PoolUpdate>();
 
   return {
     name: parameters.name ?? 'uniswap-v3',
@@ -64,9 +75,9 @@ export function createUniswapPoolSource(parameters: UniswapPoolSourceParameters)
           }),
         ),
       ]);
-      return states.map(
-        (state): PoolUpdate => ({ kind: 'pool', ...state, block, logIndex: STATE_READ_LOG_INDEX, time }),
-      );
+      const updates = states.map((state): PoolUpdate => ({ kind: 'pool', ...state, block, logIndex: STATE_READ_LOG_INDEX, time }));
+      for (const update of updates) lastState.set(update.pool.toLowerCase(), update);
+      return updates;
     },
     async readRange(fromBlock, toBlock) {
       const logs = await client.getLogs({ address: pools, fromBlock, toBlock });
@@ -88,10 +99,26 @@ export function createUniswapPoolSource(parameters: UniswapPoolSourceParameters)
         try {
           const decoded = decodePoolLog({ topics: log.topics as Hex[], data: log.data });
           logsByEvent[decoded.eventName] = (logsByEvent[decoded.eventName] ?? 0) + 1;
-          if (decoded.eventName !== 'Swap') continue;
-          swaps++;
           const position = { address: log.address, blockNumber: log.blockNumber!, logIndex: log.logIndex! };
-          updates.push(swapToPoolUpdate(position, decoded.args, times.get(log.blockNumber!)!));
+          const time = times.get(log.blockNumber!)!;
+          const previous = lastState.get(log.address.toLowerCase());
+          if (decoded.eventName === 'Swap') {
+            swaps++;
+            const update = swapToPoolUpdate(position, decoded.args, time);
+            lastState.set(log.address.toLowerCase(), update);
+            updates.push(update);
+          } else if ((decoded.eventName === 'Mint' || decoded.eventName === 'Burn') && previous && liquidityUpdates) {
+            const liquidityDelta = decoded.eventName === 'Mint' ? decoded.args.amount : -decoded.args.amount;
+            const liquidity = liquidityAfterPositionChange(previous, { tickLower: decoded.args.tickLower, tickUpper: decoded.args.tickUpper, liquidityDelta });
+            if (liquidity === previous.liquidity) continue;
+            liquidityChanges++;
+            const update: PoolUpdate = {
+              kind: 'pool', pool: log.address, sqrtPriceX96: previous.sqrtPriceX96, tick: previous.tick, liquidity,
+              block: position.blockNumber, logIndex: position.logIndex, time,
+            };
+            lastState.set(log.address.toLowerCase(), update);
+            updates.push(update);
+          }
         } catch (error) {
           if (!(error instanceof PoolLogDecodeError)) throw error;
           rejectedByReason.undecodable!++;
@@ -101,7 +128,7 @@ export function createUniswapPoolSource(parameters: UniswapPoolSourceParameters)
       return updates;
     },
     stats() {
-      return { pools: pools.length, swaps, logsByEvent: { ...logsByEvent }, rejectedByReason: { ...rejectedByReason } };
+      return { pools: pools.length, swaps, liquidityChanges, logsByEvent: { ...logsByEvent }, rejectedByReason: { ...rejectedByReason } };
     },
   };
 }
@@ -110,6 +137,8 @@ export type UniswapPoolSourceStats = MarketSourceStats & {
   pools: number;
   /** PoolUpdates published from Swap logs. */
   swaps: number;
+  /** PoolUpdates published because a Mint or Burn changed the active liquidity. */
+  liquidityChanges: number;
   /** Every decoded pool log, by event name (Swap, Mint, Burn, Collect...). */
   logsByEvent: Record<string, number>;
 };

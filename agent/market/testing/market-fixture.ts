@@ -118,6 +118,15 @@ export async function startMarketFixture(parameters: MarketFixtureParameters = {
         { tokenIn, tokenOut, fee: 500, recipient: account.address, deadline: 2n ** 40n, amountIn, amountOutMinimum: 0n, sqrtPriceLimitX96: 0n },
       ]);
     },
+    /** Adds a liquidity position over [tickLower, tickUpper) through the position manager; returns the tx hash. */
+    sendMint(tickLower: number, tickUpper: number): Promise<Hex> {
+      return write(positionManager, nonfungiblePositionManagerAbi, 'mint', [
+        {
+          token0, token1, fee: 500, tickLower, tickUpper, amount0Desired: 10n ** 21n, amount1Desired: 10n ** 21n,
+          amount0Min: 0n, amount1Min: 0n, recipient: account.address, deadline: 2n ** 40n,
+        },
+      ]);
+    },
     confirm,
     /** Sends several transactions into ONE block (automine off while they are sent) and returns their receipts. */
     async inOneBlock(send: () => Promise<Hex[]>): Promise<TransactionReceipt[]> {
