@@ -255,9 +255,10 @@ export function createKernel(parameters: CreateKernelParameters): Kernel {
     const { signal, lane } = job;
     // Numbered when its processing starts, so lockstep replays number decisions identically every run.
     const seq = nextSeq++;
-    const id = decisionIdFor(runId, seq);
     const strategyId = strategies[lane]!.id;
+    let id: Hex | undefined;
     try {
+      id = decisionIdFor(runId, seq);
       let balances: ReadonlyMap<Address, bigint>;
       try {
         balances = await executor.balances();
@@ -284,11 +285,8 @@ export function createKernel(parameters: CreateKernelParameters): Kernel {
         recordNotSent(id, seq, signal.time, strategyId, signal, notSentReasons.invalidReasoning, describeError(error));
       }
     } catch (error) {
-      // Only the journal throws past the handlers above: stop taking events.
-      fatal = error instanceof KernelJournalError ? error : new KernelJournalError(id, error);
-      log.warn({ decisionId: id, error: describeError(error) }, 'Journal failure: the kernel stops');
-      subscription?.unsubscribe();
-      finishRun?.();
+      // Only the journal (or an impossible sequence number) throws past the handlers above.
+      stopOnJournalError(id ?? `seq ${seq}`, error);
     } finally {
       settle();
     }
@@ -480,9 +478,7 @@ export function createKernel(parameters: CreateKernelParameters): Kernel {
         );
       }
     } catch (error) {
-      fatal = error instanceof KernelJournalError ? error : new KernelJournalError('superseded', error);
-      subscription?.unsubscribe();
-      finishRun?.();
+      stopOnJournalError('superseded', error);
     } finally {
       settle();
     }
@@ -503,7 +499,16 @@ export function createKernel(parameters: CreateKernelParameters): Kernel {
         { outcome: 'failed', reason: `${notSentReasons.strategyFailed}: ${explanation}` },
       );
     } catch (error) {
-      fatal = error instanceof KernelJournalError ? error : new KernelJournalError(id, error);
+      stopOnJournalError(id, error);
+    }
+  }
+
+  /** Nothing may be sent without its decision on record: stop taking events, finish, and report. */
+  function stopOnJournalError(decisionId: string, error: unknown): void {
+    try {
+      fatal ??= error instanceof KernelJournalError ? error : new KernelJournalError(decisionId, error);
+      log.warn({ decisionId, error: describeError(error) }, 'Journal failure: the kernel stops');
+    } finally {
       subscription?.unsubscribe();
       finishRun?.();
     }
