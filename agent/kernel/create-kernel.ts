@@ -122,7 +122,13 @@ export type Kernel = {
   summary(): KernelSummary;
 };
 
-/** The verdict reasons of decisions the risk gate never saw: why nothing was sent. */
+/**
+ * The verdict reasons of decisions the risk gate never saw: why nothing was sent. The decision's
+ * outcome says what happened ('hold', 'superseded', 'failed', 'denied'); this says why.
+ *
+ * @example
+ * if (decision.content.verdict.allowed === false && decision.content.verdict.reason === notSentReasons.superseded) skip();
+ */
 export const notSentReasons = {
   hold: 'Hold',
   superseded: 'Superseded',

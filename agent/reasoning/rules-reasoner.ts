@@ -33,7 +33,12 @@ export type CreateRulesReasonerParameters = {
   promptVersion?: string | undefined;
 };
 
-/** The rules reasoner's options are unusable. */
+/**
+ * The rules reasoner's options are unusable; `key` names the option.
+ *
+ * @example
+ * createRulesReasoner({ market, maxTradeQuote: '1000', maxSlippageBps: 20_000 }); // throws, key 'maxSlippageBps'
+ */
 export class RulesReasonerConfigError extends MandateError {
   override name = 'RulesReasonerConfigError';
   readonly key: string;
@@ -43,7 +48,12 @@ export class RulesReasonerConfigError extends MandateError {
   }
 }
 
-/** A signal the rules cannot size (the kernel validates signals too; this guards direct callers). */
+/**
+ * A signal the rules cannot size (the kernel validates signals too; this guards direct callers).
+ *
+ * @example
+ * await reasoner.propose({ signal: { ...signal, strength: 1.5 }, market, balances }); // rejects
+ */
 export class InvalidSignalError extends MandateError {
   override name = 'InvalidSignalError';
   constructor(field: string, got: string, accepted: string) {
@@ -51,7 +61,12 @@ export class InvalidSignalError extends MandateError {
   }
 }
 
-/** The model name the rules reasoner records. */
+/**
+ * The model name the rules reasoner records in every ReasoningRecord.
+ *
+ * @example
+ * decision.content.reasoning.model === rulesModel; // a decision the rules made
+ */
 export const rulesModel = 'rules-v1';
 
 const strengthScale = 1_000_000n;
