@@ -67,10 +67,10 @@ describe('live market sources on anvil', () => {
     for (const [round, answer] of [[1n, price(2000)], [2n, price(2010)], [3n, price(1990)], [4n, 0n], [5n, price(2005)]] as const) {
       receipts.push(await fixture.confirm(await fixture.sendRound(phase + round, answer)));
     }
-    const chainlink = createChainlinkSource({ client: fixture.client, feeds: [fixture.aggregator], mode: 'poll' });
-    // One block per range: every block is polled, so each round is seen at the block that set it.
+    // Every block is polled, so each round is seen at the block that set it.
+    const chainlink = createChainlinkSource({ client: fixture.client, feeds: [fixture.aggregator], mode: 'poll', pollEvery: 'block' });
     const stream = createMarketStream({
-      client: fixture.client, sources: [chainlink], fromBlock, toBlock: receipts.at(-1)!.blockNumber, pollIntervalMs: 10, maxBlocksPerRange: 1, ...failFast,
+      client: fixture.client, sources: [chainlink], fromBlock, toBlock: receipts.at(-1)!.blockNumber, pollIntervalMs: 10, ...failFast,
     });
 
     const events = oracleEvents(await all(stream.market$));
@@ -102,6 +102,12 @@ describe('live market sources on anvil', () => {
       [5n, fromBlock - 1n], [6n, toBlock], [8n, toBlock], [9n, toBlock],
     ]);
     expect(chainlink.stats()).toMatchObject({ backfilledRounds: 3, missingRounds: 0, rejectedByReason: { 'non-positive-answer': 1 } });
+
+    // With room to read back only one skipped round, the older ones are counted as missing.
+    const narrow = createChainlinkSource({ client: fixture.client, feeds: [fixture.aggregator], maxBackfillRounds: 1 });
+    const narrowEvents = oracleEvents(await all(createMarketStream({ client: fixture.client, sources: [narrow], fromBlock, toBlock, pollIntervalMs: 10, ...failFast }).market$));
+    expect(narrowEvents.map((event) => event.roundId - phase)).toEqual([5n, 8n, 9n]);
+    expect(narrow.stats()).toMatchObject({ backfilledRounds: 1, missingRounds: 2, rejected: 0 });
   });
 
   it('merges Chainlink AnswerUpdated logs and Uniswap swaps into one stream in (block, logIndex) order', async () => {

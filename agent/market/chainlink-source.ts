@@ -39,6 +39,12 @@ export type ChainlinkSourceParameters = {
    * (block, logIndex). Behind a proxy the logs come from the proxy's current aggregator.
    */
   mode?: 'poll' | 'events' | undefined;
+  /**
+   * Poll mode: read at the end of each block range the stream processes ('range', the default: one read
+   * per feed per poll interval, the gaps filled with getRoundData), or at every block of it ('block':
+   * each round placed at the block that set it, one read per feed per block).
+   */
+  pollEvery?: 'range' | 'block' | undefined;
   /** Default max age for every feed, seconds; undefined = no staleness check. */
   maxAgeSeconds?: number | undefined;
   /** Poll mode: at most this many skipped rounds are fetched between two polls (the newest ones). Default 100. */
@@ -87,6 +93,13 @@ export function createChainlinkSource(parameters: ChainlinkSourceParameters): Ma
     throw new ChainlinkSourceConfigError('No Chainlink feeds given.', { details: 'Pass at least one feed address.' });
   }
   const maxBackfillRounds = parameters.maxBackfillRounds ?? 100;
+  const pollEvery = parameters.pollEvery ?? 'range';
+  if (pollEvery !== 'range' && pollEvery !== 'block') {
+    throw new ChainlinkSourceConfigError('Unknown Chainlink pollEvery.', { details: `Got ${JSON.stringify(pollEvery)}; accepted: "range" or "block".` });
+  }
+  if (!Number.isInteger(maxBackfillRounds) || maxBackfillRounds < 0) {
+    throw new ChainlinkSourceConfigError('Invalid maxBackfillRounds.', { details: `Got ${maxBackfillRounds}; accepted: an integer ≥ 0.` });
+  }
   const logger = parameters.logger ?? silentMarketLogger;
   const blockTime = createBlockTimeReader(client);
   const feeds: FeedState[] = parameters.feeds.map((feed) => {
@@ -149,45 +162,77 @@ export function createChainlinkSource(parameters: ChainlinkSourceParameters): Ma
     };
   }
 
-  async function readLatest(block: bigint, backfill: boolean): Promise<OracleUpdate[]> {
-    const [now, reads] = await Promise.all([
-      blockTime(block),
-      Promise.all(
-        feeds.map(async (feed) => {
-          const latest = await orUndefined(read<RoundData>(feed.address, 'latestRoundData', block));
-          if (!latest) return { feed, rounds: [] as ChainlinkRound[], missing: 0 };
-          const newest = toRound(latest);
-          const last = feed.lastSeenRoundId;
-          if (last !== undefined && newest.roundId === last) return { feed, rounds: [], missing: 0 };
-          const skipped: bigint[] = [];
-          // Round ids only count up by one within a phase (the top bits); across phases there is nothing to fill.
-          if (backfill && last !== undefined && newest.roundId > last + 1n && newest.roundId >> 64n === last >> 64n) {
-            const first = newest.roundId - BigInt(maxBackfillRounds) > last ? newest.roundId - BigInt(maxBackfillRounds) : last + 1n;
-            for (let id = first; id < newest.roundId; id++) skipped.push(id);
-          }
-          const filled = await Promise.all(
-            skipped.map((roundId) =>
-              orUndefined(
-                client.readContract({ address: feed.address, abi: chainlinkFeedAbi, functionName: 'getRoundData', args: [roundId], blockNumber: block }),
+  /**
+   * Reads latestRoundData of every feed at each of `blocks` and publishes the rounds not seen before.
+   * Rounds that fell between two reads (same phase, ids in between) are read back with getRoundData at
+   * the block where the gap was seen. All reads happen before any state changes, so a failed read
+   * leaves the source as it was and the range can be read again.
+   */
+  async function poll(blocks: readonly bigint[], backfill: boolean): Promise<OracleUpdate[]> {
+    const [times, latest] = await Promise.all([
+      Promise.all(blocks.map((block) => blockTime(block))),
+      Promise.all(feeds.map((feed) => Promise.all(blocks.map((block) => orUndefined(read<RoundData>(feed.address, 'latestRoundData', block)))))),
+    ]);
+
+    // Plan, without touching any state: the new rounds of each feed in block order, and the gaps to fill.
+    type Step = { blockIndex: number; round: ChainlinkRound; gap: bigint[]; unreachable: bigint };
+    const plans = feeds.map((feed, f) => {
+      let last = feed.lastSeenRoundId;
+      const steps: Step[] = [];
+      latest[f]!.forEach((data, blockIndex) => {
+        if (!data) return; // no round yet
+        const round = toRound(data);
+        if (round.roundId === last) return; // unchanged since the last read
+        const gap: bigint[] = [];
+        let unreachable = 0n;
+        // Round ids count up by one within a phase (the top bits); across phases there is nothing to fill.
+        if (backfill && last !== undefined && round.roundId > last + 1n && round.roundId >> 64n === last >> 64n) {
+          const window = BigInt(maxBackfillRounds);
+          const first = round.roundId - window > last ? round.roundId - window : last + 1n;
+          unreachable = first - last - 1n;
+          for (let id = first; id < round.roundId; id++) gap.push(id);
+        }
+        steps.push({ blockIndex, round, gap, unreachable });
+        if (last === undefined || round.roundId > last) last = round.roundId;
+      });
+      return steps;
+    });
+
+    const filled = await Promise.all(
+      plans.map((steps, f) =>
+        Promise.all(
+          steps.map((step) =>
+            Promise.all(
+              step.gap.map((roundId) =>
+                orUndefined(
+                  client.readContract({ address: feeds[f]!.address, abi: chainlinkFeedAbi, functionName: 'getRoundData', args: [roundId], blockNumber: blocks[step.blockIndex]! }),
+                ),
               ),
             ),
-          );
-          const rounds = filled.filter((round): round is RoundData => round !== undefined).map(toRound);
-          const unreachable = last !== undefined && newest.roundId >> 64n === last >> 64n ? newest.roundId - last - 1n - BigInt(rounds.length) : 0n;
-          return { feed, rounds: [...rounds, newest], missing: Number(unreachable > 0n ? unreachable : 0n), backfilled: rounds.length };
-        }),
+          ),
+        ),
       ),
-    ]);
+    );
+
+    // Every read succeeded: validate and publish, synchronously.
     const events: OracleUpdate[] = [];
-    for (const { feed, rounds, missing, backfilled } of reads) {
-      counters.backfilledRounds += backfilled ?? 0;
-      counters.missingRounds += missing;
-      if (missing > 0) logger.warn({ feed: feed.address, missing, block: block.toString() }, 'Chainlink rounds were skipped between two polls and could not be read back');
-      for (const round of rounds) {
-        const event = accept(feed, round, BigInt(now), block);
-        if (event) events.push(event);
-      }
-    }
+    plans.forEach((steps, f) => {
+      const feed = feeds[f]!;
+      steps.forEach((step, s) => {
+        const block = blocks[step.blockIndex]!;
+        const readBack = filled[f]![s]!.filter((data): data is RoundData => data !== undefined).map(toRound);
+        const missing = step.unreachable + BigInt(step.gap.length - readBack.length);
+        counters.backfilledRounds += readBack.length;
+        counters.missingRounds += Number(missing);
+        if (missing > 0n) {
+          logger.warn({ feed: feed.address, missing: Number(missing), block: block.toString() }, 'Chainlink rounds fell between two polls and could not be read back');
+        }
+        for (const round of [...readBack, step.round]) {
+          const event = accept(feed, round, BigInt(times[step.blockIndex]!), block);
+          if (event) events.push(event);
+        }
+      });
+    });
     return events;
   }
 
@@ -229,10 +274,14 @@ export function createChainlinkSource(parameters: ChainlinkSourceParameters): Ma
     name: parameters.name ?? 'chainlink',
     async start(block) {
       await Promise.all(feeds.map(resolveFeed));
-      return readLatest(block, false);
+      return poll([block], false);
     },
     async readRange(fromBlock, toBlock) {
-      return mode === 'poll' ? readLatest(toBlock, true) : readAnswerUpdatedLogs(fromBlock, toBlock);
+      if (mode === 'events') return readAnswerUpdatedLogs(fromBlock, toBlock);
+      const blocks: bigint[] = [];
+      if (pollEvery === 'block') for (let block = fromBlock; block <= toBlock; block++) blocks.push(block);
+      else blocks.push(toBlock);
+      return poll(blocks, true);
     },
     stats() {
       const rejectedByReason: Record<string, number> = {};
