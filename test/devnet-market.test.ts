@@ -128,4 +128,25 @@ describe('the market driver', () => {
     const bounded = await runMarketDriver({ manifest, until, noiseSwapsPerRound: 0 });
     expect(bounded).toMatchObject({ replayed: 2, stoppedBy: 'until' });
   });
+
+  it('replays two rounds that share an updatedAt without moving chain time backwards (runs last: jumps ahead)', async () => {
+    const newest = sharedRounds.at(-1)!;
+    const same = newest.updatedAt + 10_000n;
+    const path = join(mkdtempSync(join(tmpdir(), 'mandate-rounds-')), 'same-time.csv');
+    writeFileSync(
+      path,
+      [
+        ',round,answer,start,update,answeredInRound',
+        `0,${newest.roundId + 1001n},230000000000,${same},${same},${newest.roundId + 1001n}`,
+        `1,${newest.roundId + 1000n},229000000000,${same},${same},${newest.roundId + 1000n}`,
+      ].join('\n'),
+    );
+    const progress: MarketRoundProgress[] = [];
+    const result = await runMarketDriver({ manifest, roundsCsvPath: path, onRound: (p) => void progress.push(p) });
+    expect(result).toMatchObject({ replayed: 2, rejected: 0 });
+    expect(progress[0]!.chainTime).toBe(same);
+    expect(progress[1]!.chainTime >= same).toBe(true);
+    const [roundId, answer, , updatedAt] = await publicClient.readContract({ address: ethUsd(), abi: devAggregatorAbi, functionName: 'latestRoundData' });
+    expect([roundId, answer, updatedAt]).toEqual([newest.roundId + 1001n, 230000000000n, same]);
+  });
 });

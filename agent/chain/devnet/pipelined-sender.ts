@@ -5,6 +5,7 @@ import {
   type ContractFunctionName,
   type PublicClient,
   type TransactionReceipt,
+  TransactionReceiptNotFoundError,
   encodeDeployData,
   encodeFunctionData,
   getContractAddress,
@@ -125,18 +126,11 @@ export async function createPipelinedSender(parameters: PipelinedSenderParameter
       const timeoutMs = options.timeoutMs ?? 30_000;
       const batch = pending;
       pending = [];
-      const receipts = await Promise.all(
-        batch.map(async (sent) => {
-          try {
-            return await publicClient.waitForTransactionReceipt({ hash: sent.hash, pollingInterval: 20, timeout: timeoutMs });
-          } catch (error) {
-            throw new TransactionFailedError(`No receipt for transaction "${sent.label}".`, {
-              details: `Hash ${sent.hash}, nonce ${sent.nonce}.`,
-              cause: error,
-            });
-          }
-        }),
-      );
+      // Nonces are mined in order, so once the last one has a receipt the others have theirs: wait for
+      // it, then fetch the rest at once.
+      const last = batch.at(-1);
+      if (last) await pollReceipt(publicClient, last, timeoutMs);
+      const receipts = await Promise.all(batch.map((sent) => pollReceipt(publicClient, sent, timeoutMs)));
       receipts.forEach((receipt, i) => {
         const sent = batch[i]!;
         if (receipt.status !== 'success' && !options.mayRevert?.(sent)) {
@@ -150,3 +144,26 @@ export async function createPipelinedSender(parameters: PipelinedSenderParameter
   };
 }
 export type PipelinedSender = Awaited<ReturnType<typeof createPipelinedSender>>;
+
+/**
+ * Asks for a receipt until there is one. Not viem's waitForTransactionReceipt: that waits for a new
+ * block number, and when several waits share one block watcher, a wait that joins after the last block
+ * was mined may never see it (nothing more is mined when the sender is idle) and times out.
+ */
+async function pollReceipt(publicClient: PublicClient, sent: SentTransaction, timeoutMs: number): Promise<TransactionReceipt> {
+  const intervalMs = 10;
+  let lastError: unknown;
+  for (let waited = 0; waited <= timeoutMs; waited += intervalMs) {
+    try {
+      return await publicClient.getTransactionReceipt({ hash: sent.hash });
+    } catch (error) {
+      if (!(error instanceof TransactionReceiptNotFoundError)) throw error;
+      lastError = error;
+    }
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+  throw new TransactionFailedError(`No receipt for transaction "${sent.label}".`, {
+    details: `Hash ${sent.hash}, nonce ${sent.nonce}; none after ${timeoutMs} ms.`,
+    cause: lastError,
+  });
+}
