@@ -66,6 +66,10 @@ export type ReasoningRecord = {
   tokens?: { prompt: number; completion: number } | undefined;
   latencyMs?: number | undefined;
   fallback?: string | undefined;
+  /** LLM: HTTP requests made for this decision (retries included); 0 when answered from the cache or not called. */
+  attempts?: number | undefined;
+  /** LLM: true when the answer came from the record/replay cache instead of the endpoint. */
+  cached?: boolean | undefined;
 };
 
 /** A reasoner: rules or LLM. It is called only when a strategy emits a signal. */
