@@ -26,6 +26,12 @@ export type ContractArtifact = {
   linkReferences?: Record<string, readonly { start: number; length: number }[]> | undefined;
 };
 
+/**
+ * Generation cannot produce unambiguous modules (two contracts share a name).
+ *
+ * @example
+ * try { generateArtifacts(); } catch (e) { if (e instanceof ArtifactGenerationError) console.error(e.details); }
+ */
 export class ArtifactGenerationError extends MandateError {
   override name = 'ArtifactGenerationError';
 }
@@ -74,7 +80,12 @@ function flattenLinkReferences(raw: unknown): ContractArtifact['linkReferences']
   return Object.keys(out).length > 0 ? out : undefined;
 }
 
-/** Reads the npm artifacts listed above. */
+/**
+ * Reads the npm artifacts listed above.
+ *
+ * @example
+ * readNpmArtifacts().find((a) => a.name === 'SwapRouter')?.bytecode; // '0x6101...'
+ */
 export function readNpmArtifacts(): ContractArtifact[] {
   return npmArtifacts.map(({ name, module, abiOnly }) => {
     const json = requireFromRepo(module) as { abi: unknown[]; bytecode?: unknown; linkReferences?: unknown };
@@ -91,6 +102,9 @@ export function readNpmArtifacts(): ContractArtifact[] {
 /**
  * Reads forge's output for contracts whose source is under contracts/src and still exists (so stale
  * output of deleted or test files is ignored). Interfaces and abstract contracts (no bytecode) are skipped.
+ *
+ * @example
+ * readForgeArtifacts().map((a) => a.name); // ['DevAggregator', 'DevToken', 'MandateVault', ...]
  */
 export function readForgeArtifacts(contractsDir = join(repoRoot, 'contracts')): ContractArtifact[] {
   const outDir = join(contractsDir, 'out');
@@ -139,7 +153,13 @@ export function exportPrefix(name: string): string {
   return name.slice(0, runEnd).toLowerCase() + name.slice(runEnd);
 }
 
-/** The TypeScript module text for one artifact. */
+/**
+ * The TypeScript module text for one artifact.
+ *
+ * @example
+ * renderArtifactModule({ name: 'DevToken', source: 'contracts/src/devnet/DevToken.sol', abi, bytecode });
+ * // "export const devTokenAbi = [...] as const;\nexport const devTokenBytecode = '0x...' as const;"
+ */
 export function renderArtifactModule(artifact: ContractArtifact): string {
   const prefix = exportPrefix(artifact.name);
   const lines = [

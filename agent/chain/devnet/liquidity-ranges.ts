@@ -1,5 +1,6 @@
-/** Uniswap v3's tick bounds (TickMath.MIN_TICK / MAX_TICK). */
+/** Uniswap v3's lowest tick (TickMath.MIN_TICK). */
 export const MIN_TICK = -887272;
+/** Uniswap v3's highest tick (TickMath.MAX_TICK). */
 export const MAX_TICK = 887272;
 
 export type LiquidityRange = {

@@ -7,6 +7,12 @@ export const defaultNoiseSwapsCsvPath = '../shared/data/uniswap-v3/usdc-weth-500
 /** A swap size taken from a real swap: which token was paid into the pool, and how much (raw units). */
 export type NoiseSwapSize = { tokenIn: 'USDC' | 'WETH'; amountIn: bigint };
 
+/**
+ * The events file has no SWAP row to draw sizes from.
+ *
+ * @example
+ * await loadNoiseSwapSizes('mints-only.csv'); // throws NoSwapRowsError
+ */
 export class NoSwapRowsError extends MandateError {
   override name = 'NoSwapRowsError';
 }

@@ -35,7 +35,12 @@ export function sqrtFloor(value: bigint): bigint {
   }
 }
 
-/** True when `a` sorts before `b` as Uniswap orders pool tokens (by address as a number). */
+/**
+ * True when `a` sorts before `b` as Uniswap orders pool tokens (by address as a number), i.e. `a` is token0.
+ *
+ * @example
+ * sortsBefore('0x5FbDB2315678afecb367f032d93F642f64180aa3', '0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512'); // true
+ */
 export const sortsBefore = (a: Address, b: Address): boolean => BigInt(a) < BigInt(b);
 
 /**
