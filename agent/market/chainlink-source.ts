@@ -81,9 +81,7 @@ const toRound = ([roundId, answer, startedAt, updatedAt, answeredInRound]: Round
  * const { market$ } = createMarketStream({ client, sources: [chainlink] });
  * chainlink.stats().rejectedByReason; // { 'non-positive-answer': 0, stale: 0, ... }
  */
-export function createChainlinkSource(parameters: ChainlinkSourceParameters): MarketSource & {
-  stats(): ChainlinkSourceStats;
-} {
+export function createChainlinkSource(parameters: ChainlinkSourceParameters): MarketSource<ChainlinkSourceStats> {
   const { client } = parameters;
   const mode = parameters.mode ?? 'poll';
   if (mode !== 'poll' && mode !== 'events') {

@@ -8,7 +8,7 @@ import type { MarketEvent } from './market-event.js';
  * resolve with every event of their block(s), or throw having changed nothing, so the stream can call
  * them again for the same block(s) after an RPC error. They are called once per block, in block order.
  */
-export type MarketSource = {
+export type MarketSource<TStats extends MarketSourceStats = MarketSourceStats> = {
   /** A short name for stats and logs, e.g. "chainlink" or "uniswap-v3". */
   readonly name: string;
   /** Reads the state at `block` (the latest round, slot0): the events a strategy needs before any change. */
@@ -16,7 +16,7 @@ export type MarketSource = {
   /** Every event of blocks `fromBlock..toBlock` (inclusive). */
   readRange(fromBlock: bigint, toBlock: bigint): Promise<MarketEvent[]>;
   /** The source's own counters (rounds rejected by reason, logs by event...). */
-  stats(): MarketSourceStats;
+  stats(): TStats;
 };
 
 /** Counters every source reports; sources add their own fields. */

@@ -42,9 +42,7 @@ export type UniswapPoolSourceParameters = {
  * const pools = createUniswapPoolSource({ client, pools: ['0x88e6a0c2ddd26feeb64f039a2c41296fcb3f5640'] });
  * const { market$ } = createMarketStream({ client, sources: [pools] });
  */
-export function createUniswapPoolSource(parameters: UniswapPoolSourceParameters): MarketSource & {
-  stats(): UniswapPoolSourceStats;
-} {
+export function createUniswapPoolSource(parameters: UniswapPoolSourceParameters): MarketSource<UniswapPoolSourceStats> {
   const { client } = parameters;
   if (parameters.pools.length === 0) {
     throw new UniswapPoolSourceConfigError('No Uniswap v3 pools given.', { details: 'Pass at least one pool address.' });
