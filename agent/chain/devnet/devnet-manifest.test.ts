@@ -60,6 +60,13 @@ describe('devnet manifest', () => {
     expect(() => readDevnetManifest(path)).toThrow(/tokens\.USDC\.address: an address/);
   });
 
+  it('requires an account for every role', () => {
+    const path = tmpFile();
+    const { trader: _trader, ...accounts } = manifest.accounts;
+    writeFileSync(path, JSON.stringify({ ...manifest, accounts }));
+    expect(() => readDevnetManifest(path)).toThrow(/accounts\.trader/);
+  });
+
   it('names the missing pool fee', () => {
     expect(() => devnetPool(manifest, 3000)).toThrow(/no pool with fee 3000/);
   });

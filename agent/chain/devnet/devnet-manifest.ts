@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import { z } from 'zod';
 import { MandateError } from '../../errors/base-error.js';
 import type { Address, Hex } from '../../market/market-event.js';
-import type { DevnetRole } from '../dev-accounts.js';
+import { type DevnetRole, devnetRoleIndexes } from '../dev-accounts.js';
 
 /** Where `mandate devnet` writes its manifest, relative to the working directory. */
 export const defaultDevnetManifestPath = '.mandate/devnet.json';
@@ -37,7 +37,10 @@ export const devnetManifestSchema = z.object({
   startBlock: z.number().int(),
   /** Chain time (unix seconds) of the last deploy block. */
   deployedAt: z.number().int(),
-  accounts: z.record(z.string(), account),
+  /** Every devnet role's account; later steps may add more roles (Safe owners, say). */
+  accounts: z
+    .object(Object.fromEntries(Object.keys(devnetRoleIndexes).map((role) => [role, account])) as Record<DevnetRole, typeof account>)
+    .catchall(account),
   tokens: z.object({ USDC: token, WETH: token }),
   uniswap: z.object({
     factory: address,
