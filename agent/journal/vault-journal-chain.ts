@@ -55,7 +55,9 @@ export type ReadVaultDecisionHistoryParameters = {
  */
 export async function readVaultDecisionHistory(parameters: ReadVaultDecisionHistoryParameters): Promise<VaultDecisionHistory> {
   const { client, vault } = parameters;
-  const toBlock = parameters.toBlock ?? (await client.getBlockNumber());
+  // cacheTime 0: viem otherwise serves a block number up to pollingInterval old, and a scan right after a
+  // commit would stop before it.
+  const toBlock = parameters.toBlock ?? (await client.getBlockNumber({ cacheTime: 0 }));
   const step = parameters.blockRange ?? 10_000n;
   const trades = new Map<Hex, ExecutedTrade>();
   const roots = new Map<Hex, CommittedBatchReceipt & { count: number }>();
