@@ -314,6 +314,31 @@ describe('live market sources on anvil', () => {
     expect(pools.stats()).toMatchObject({ swaps: 1, liquidityChanges: 1, logsByEvent: { Mint: 2, Swap: 1 } });
   });
 
+  it('resumes after the last processed block when subscribed again', async () => {
+    const fromBlock = (await fixture.head()) + 1n;
+    const pools = createUniswapPoolSource({ client: fixture.client, pools: [fixture.pool] });
+    const stream = createMarketStream({ client: fixture.client, sources: [pools], fromBlock, pollIntervalMs: 10, ...failFast });
+    const first: MarketEvent[] = [];
+    const firstSubscription = stream.market$.subscribe((event) => first.push(event));
+    const swapA = await fixture.confirm(await fixture.sendSwap(true, 10n ** 15n));
+    await until('the first subscriber has swap A', () => first.some((event) => event.block === swapA.blockNumber));
+    firstSubscription.unsubscribe();
+
+    const swapB = await fixture.confirm(await fixture.sendSwap(false, 10n ** 15n));
+    const swapC = await fixture.confirm(await fixture.sendSwap(true, 10n ** 15n));
+    const second: MarketEvent[] = [];
+    const secondSubscription = stream.market$.subscribe((event) => second.push(event));
+    try {
+      await until('the second subscriber has swap C', () => second.some((event) => event.block === swapC.blockNumber));
+    } finally {
+      secondSubscription.unsubscribe();
+    }
+
+    expect(first.map((event) => event.block)).toEqual([fromBlock - 1n, swapA.blockNumber]);
+    expect(second.map(position)).toEqual(expectedLogPositions([swapB, swapC], fixture.pool, fixture.aggregator));
+    expect(stream.stats().eventsByKind.pool).toBe(4);
+  });
+
   it('processes a block only once it has the configured confirmations', async () => {
     const pools = createUniswapPoolSource({ client: fixture.client, pools: [fixture.pool] });
     const stream = createMarketStream({ client: fixture.client, sources: [pools], confirmations: 2, pollIntervalMs: 10, ...failFast });

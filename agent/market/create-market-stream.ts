@@ -117,17 +117,25 @@ export function createMarketStream(parameters: MarketStreamParameters) {
 
   // Events read but not yet published (their range is not fully read): kept across subscriptions.
   let unpublished: MarketEvent[] = [];
+  // The polling loop of the last subscription. A new one starts only after it has stopped, so two loops
+  // never read the same range (an unsubscribe may land while a read is in flight).
+  let previousLoop: Promise<void> = Promise.resolve();
 
   const items$ = new Observable<MarketEvent | BlockWatermark>((subscriber) => {
     let stopped = false;
-    const pending = new Set<Subscription>();
+    // Waits in progress; on unsubscribe they end at once so the loop can stop.
+    const pending = new Map<Subscription, () => void>();
     const sleep = (ms: number) =>
       new Promise<void>((resolve) => {
-        const action = scheduler.schedule(() => {
-          pending.delete(action);
+        let action: Subscription | undefined;
+        let done = false;
+        // A scheduler may run the work synchronously, before `action` is even assigned.
+        action = scheduler.schedule(() => {
+          done = true;
+          if (action) pending.delete(action);
           resolve();
         }, ms);
-        pending.add(action);
+        if (!done) pending.set(action, resolve);
       });
     /** Publishes everything read through `block` at once, so a range is delivered whole or not at all. */
     const publishThrough = (block: bigint) => {
@@ -197,13 +205,18 @@ export function createMarketStream(parameters: MarketStreamParameters) {
       }
     }
 
-    run().then(
+    const loop = previousLoop.then(run);
+    previousLoop = loop.catch(() => {});
+    loop.then(
       () => subscriber.complete(),
       (error: unknown) => subscriber.error(error),
     );
     return () => {
       stopped = true;
-      for (const action of pending) action.unsubscribe();
+      for (const [action, resolve] of pending) {
+        action.unsubscribe();
+        resolve();
+      }
       pending.clear();
     };
   });
