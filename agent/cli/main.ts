@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { registerConfigCommand } from './commands/config.js';
 import { registerDevnetCommand } from './commands/devnet.js';
+import { registerVerifySwapsCommand } from './commands/verify-swaps.js';
 
 /** The `mandate` command line. Each subcommand lives in its own file under ./commands. */
 const program = new Command('mandate')
@@ -11,5 +12,6 @@ const program = new Command('mandate')
 // Subcommands register themselves here, one line each.
 registerConfigCommand(program);
 registerDevnetCommand(program);
+registerVerifySwapsCommand(program);
 
 await program.parseAsync(process.argv);

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { MandateError } from '../../agent/errors/base-error.js';
 import { readCsv, readCsvHeader, requireColumns } from '../../agent/market/csv/read-csv.js';
 import { TICK_SPACING_BY_FEE } from '../uniswap-v3/pool.js';
@@ -78,6 +79,11 @@ export async function verifySwaps(parameters: VerifySwapsParameters): Promise<Ve
   }
   const listLimit = parameters.listLimit ?? 20;
   const engine = parameters.engine ?? nativeSwapEngine;
+  if (!existsSync(path)) {
+    throw new VerifySwapsOptionError(`Events file ${path} does not exist.`, {
+      details: 'Give a CSV in the uniswap-v3 *.events.csv layout, e.g. ../shared/data/uniswap-v3/usdc-weth-500-2024-01-05.events.csv.',
+    });
+  }
   requireColumns(path, await readCsvHeader(path), EVENTS_COLUMNS);
 
   const report: VerifySwapsReturnType = {
