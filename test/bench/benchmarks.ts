@@ -1,4 +1,5 @@
+import { kernelThroughputBenchmark } from '../../agent/kernel/kernel-throughput.js';
 import type { Benchmark } from './benchmark.js';
 
 /** Every benchmark `npm run bench` runs, in order. */
-export const benchmarks: Benchmark[] = [];
+export const benchmarks: Benchmark[] = [kernelThroughputBenchmark];
