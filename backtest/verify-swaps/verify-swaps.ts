@@ -134,7 +134,7 @@ export async function verifySwaps(parameters: VerifySwapsParameters): Promise<Ve
       }
       const index = swapIndex++;
       if (parameters.sample && !parameters.sample(index)) {
-        state = undefined;
+        state = readableState(values);
         continue;
       }
       record(report, line, { verdict: 'mismatched', reason: row.reason }, listLimit, parameters.onSwap);
