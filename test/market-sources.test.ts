@@ -3,6 +3,7 @@ import { decodeEventLog, parseAbi, toEventSelector, type TransactionReceipt } fr
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backoffDelay } from '../agent/market/backoff-delay.js';
 import { createChainlinkSource } from '../agent/market/chainlink-source.js';
+import { createLiveMarketStream } from '../agent/market/create-live-market-stream.js';
 import { createMarketStream } from '../agent/market/create-market-stream.js';
 import { uniswapV3PoolEventsAbi } from '../agent/market/decode-swap-log.js';
 import type { Address, MarketEvent, OracleUpdate, PoolUpdate } from '../agent/market/market-event.js';
@@ -86,6 +87,7 @@ describe('live market sources on anvil', () => {
   });
 
   it('reads back the rounds that fell between two polls, still rejecting the bad one', async () => {
+    await fixture.confirm(await fixture.sendRound(phase + 5n, price(2005))); // the latest round at the start
     const fromBlock = (await fixture.head()) + 1n;
     const receipts: TransactionReceipt[] = [];
     for (const [round, answer] of [[6n, price(2020)], [7n, -1n], [8n, price(2030)], [9n, price(2040)]] as const) {
@@ -111,6 +113,7 @@ describe('live market sources on anvil', () => {
   });
 
   it('merges Chainlink AnswerUpdated logs and Uniswap swaps into one stream in (block, logIndex) order', async () => {
+    await fixture.confirm(await fixture.sendRound(phase + 9n, price(2040))); // the latest round at the start
     const fromBlock = (await fixture.head()) + 1n;
     const receipts = [
       ...(await fixture.inOneBlock(async () => [
@@ -158,6 +161,7 @@ describe('live market sources on anvil', () => {
   });
 
   it('rejects and counts stale rounds and rounds from the future', async () => {
+    await fixture.confirm(await fixture.sendRound(phase + 12n, price(2060))); // the latest round at the start
     const fromBlock = (await fixture.head()) + 1n;
     const now = (await fixture.client.getBlock()).timestamp;
     await fixture.confirm(await fixture.sendRound(phase + 13n, price(2070), now - 7_200n));
@@ -337,6 +341,31 @@ describe('live market sources on anvil', () => {
     expect(first.map((event) => event.block)).toEqual([fromBlock - 1n, swapA.blockNumber]);
     expect(second.map(position)).toEqual(expectedLogPositions([swapB, swapC], fixture.pool, fixture.aggregator));
     expect(stream.stats().eventsByKind.pool).toBe(4);
+  });
+
+  it('sees the same rounds and swaps whether the config says events or polling', async () => {
+    await fixture.confirm(await fixture.sendRound(phase + 19n, price(2190)));
+    const fromBlock = (await fixture.head()) + 1n;
+    await fixture.confirm(await fixture.sendRound(phase + 20n, price(2200)));
+    await fixture.confirm(await fixture.sendSwap(true, 10n ** 16n));
+    await fixture.confirm(await fixture.sendRound(phase + 21n, price(2210)));
+    await fixture.inOneBlock(async () => [await fixture.sendRound(phase + 22n, price(2220)), await fixture.sendSwap(false, 10n ** 16n)]);
+    const toBlock = await fixture.head();
+    const run = (source: 'events' | 'polling') =>
+      all(
+        createLiveMarketStream({
+          client: fixture.client, feeds: [fixture.aggregator], pools: [fixture.pool], source, confirmations: 0, pollIntervalMs: 10, fromBlock, toBlock, ...failFast,
+        }).market$,
+      );
+
+    const [byEvents, byPolling] = await Promise.all([run('events'), run('polling')]);
+
+    const rounds = (events: MarketEvent[]) => oracleEvents(events).map((event) => [event.roundId - phase, event.answer]);
+    const pool = (events: MarketEvent[]) => events.filter((event) => event.kind === 'pool');
+    expect(rounds(byPolling)).toEqual(rounds(byEvents));
+    expect(rounds(byEvents).map(([round]) => round)).toEqual([19n, 20n, 21n, 22n]);
+    expect(pool(byPolling)).toEqual(pool(byEvents));
+    expect(pool(byEvents)).toHaveLength(3);
   });
 
   it('processes a block only once it has the configured confirmations', async () => {
