@@ -1,0 +1,179 @@
+import type { BacktestTrade } from './simulated-executor.js';
+import { compoundAnnualGrowth, SECONDS_PER_YEAR, sharpeRatio, sortinoRatio, type BacktestMetrics } from './metrics.js';
+
+/** One point of the downsampled equity curve. */
+export type EquityPoint = {
+  /** Unix seconds (the last market price at or before the sample's end). */
+  time: number;
+  /** Portfolio value in quote units, gas deducted. */
+  equity: number;
+  /** The initial capital held in the base token from the first price. */
+  buyAndHold: number;
+  /** The market price, quote per base. */
+  price: number;
+  /** Fall from the running peak of equity, a fraction (0 at a new high). */
+  drawdown: number;
+};
+
+export type CreateEquityTrackerParameters = {
+  /** Initial capital, quote units, all held in the quote token. */
+  initialQuote: number;
+  /** Sampling interval for returns (and the curve), seconds. */
+  sampleSeconds: number;
+  /** At most this many points in the returned curve (evenly spaced samples plus the last). */
+  maxPoints: number;
+};
+
+/**
+ * Follows the portfolio through a backtest: holdings from each fill, value at each market price (the hot
+ * path: a few float operations per event), max drawdown on every event, and one sample per interval for
+ * the ratios and the curve. Money here is float: these are measurements, never amounts sent on chain.
+ *
+ * @example
+ * const tracker = createEquityTracker({ initialQuote: 100_000, sampleSeconds: 3600, maxPoints: 2000 });
+ * tracker.onPrice(time, 2297.5);
+ * tracker.onTrade(trade);
+ */
+export function createEquityTracker(parameters: CreateEquityTrackerParameters) {
+  const { initialQuote, sampleSeconds, maxPoints } = parameters;
+  let quote = initialQuote;
+  let base = 0;
+  let gas = 0;
+  let fees = 0;
+  let trades = 0;
+  // Round trips against the average cost of the base held.
+  let costBasis = 0;
+  let roundTrips = 0;
+  let wins = 0;
+
+  let firstPrice: number | undefined;
+  let firstTime: number | undefined;
+  let price = 0;
+  let time = 0;
+  let equity = initialQuote;
+  let peak = initialQuote;
+  let maxDrawdown = 0;
+
+  // Samples: the state at the last price of each interval.
+  let sampleEnd = Number.NEGATIVE_INFINITY;
+  let count = 0;
+  let times = new Float64Array(1024);
+  let equities = new Float64Array(1024);
+  let prices = new Float64Array(1024);
+  const pushSample = (): void => {
+    if (count === times.length) {
+      const grow = (array: Float64Array) => {
+        const bigger = new Float64Array(array.length * 2);
+        bigger.set(array);
+        return bigger;
+      };
+      times = grow(times);
+      equities = grow(equities);
+      prices = grow(prices);
+    }
+    times[count] = time;
+    equities[count] = equity;
+    prices[count] = price;
+    count++;
+  };
+
+  return {
+    /** A market price (quote per base) at `at` (unix seconds): revalues the portfolio. */
+    onPrice(at: number, value: number): void {
+      if (firstPrice === undefined) {
+        firstPrice = value;
+        firstTime = at;
+        sampleEnd = Math.floor(at / sampleSeconds) * sampleSeconds + sampleSeconds;
+        time = at;
+        price = value;
+        pushSample();
+      } else if (at >= sampleEnd) {
+        // The previous interval closed at the last price before this one.
+        pushSample();
+        sampleEnd = Math.floor(at / sampleSeconds) * sampleSeconds + sampleSeconds;
+      }
+      time = at;
+      price = value;
+      equity = quote + base * value - gas;
+      if (equity > peak) peak = equity;
+      else if (peak > 0) {
+        const drawdown = (peak - equity) / peak;
+        if (drawdown > maxDrawdown) maxDrawdown = drawdown;
+      }
+    },
+    /** A fill, with amounts converted by the decimals of its tokens. */
+    onTrade(trade: BacktestTrade, baseDecimals: number, quoteDecimals: number): void {
+      const baseScale = 10 ** baseDecimals;
+      const quoteScale = 10 ** quoteDecimals;
+      trades++;
+      fees += trade.feeQuote;
+      gas += trade.gasQuote;
+      if (trade.side === 'buy') {
+        const spent = Number(trade.amountIn) / quoteScale;
+        quote -= spent;
+        base += Number(trade.amountOut) / baseScale;
+        costBasis += spent;
+      } else {
+        const sold = Number(trade.amountIn) / baseScale;
+        const proceeds = Number(trade.amountOut) / quoteScale;
+        if (base > 0) {
+          const share = Math.min(1, sold / base);
+          const cost = costBasis * share;
+          roundTrips++;
+          if (proceeds > cost) wins++;
+          costBasis -= cost;
+        }
+        base -= sold;
+        quote += proceeds;
+      }
+      equity = quote + base * (price || trade.marketPrice) - gas;
+    },
+    /** The metrics and curve so far (call at the end). */
+    finish(extra: { denialsByReason: Record<string, number>; reasonerCalls: number }): { metrics: BacktestMetrics; equityCurve: EquityPoint[] } {
+      if (firstPrice !== undefined && (count === 0 || times[count - 1] !== time || equities[count - 1] !== equity)) pushSample();
+      const returns = new Float64Array(Math.max(0, count - 1));
+      for (let i = 1; i < count; i++) returns[i - 1] = equities[i - 1]! > 0 ? equities[i]! / equities[i - 1]! - 1 : 0;
+      const periodsPerYear = SECONDS_PER_YEAR / sampleSeconds;
+      const span = firstTime === undefined ? 0 : time - firstTime;
+      const denials = Object.values(extra.denialsByReason).reduce((sum, n) => sum + n, 0);
+      const metrics: BacktestMetrics = {
+        initialEquity: initialQuote,
+        finalEquity: equity,
+        totalReturn: equity / initialQuote - 1,
+        buyAndHoldReturn: firstPrice === undefined ? 0 : price / firstPrice - 1,
+        cagr: compoundAnnualGrowth(initialQuote, equity, span),
+        sharpe: sharpeRatio(returns, periodsPerYear),
+        sortino: sortinoRatio(returns, periodsPerYear),
+        maxDrawdown,
+        trades,
+        roundTrips,
+        winRate: roundTrips > 0 ? wins / roundTrips : undefined,
+        fees,
+        gas,
+        denials,
+        denialsByReason: extra.denialsByReason,
+        reasonerCalls: extra.reasonerCalls,
+        sampleSeconds,
+        firstTime,
+        lastTime: firstTime === undefined ? undefined : time,
+      };
+      const equityCurve: EquityPoint[] = [];
+      const step = Math.max(1, Math.ceil(count / Math.max(1, maxPoints - 1)));
+      let runningPeak = Number.NEGATIVE_INFINITY;
+      for (let i = 0; i < count; i++) {
+        const value = equities[i]!;
+        if (value > runningPeak) runningPeak = value;
+        if (i % step !== 0 && i !== count - 1) continue;
+        equityCurve.push({
+          time: times[i]!,
+          equity: value,
+          buyAndHold: firstPrice === undefined ? initialQuote : (initialQuote * prices[i]!) / firstPrice,
+          price: prices[i]!,
+          drawdown: runningPeak > 0 ? (runningPeak - value) / runningPeak : 0,
+        });
+      }
+      return { metrics, equityCurve };
+    },
+  };
+}
+export type EquityTracker = ReturnType<typeof createEquityTracker>;
