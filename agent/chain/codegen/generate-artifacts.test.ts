@@ -77,18 +77,19 @@ describe('generateArtifacts', () => {
   it('writes one module per contract plus an index, deterministically, and only rewrites what changed', () => {
     const outDir = mkdtempSync(join(tmpdir(), 'mandate-generated-'));
     writeFileSync(join(outDir, 'Removed.ts'), '// a contract that no longer exists\n');
-    const names = generateArtifacts(outDir);
+    const names = generateArtifacts(outDir, fakeContractsDir());
     expect(names).toEqual([...names].sort((a, b) => a.localeCompare(b)));
-    expect(names).toEqual(expect.arrayContaining(['DevToken', 'DevAggregator', 'UniswapV3Factory', 'WETH9']));
+    expect(names).toEqual(expect.arrayContaining(['Real', 'UniswapV3Factory', 'WETH9']));
+    expect(names).not.toContain('IReal');
     expect(readdirSync(outDir).sort()).toEqual([...names.map((n) => `${n}.ts`), 'index.ts'].sort());
 
     const snapshot = new Map(readdirSync(outDir).map((f) => [f, { text: readFileSync(join(outDir, f), 'utf8'), mtime: statSync(join(outDir, f)).mtimeMs }]));
-    generateArtifacts(outDir);
+    generateArtifacts(outDir, fakeContractsDir());
     for (const [file, before] of snapshot) {
       expect(readFileSync(join(outDir, file), 'utf8')).toBe(before.text);
       expect(statSync(join(outDir, file)).mtimeMs).toBe(before.mtime);
     }
-    expect(snapshot.get('index.ts')!.text).toContain("export * from './DevToken.js';");
+    expect(snapshot.get('index.ts')!.text).toContain("export * from './Real.js';");
   });
 
   it('renders ABI, bytecode and link references as const exports', () => {

@@ -182,14 +182,14 @@ export function renderArtifactModule(artifact: ContractArtifact): string {
 }
 
 /**
- * Generates every module and the index into `outDir`, removing generated modules whose contract is gone.
- * Returns the contract names written.
+ * Generates every module and the index into `outDir` from forge's output in `contractsDir`/out and the
+ * npm artifacts, removing generated modules whose contract is gone. Returns the contract names written.
  *
  * @example
  * const names = generateArtifacts(); // ['DevAggregator', 'DevToken', ..., 'WETH9']
  */
-export function generateArtifacts(outDir = join(repoRoot, 'agent/chain/generated')): string[] {
-  const artifacts = [...readForgeArtifacts(), ...readNpmArtifacts()].sort((a, b) => a.name.localeCompare(b.name));
+export function generateArtifacts(outDir = join(repoRoot, 'agent/chain/generated'), contractsDir = join(repoRoot, 'contracts')): string[] {
+  const artifacts = [...readForgeArtifacts(contractsDir), ...readNpmArtifacts()].sort((a, b) => a.name.localeCompare(b.name));
   const seen = new Map<string, string>();
   for (const artifact of artifacts) {
     const previous = seen.get(artifact.name);
