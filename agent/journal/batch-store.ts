@@ -2,7 +2,7 @@ import type BetterSqlite3 from 'better-sqlite3';
 import type { StandardMerkleTree } from '@openzeppelin/merkle-tree';
 import type { Clock } from '../kernel/clock.js';
 import type { Address, Hex } from '../market/market-event.js';
-import { BatchError } from './journal-errors.js';
+import { BatchError, throwAsJournalError } from './journal-errors.js';
 
 /** A Merkle leaf as the vault checks it: [decisionId, decisionHash], both bytes32. */
 export type DecisionLeaf = [id: Hex, hash: Hex];
@@ -125,16 +125,27 @@ export function createBatchStore(db: BetterSqlite3.Database, clock: Clock): Batc
   });
 
   return {
-    insertPending: (parameters) => insertPending(parameters),
+    insertPending: (parameters) => {
+      try {
+        return insertPending(parameters);
+      } catch (error) {
+        throwAsJournalError(error, `store batch ${parameters.root}`);
+      }
+    },
     markCommitted(id, parameters) {
-      const changes = update.run({
-        id,
-        txHash: parameters.txHash,
-        block: parameters.block,
-        onchainIndex: parameters.onchainIndex ?? null,
-        prevRoot: parameters.prevRoot ?? null,
-        committedAt: clock.now(),
-      }).changes;
+      let changes: number;
+      try {
+        changes = update.run({
+          id,
+          txHash: parameters.txHash,
+          block: parameters.block,
+          onchainIndex: parameters.onchainIndex ?? null,
+          prevRoot: parameters.prevRoot ?? null,
+          committedAt: clock.now(),
+        }).changes;
+      } catch (error) {
+        throwAsJournalError(error, `mark batch ${id} committed`);
+      }
       if (changes === 0) throw new BatchError(`Unknown batch ${id}.`, { details: 'Only stored batches can be marked committed.' });
       return toBatch(selectOne.get(id)!);
     },

@@ -20,6 +20,7 @@ import {
   TradeWithoutIntentError,
   UnknownDecisionError,
   UnknownRunError,
+  throwAsJournalError,
 } from './journal-errors.js';
 
 /** A decision's state in the journal: 'pending' between record and complete. */
@@ -182,7 +183,7 @@ export function createDecisionStore(db: BetterSqlite3.Database, clock: Clock): D
       }).changes;
     } catch (error) {
       if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_FOREIGNKEY') throw new UnknownRunError(content.runId);
-      throw error;
+      throwAsJournalError(error, `record decision ${content.id}`);
     }
     if (changes === 0) {
       // Re-recording after a restart is fine as long as it is the very same decision.
@@ -193,9 +194,17 @@ export function createDecisionStore(db: BetterSqlite3.Database, clock: Clock): D
   }
 
   const recordManyTransaction = db.transaction((contents: readonly DecisionContent[]) => contents.map(insertOne));
+  const recordMany = (contents: readonly DecisionContent[]): Hex[] => {
+    try {
+      return recordManyTransaction(contents);
+    } catch (error) {
+      // A failing COMMIT (disk full at the end) surfaces here rather than inside insertOne.
+      throwAsJournalError(error, `record ${contents.length} decisions`);
+    }
+  };
 
   // A transaction, so the check of the current status and the update see the same row.
-  const complete = db.transaction((id: Hex, completion: DecisionCompletion): void => {
+  const completeTransaction = db.transaction((id: Hex, completion: DecisionCompletion): void => {
     const row = selectOne.get(id);
     if (!row) throw new UnknownDecisionError(id);
     const fillJson = completion.outcome === 'trade' ? canonicalJson(completion.fill) : null;
@@ -220,6 +229,13 @@ export function createDecisionStore(db: BetterSqlite3.Database, clock: Clock): D
       completedAt: clock.now(),
     });
   });
+  const complete = (id: Hex, completion: DecisionCompletion): void => {
+    try {
+      completeTransaction(id, completion);
+    } catch (error) {
+      throwAsJournalError(error, `complete decision ${id}`);
+    }
+  };
 
   function list(parameters: ListDecisionsParameters = {}): JournaledDecision[] {
     const where: string[] = [];
@@ -242,7 +258,7 @@ export function createDecisionStore(db: BetterSqlite3.Database, clock: Clock): D
 
   return {
     record: (content) => insertOne(content),
-    recordMany: (contents) => recordManyTransaction(contents),
+    recordMany,
     complete,
     get: (id) => {
       const row = selectOne.get(id);

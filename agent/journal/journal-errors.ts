@@ -68,3 +68,31 @@ export class TradeWithoutIntentError extends MandateError {
 export class BatchError extends MandateError {
   override name = 'BatchError';
 }
+
+/** SQLite could not write the journal (disk full, I/O error, read-only file): nothing was half-written. */
+export class JournalWriteError extends MandateError {
+  override name = 'JournalWriteError';
+  /** SQLite's extended result code, e.g. SQLITE_FULL or SQLITE_IOERR_WRITE. */
+  readonly code: string;
+  constructor(action: string, code: string, cause: unknown) {
+    super(`The journal could not ${action}.`, {
+      details: `SQLite reported ${code}${code === 'SQLITE_FULL' ? ' (the disk or the database size limit is full)' : ''}. The write was rolled back; free space or fix the file, then restart: the journal reconciles what was in flight.`,
+      cause,
+    });
+    this.code = code;
+  }
+}
+
+const storageFailureCodes = /^SQLITE_(FULL|IOERR|READONLY|CANTOPEN|CORRUPT|NOTADB)/;
+
+/**
+ * Re-throws SQLite storage failures as {@link JournalWriteError}, and anything else unchanged.
+ *
+ * @example
+ * try { insert.run(row); } catch (error) { throwAsJournalError(error, 'record decision 0x…'); }
+ */
+export function throwAsJournalError(error: unknown, action: string): never {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  if (typeof code === 'string' && storageFailureCodes.test(code)) throw new JournalWriteError(action, code, error);
+  throw error;
+}

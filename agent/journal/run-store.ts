@@ -1,7 +1,7 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Clock } from '../kernel/clock.js';
 import type { Address } from '../market/market-event.js';
-import { RunExistsError, UnknownRunError } from './journal-errors.js';
+import { RunExistsError, UnknownRunError, throwAsJournalError } from './journal-errors.js';
 
 export type RunMode = 'live' | 'backtest' | 'demo';
 export type RunStatus = 'running' | 'completed' | 'failed' | 'interrupted';
@@ -72,14 +72,19 @@ export function createRunStore(db: BetterSqlite3.Database, clock: Clock): RunSto
 
   return {
     start(parameters) {
-      const changes = insert.run({
-        id: parameters.id,
-        startedAt: clock.now(),
-        configDigest: parameters.configDigest,
-        mode: parameters.mode,
-        chainId: parameters.chainId ?? null,
-        vault: parameters.vault?.toLowerCase() ?? null,
-      }).changes;
+      let changes: number;
+      try {
+        changes = insert.run({
+          id: parameters.id,
+          startedAt: clock.now(),
+          configDigest: parameters.configDigest,
+          mode: parameters.mode,
+          chainId: parameters.chainId ?? null,
+          vault: parameters.vault?.toLowerCase() ?? null,
+        }).changes;
+      } catch (error) {
+        throwAsJournalError(error, `start run ${parameters.id}`);
+      }
       if (changes === 0) throw new RunExistsError(parameters.id);
       return getOrThrow(parameters.id);
     },

@@ -1,5 +1,6 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Clock } from '../kernel/clock.js';
+import { throwAsJournalError } from './journal-errors.js';
 
 /** The last chain position a source has fully processed. */
 export type SourceCursor = {
@@ -50,7 +51,11 @@ export function createSourceCursorStore(db: BetterSqlite3.Database, clock: Clock
     },
     set: (source, position) => {
       const cursor = { source, block: position.block, logIndex: position.logIndex ?? -1, updatedAt: clock.now() };
-      upsert.run(cursor);
+      try {
+        upsert.run(cursor);
+      } catch (error) {
+        throwAsJournalError(error, `save the cursor of ${source}`);
+      }
       return cursor;
     },
     list: () => selectAll.all().map(toCursor),
