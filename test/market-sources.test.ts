@@ -141,6 +141,9 @@ describe('live market sources on anvil', () => {
       ...expectedLogPositions(receipts, fixture.pool, fixture.aggregator),
     ]);
     const swaps = events.filter((event): event is PoolUpdate => event.kind === 'pool').slice(1);
+    // Named as configured (checksummed), though RPC logs carry lower-case addresses.
+    expect(events.filter((event) => event.kind === 'pool').every((event) => event.pool === fixture.pool)).toBe(true);
+    expect(fixture.pool).not.toBe(fixture.pool.toLowerCase());
     // Selling token0 pays it into the pool: amount0 > 0.
     expect(swaps.map((swap) => swap.amount0! > 0n)).toEqual([true, false, true, false, true]);
     const [sqrtPriceX96, tick] = (await fixture.client.readContract({

@@ -48,6 +48,9 @@ export function createUniswapPoolSource(parameters: UniswapPoolSourceParameters)
     throw new UniswapPoolSourceConfigError('No Uniswap v3 pools given.', { details: 'Pass at least one pool address.' });
   }
   const pools = [...parameters.pools];
+  // RPC logs carry lower-case addresses; events name each pool exactly as configured, so one pool never
+  // appears under two spellings.
+  const asConfigured = new Map(pools.map((pool) => [pool.toLowerCase(), pool]));
   const logger = parameters.logger ?? silentMarketLogger;
   const blockTime = createBlockTimeReader(client);
   const logsByEvent: Record<string, number> = {};
@@ -97,13 +100,14 @@ export function createUniswapPoolSource(parameters: UniswapPoolSourceParameters)
         try {
           const decoded = decodePoolLog({ topics: log.topics as Hex[], data: log.data });
           logsByEvent[decoded.eventName] = (logsByEvent[decoded.eventName] ?? 0) + 1;
-          const position = { address: log.address, blockNumber: log.blockNumber!, logIndex: log.logIndex! };
+          const address = asConfigured.get(log.address.toLowerCase()) ?? log.address;
+          const position = { address, blockNumber: log.blockNumber!, logIndex: log.logIndex! };
           const time = times.get(log.blockNumber!)!;
-          const previous = lastState.get(log.address.toLowerCase());
+          const previous = lastState.get(address.toLowerCase());
           if (decoded.eventName === 'Swap') {
             swaps++;
             const update = swapToPoolUpdate(position, decoded.args, time);
-            lastState.set(log.address.toLowerCase(), update);
+            lastState.set(address.toLowerCase(), update);
             updates.push(update);
           } else if ((decoded.eventName === 'Mint' || decoded.eventName === 'Burn') && previous && liquidityUpdates) {
             const liquidityDelta = decoded.eventName === 'Mint' ? decoded.args.amount : -decoded.args.amount;
@@ -111,10 +115,10 @@ export function createUniswapPoolSource(parameters: UniswapPoolSourceParameters)
             if (liquidity === previous.liquidity) continue;
             liquidityChanges++;
             const update: PoolUpdate = {
-              kind: 'pool', pool: log.address, sqrtPriceX96: previous.sqrtPriceX96, tick: previous.tick, liquidity,
+              kind: 'pool', pool: address, sqrtPriceX96: previous.sqrtPriceX96, tick: previous.tick, liquidity,
               block: position.blockNumber, logIndex: position.logIndex, time,
             };
-            lastState.set(log.address.toLowerCase(), update);
+            lastState.set(address.toLowerCase(), update);
             updates.push(update);
           }
         } catch (error) {
