@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { keccak256, toBytes } from 'viem';
+import { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { canonicalJson } from '../agent/journal/canonical-json.js';
 import { reasoningHash } from '../agent/journal/decision-hash.js';
@@ -14,9 +15,15 @@ import type { JournaledDecision } from '../agent/journal/decision-store.js';
 import { openJournal } from '../agent/journal/open-journal.js';
 import { createVirtualClock } from '../agent/kernel/clock.js';
 import { createKernel } from '../agent/kernel/create-kernel.js';
+import { MarketState } from '../agent/kernel/market-state.js';
 import type { Executor, KernelStrategy, Reasoner, RiskGate, TradeIntent } from '../agent/kernel/types.js';
 import type { Address, OracleUpdate } from '../agent/market/market-event.js';
+import { configSchema } from '../agent/config/config-schema.js';
+import { addReasonerOptions, reasonerOverrides } from '../agent/cli/reasoner-options.js';
+import { createReasoner, reasonerPolicy } from '../agent/reasoning/create-reasoner.js';
+import { ReasonerCacheMissError, ResponseCacheOpenError } from '../agent/reasoning/llm-errors.js';
 import { createLlmReasoner, type CreateLlmReasonerParameters } from '../agent/reasoning/llm-reasoner.js';
+import { openResponseCache } from '../agent/reasoning/response-cache.js';
 import { PROMPT_VERSION } from '../agent/reasoning/prompt.js';
 import type { ReasonerMarket, ReasonerPolicy } from '../agent/reasoning/reasoner-market.js';
 import { createRulesReasoner } from '../agent/reasoning/rules-reasoner.js';
@@ -143,6 +150,8 @@ type Scenario = {
   reasoner?: Partial<CreateLlmReasonerParameters>;
   /** Build the reasoner from these parameters instead (record/replay share a cache). */
   makeReasoner?: (base: CreateLlmReasonerParameters) => Reasoner;
+  /** Default: a fresh run id per scenario. */
+  runId?: string;
 };
 
 let runCounter = 0;
@@ -168,8 +177,8 @@ async function runScenario(scenario: Scenario) {
     ...scenario.reasoner,
   };
   const reasoner = scenario.makeReasoner ? scenario.makeReasoner(base) : createLlmReasoner(base);
-  const runId = `llm-run-${++runCounter}`;
-  const journal = openJournal({ path: join(directory, `${runId}.sqlite`), clock, durability: 'normal' });
+  const runId = scenario.runId ?? `llm-run-${runCounter + 1}`;
+  const journal = openJournal({ path: join(directory, `journal-${++runCounter}.sqlite`), clock, durability: 'normal' });
   journal.runs.start({ id: runId, configDigest: '0x00', mode: 'backtest' });
   const { executor, sent } = recordingExecutor();
   const kernel = createKernel({
@@ -393,5 +402,112 @@ describe('llm reasoner: when the endpoint misbehaves', () => {
     expect(requests).toHaveLength(1);
     expect(sleeps).toEqual([]);
     expect(only(decisions).content.reasoning.fallback).toMatch(/401/);
+  });
+});
+
+describe('llm reasoner: record and replay', () => {
+  const script: ScriptStep[] = [{ content: trade() }, { content: hold() }, { content: '{"action":' }, { status: 503 }];
+
+  /** The run, through a cache in `mode` at `path`; the fourth decision meets a 503 and falls back to rules. */
+  const cachedRun = (mode: 'record' | 'replay', path: string, steps: ScriptStep[]) =>
+    runScenario({
+      steps,
+      decisions: 4,
+      runId: 'llm-replayed-run',
+      reasoner: { retry: { maxRetries: 0 } },
+      makeReasoner: (base) => createLlmReasoner({ ...base, cache: openResponseCache({ path, mode, clock: base.clock }) }),
+    });
+
+  it('replays a recorded run decision for decision, offline, and two replays journal identical bytes', async () => {
+    const path = join(directory, 'replay-cache.sqlite');
+    const recorded = await cachedRun('record', path, script);
+    expect(recorded.requests).toHaveLength(4);
+    expect(recorded.decisions.map((d) => d.status)).toEqual(['trade', 'hold', 'denied', 'trade']);
+    expect(recorded.decisions[3]!.content.reasoning.fallback).toMatch(/503/);
+
+    // Replay with a server that would fail every request: it must not be asked at all.
+    const first = await cachedRun('replay', path, []);
+    const second = await cachedRun('replay', path, []);
+    expect(first.requests).toHaveLength(0);
+    expect(second.requests).toHaveLength(0);
+
+    const essence = (d: JournaledDecision) =>
+      canonicalJson({ status: d.status, reason: d.reason, proposal: d.content.proposal, verdict: d.content.verdict, intent: d.content.intent, reasoningHash: d.content.reasoningHash, fallback: d.content.reasoning.fallback });
+    expect(first.decisions.map(essence)).toEqual(recorded.decisions.map(essence));
+    expect(first.decisions.every((d) => d.content.reasoning.cached === true)).toBe(true);
+    expect(first.decisions.map((d) => d.canonicalJson)).toEqual(second.decisions.map((d) => d.canonicalJson));
+    expect(first.decisions.map((d) => d.hash)).toEqual(second.decisions.map((d) => d.hash));
+    expect(first.sent).toEqual(recorded.sent);
+  });
+
+  it('fails a replay miss clearly, naming the key and how to record it', async () => {
+    const path = join(directory, 'empty-cache.sqlite');
+    openResponseCache({ path, mode: 'record', clock: createVirtualClock(0) }).close();
+    const { decisions, requests } = await runScenario({
+      steps: [{ content: trade() }],
+      makeReasoner: (base) => createLlmReasoner({ ...base, cache: openResponseCache({ path, mode: 'replay', clock: base.clock }) }),
+    });
+    expect(requests).toHaveLength(0);
+    const decision = only(decisions);
+    expect(decision.status).toBe('failed');
+    expect(decision.reason).toMatch(/^ReasonerFailed: No recorded LLM response for key 0x[0-9a-f]{64} in .*empty-cache\.sqlite\..*--reasoner-cache record/);
+
+    const reasoner = createLlmReasoner({
+      model: 'gpt-4o-mini', timeoutMs: 1_000, retry: { maxRetries: 0 }, market, policy, clock: createVirtualClock(t0 * 1000),
+      budget: { callsPerRun: 1, callsPerDay: 1, tokensPerRun: 1, tokensPerDay: 1 },
+      cache: openResponseCache({ path, mode: 'replay', clock: createVirtualClock(0) }),
+    });
+    const error = await reasoner
+      .propose({ signal: { strategyId: 's', side: 'buy', strength: 1, reason: 'r', time: t0 }, market: new MarketState(), balances: new Map() })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ReasonerCacheMissError);
+    expect((error as ReasonerCacheMissError).key).toMatch(/^0x[0-9a-f]{64}$/);
+    expect(reasoner.stats()).toMatchObject({ cacheMisses: 1, requests: 0 });
+  });
+
+  it('refuses to replay from a cache file that does not exist', () => {
+    expect(() => openResponseCache({ path: join(directory, 'missing.sqlite'), mode: 'replay', clock: createVirtualClock(0) })).toThrow(ResponseCacheOpenError);
+  });
+});
+
+describe('createReasoner and the CLI options', () => {
+  const config = configSchema.parse({
+    reasoner: { use: 'rules', llm: { model: 'local-model', timeoutMs: 2_000, maxRetries: 0 } },
+    risk: { maxTradeUsd: '5000', maxSlippageBps: 100 },
+    execution: { maxTradeSizeUsd: '1000' },
+  });
+
+  it('builds the rules reasoner by default and the llm reasoner on override, pointed at OPENAI_BASE_URL', async () => {
+    const clock = createVirtualClock(t0 * 1000);
+    expect(createReasoner(config, { clock, market }).reasoner.name).toBe('rules');
+
+    const cachePath = join(directory, 'factory-cache.sqlite');
+    const created = createReasoner(config, {
+      reasoner: 'llm',
+      cacheMode: 'record',
+      cachePath,
+      clock,
+      budgetClock: clock,
+      market,
+      secrets: { openaiApiKey: undefined, openaiBaseUrl: server.url },
+    });
+    expect(created).toMatchObject({ kind: 'llm', cacheMode: 'record' });
+    const { decisions, requests } = await runScenario({ steps: [{ content: trade() }], makeReasoner: () => created.reasoner });
+    expect(only(decisions).status).toBe('trade');
+    expect(requests[0]!.body.model).toBe('local-model');
+    expect(created.cache!.size()).toBe(1);
+    created.close();
+  });
+
+  it('tells the model the lower of the vault and agent caps', () => {
+    expect(reasonerPolicy(config)).toEqual({ maxTradeUsd: '1000', maxSlippageBps: 100, cooldownSeconds: 300 });
+  });
+
+  it('adds --reasoner and --reasoner-cache with their choices', () => {
+    const command = addReasonerOptions(new Command('demo').exitOverride().configureOutput({ writeErr: () => undefined }));
+    command.parse(['--reasoner', 'llm', '--reasoner-cache', 'replay'], { from: 'user' });
+    expect(reasonerOverrides(command.opts())).toEqual({ reasoner: 'llm', cacheMode: 'replay' });
+    const bad = addReasonerOptions(new Command('demo').exitOverride().configureOutput({ writeErr: () => undefined }));
+    expect(() => bad.parse(['--reasoner', 'gpt'], { from: 'user' })).toThrow(/Allowed choices are rules, llm/);
   });
 });
