@@ -141,6 +141,12 @@ describe('live market sources on anvil', () => {
       ...expectedLogPositions(receipts, fixture.pool, fixture.aggregator),
     ]);
     const swaps = events.filter((event): event is PoolUpdate => event.kind === 'pool').slice(1);
+    // Pool events carry their block's time; oracle events the round's updatedAt.
+    for (const event of events.filter((event) => event.block! >= fromBlock)) {
+      const blockTime = Number((await fixture.client.getBlock({ blockNumber: event.block! })).timestamp);
+      expect(event.time).toBe(event.kind === 'pool' ? blockTime : Number(event.updatedAt));
+      if (event.kind === 'oracle') expect(event.updatedAt).toBeLessThanOrEqual(BigInt(blockTime));
+    }
     // Named as configured (checksummed), though RPC logs carry lower-case addresses.
     expect(events.filter((event) => event.kind === 'pool').every((event) => event.pool === fixture.pool)).toBe(true);
     expect(fixture.pool).not.toBe(fixture.pool.toLowerCase());
