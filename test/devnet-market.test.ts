@@ -92,6 +92,14 @@ describe('the market driver', () => {
       const block = await publicClient.getBlock({ blockNumber: log.blockNumber });
       expect(block.timestamp).toBe(log.args.updatedAt);
     }
+    // The USDC/USD feed was refreshed on its heartbeat: never older than an hour at an ETH/USD round.
+    const usdcLogs = await publicClient.getContractEvents({ address: manifest.feeds['USDC/USD'].address, abi: devAggregatorAbi, eventName: 'AnswerUpdated', fromBlock });
+    expect(usdcLogs.length).toBeGreaterThan(0);
+    let usdcUpdatedAt = 0n;
+    for (const round of replayed) {
+      for (const log of usdcLogs) if (log.args.updatedAt! <= round.updatedAt && log.args.updatedAt! > usdcUpdatedAt) usdcUpdatedAt = log.args.updatedAt!;
+      expect(round.updatedAt - usdcUpdatedAt < 3600n).toBe(true);
+    }
     const latest = await publicClient.getBlock();
     expect(latest.timestamp >= replayed.at(-1)!.updatedAt).toBe(true);
     expect(latest.timestamp < sharedRounds[21]!.updatedAt).toBe(true);

@@ -87,6 +87,8 @@ export type RunMarketDriverParameters = {
    * arbitrage must beat to be worth it.
    */
   deadbandBps?: number | undefined;
+  /** The USDC/USD feed gets a new 1.00 round when its last is at least this old (seconds). Default 3600. */
+  usdcHeartbeatSeconds?: number | undefined;
   /** Wall time, for pacing at `speed`. */
   clock?: Clock | undefined;
 };
@@ -116,7 +118,8 @@ function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
  * SwapRouter, with the oracle price as the swap's sqrtPriceLimitX96, so the pool's own math decides the
  * exact amount that reaches it), then noise swaps sized like real swaps of the shared pool push it around.
  * Invalid rows (the all-zero round, out-of-order or duplicate rounds) are rejected and counted, never
- * replayed. The USDC/USD feed gets a fresh 1.00 round with every ETH/USD round so it never goes stale.
+ * replayed. The USDC/USD feed gets a fresh 1.00 round whenever its last one is `usdcHeartbeatSeconds`
+ * old at an ETH/USD round, like a real feed's heartbeat, so it never goes stale.
  *
  * @example
  * const controller = new AbortController();
@@ -156,11 +159,13 @@ export async function runMarketDriver(parameters: RunMarketDriverParameters): Pr
   };
   const random = createSeededRandom(parameters.seed ?? 1);
 
-  const [latestEthRound, latestUsdcRound] = await Promise.all([
+  const [latestEthRound, [latestUsdcRound, , , latestUsdcUpdatedAt]] = await Promise.all([
     publicClient.readContract({ address: ethUsd, abi: devAggregatorAbi, functionName: 'latestRound' }),
-    publicClient.readContract({ address: usdcUsd, abi: devAggregatorAbi, functionName: 'latestRound' }),
+    publicClient.readContract({ address: usdcUsd, abi: devAggregatorAbi, functionName: 'latestRoundData' }),
   ]);
   let usdcRoundId = latestUsdcRound;
+  let usdcUpdatedAt = latestUsdcUpdatedAt;
+  const usdcHeartbeat = BigInt(parameters.usdcHeartbeatSeconds ?? 3600);
   const pending = rounds.filter((r) => r.roundId > latestEthRound);
   const alreadyOnChain = rounds.length - pending.length;
   const bounded = pending.filter((r) => parameters.until === undefined || r.updatedAt <= parameters.until);
@@ -203,14 +208,17 @@ export async function runMarketDriver(parameters: RunMarketDriverParameters): Pr
       args: [round.roundId, round.answer, round.startedAt, round.updatedAt, round.answeredInRound],
       gas: 300_000n,
     });
-    usdcRoundId += 1n;
-    await sender.write('USDC/USD round', {
-      address: usdcUsd,
-      abi: devAggregatorAbi,
-      functionName: 'setRound',
-      args: [usdcRoundId, 10n ** BigInt(manifest.feeds['USDC/USD'].decimals), round.updatedAt, round.updatedAt, usdcRoundId],
-      gas: 300_000n,
-    });
+    if (round.updatedAt - usdcUpdatedAt >= usdcHeartbeat) {
+      usdcRoundId += 1n;
+      usdcUpdatedAt = round.updatedAt;
+      await sender.write('USDC/USD round', {
+        address: usdcUsd,
+        abi: devAggregatorAbi,
+        functionName: 'setRound',
+        args: [usdcRoundId, 10n ** BigInt(manifest.feeds['USDC/USD'].decimals), round.updatedAt, round.updatedAt, usdcRoundId],
+        gas: 300_000n,
+      });
+    }
 
     // Read fresh every round: an agent may have traded since the last one.
     const before = await readPools(publicClient, manifest.pools, pair);
