@@ -84,6 +84,8 @@ export type DecisionStore = DecisionJournal & {
   /** Completed non-trade decisions not yet in any Merkle batch, oldest first. */
   unbatched(parameters?: UnbatchedParameters): JournaledDecision[];
   unbatchedStats(vault?: Address): UnbatchedStats;
+  /** Completed non-trade decisions whose root is not known to be on-chain: unbatched or in a pending batch. */
+  uncommitted(parameters?: UnbatchedParameters): JournaledDecision[];
   /** The next sequence number for a run (0 for a new one), so a resumed run never reuses an id. */
   nextSeq(runId: string): number;
   /** How many decisions per status, for a run or the whole journal. */
@@ -142,6 +144,11 @@ export function createDecisionStore(db: BetterSqlite3.Database, clock: Clock): D
   const selectUnbatched = db.prepare<[{ vault: string | null; limit: number }], DecisionRow>(
     `SELECT ${decisionColumns} FROM decisions d JOIN runs r ON r.id = d.run_id
      WHERE ${unbatchedWhere} ORDER BY d.rowid LIMIT @limit`,
+  );
+  const selectUncommitted = db.prepare<[{ vault: string | null; limit: number }], DecisionRow>(
+    `SELECT ${decisionColumns} FROM decisions d JOIN runs r ON r.id = d.run_id LEFT JOIN batches b ON b.id = d.batch_id
+     WHERE d.status IN (${batchedList}) AND (d.batch_id IS NULL OR b.status = 'pending') AND (@vault IS NULL OR r.vault = @vault)
+     ORDER BY d.rowid LIMIT @limit`,
   );
   const selectUnbatchedStats = db.prepare<[{ vault: string | null }], { count: number; oldest: number | null }>(
     `SELECT COUNT(*) AS count, MIN(d.completed_at) AS oldest FROM decisions d JOIN runs r ON r.id = d.run_id
@@ -268,6 +275,10 @@ export function createDecisionStore(db: BetterSqlite3.Database, clock: Clock): D
     pending: (runId) => list({ runId, status: 'pending' }),
     unbatched: (parameters = {}) =>
       selectUnbatched
+        .all({ vault: parameters.vault?.toLowerCase() ?? null, limit: parameters.limit ?? -1 })
+        .map(toDecision),
+    uncommitted: (parameters = {}) =>
+      selectUncommitted
         .all({ vault: parameters.vault?.toLowerCase() ?? null, limit: parameters.limit ?? -1 })
         .map(toDecision),
     unbatchedStats: (vault) => {

@@ -24,7 +24,14 @@ import { holdDecision, tradeDecision } from './journal-fixtures.js';
 import { createBatchCommitter, proofFor } from './merkle-batches.js';
 import { openJournal, type Journal } from './open-journal.js';
 import { notExecutedReason, reconcilePending } from './reconcile-pending.js';
-import { createVaultCommit, fillFromExecutedTrade, historyLookups, readVaultDecisionHistory, vaultJournalAbi } from './vault-journal-chain.js';
+import {
+  createVaultCommit,
+  fillFromExecutedTrade,
+  historyLookups,
+  readVaultDecisionHistory,
+  vaultJournalAbi,
+  verifyJournalAgainstVault,
+} from './vault-journal-chain.js';
 import { verifyJournal } from './verify-journal.js';
 
 const artifact = JSON.parse(readFileSync(new URL('../../contracts/out/MandateVault.sol/MandateVault.json', import.meta.url), 'utf8')) as {
@@ -142,14 +149,14 @@ describe('the journal on the devnet with a real vault', () => {
     const proof = proofFor(journal, neverSent.id);
     expect(await client.readContract({ address: vault, abi: vaultJournalAbi, functionName: 'verifyDecision', args: [1n, neverSent.id, proof.decisionHash, proof.proof] })).toBe(true);
 
-    const after = historyLookups(await readVaultDecisionHistory({ client, vault, fromBlock: BigInt(manifest.startBlock) }));
-    const report = await verifyJournal({ journal, ...after });
+    const report = await verifyJournalAgainstVault({ journal, client, vault, fromBlock: BigInt(manifest.startBlock) });
     expect(report).toMatchObject({ decisions: 4, verified: 4, mismatched: 0, uncommitted: 0, unchecked: 0 });
 
     // An edited fill no longer matches the vault's TradeExecuted.
     const row = journal.db.prepare<[string], { fill_json: string }>('SELECT fill_json FROM decisions WHERE id = ?').get(sent.id)!;
     const amountOut = journal.decisions.get(sent.id)!.fill!.amountOut;
     journal.db.prepare('UPDATE decisions SET fill_json = ? WHERE id = ?').run(row.fill_json.replace(`"amountOut":"${amountOut}"`, `"amountOut":"${amountOut * 2n}"`), sent.id);
+    const after = historyLookups(await readVaultDecisionHistory({ client, vault, fromBlock: BigInt(manifest.startBlock) }));
     const tampered = await verifyJournal({ journal, ...after });
     expect(tampered).toMatchObject({ verified: 3, mismatched: 1 });
     expect(tampered.details.find((d) => d.id === sent.id)!.problems).toEqual([expect.stringMatching(/^fill amountOut/)]);

@@ -122,7 +122,11 @@ describe('prepareBatch', () => {
     expect(held).toHaveLength(2);
 
     expect(prepareBatch(journal, { vault })).toBeUndefined();
+    expect(journal.decisions.uncommitted({ vault })).toHaveLength(3);
+    journal.batches.markCommitted(first.id, { txHash: fillFor(1).txHash, block: 5n });
+    expect(journal.decisions.uncommitted({ vault })).toEqual([]);
     holds(1);
+    expect(journal.decisions.uncommitted({ vault })).toHaveLength(1);
     expect(prepareBatch(journal, { vault })).toMatchObject({ count: 1, prevRoot: first.root });
   });
 

@@ -3,7 +3,7 @@ import type { Fill } from '../kernel/types.js';
 import type { Address, Hex } from '../market/market-event.js';
 import { BatchError } from './journal-errors.js';
 import type { CommitDecisions, CommittedBatchReceipt, FindCommittedRoot } from './merkle-batches.js';
-import type { OnchainTrade } from './verify-journal.js';
+import { verifyJournal, type OnchainTrade, type VerifyJournalParameters, type VerifyJournalReturnType } from './verify-journal.js';
 
 /**
  * The parts of IMandateVault the journal reads and writes. Kept here, in the interface's exact
@@ -171,4 +171,23 @@ export function createVaultCommit(parameters: CreateVaultCommitParameters): Comm
       prevRoot: event?.args.prevRoot,
     };
   };
+}
+
+export type VerifyJournalAgainstVaultParameters = ReadVaultDecisionHistoryParameters & {
+  journal: VerifyJournalParameters['journal'];
+  runId?: string | undefined;
+};
+
+/**
+ * `mandate decisions verify` in one call: reads the vault's events once, then verifies every decision of
+ * the journal (or of one run) against them.
+ *
+ * @example
+ * const report = await verifyJournalAgainstVault({ journal, client, vault, fromBlock: BigInt(manifest.startBlock) });
+ * console.log(report.verified === report.decisions ? 'all verified' : report.details.filter((d) => d.result !== 'verified'));
+ */
+export async function verifyJournalAgainstVault(parameters: VerifyJournalAgainstVaultParameters): Promise<VerifyJournalReturnType> {
+  const history = await readVaultDecisionHistory(parameters);
+  const { lookupTrade, isRootCommitted } = historyLookups(history);
+  return verifyJournal({ journal: parameters.journal, runId: parameters.runId, lookupTrade, isRootCommitted });
 }
