@@ -12,6 +12,9 @@ export function retryAfterMs(header: string | null | undefined, nowMs: number): 
   const value = header.trim();
   if (value === '') return undefined;
   if (/^\d+(\.\d+)?$/.test(value)) return Math.round(Number(value) * 1000);
+  // HTTP dates start with the day name; anything else ("-3", "soon") is unreadable, not a date: V8's
+  // Date.parse would read "-3" as the year -3.
+  if (!/^[A-Za-z]{3}/.test(value)) return undefined;
   const date = Date.parse(value);
   if (Number.isNaN(date)) return undefined;
   return Math.max(0, date - nowMs);
