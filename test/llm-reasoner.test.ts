@@ -3,7 +3,10 @@
  * the OpenAI chat-completions API (requests go through @langchain/openai). Each case asserts the decision
  * recorded and that no intent beyond the policy reached the executor.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createInterface } from 'node:readline';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { keccak256, toBytes } from 'viem';
@@ -509,5 +512,31 @@ describe('createReasoner and the CLI options', () => {
     expect(reasonerOverrides(command.opts())).toEqual({ reasoner: 'llm', cacheMode: 'replay' });
     const bad = addReasonerOptions(new Command('demo').exitOverride().configureOutput({ writeErr: () => undefined }));
     expect(() => bad.parse(['--reasoner', 'gpt'], { from: 'user' })).toThrow(/Allowed choices are rules, llm/);
+  });
+});
+
+describe('the scripted server as a child process (for end-to-end CLI tests)', () => {
+  it('starts from a script file, answers from the prompt, logs each request, and stops on SIGTERM', async () => {
+    const scriptPath = join(directory, 'script.json');
+    const logPath = join(directory, 'requests.jsonl');
+    writeFileSync(scriptPath, JSON.stringify({ steps: [{ auto: 'follow-signal', fraction: 0.5 }], repeatLast: true }));
+    const child = spawn(process.execPath, ['--import', 'tsx', 'test/support/openai-server.ts', '--port', '0', '--script', scriptPath, '--log', logPath], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    try {
+      const [line] = (await once(createInterface({ input: child.stdout! }), 'line')) as [string];
+      const { url } = JSON.parse(line) as { url: string };
+      expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/v1$/);
+      const { decisions, sent } = await runScenario({ steps: [], decisions: 2, reasoner: { baseURL: url } });
+      // Half the USDC balance would be 50,000 USD: the server keeps within the 1,000 USD cap it was told.
+      expect(decisions.map((d) => d.status)).toEqual(['trade', 'trade']);
+      expect(sent.every((intent) => intent.tokenIn === usdc && intent.amountIn <= 1_000_000_000n)).toBe(true);
+      const logged = readFileSync(logPath, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { path: string; body: { model: string } });
+      expect(logged).toHaveLength(2);
+      expect(logged[0]).toMatchObject({ path: '/v1/chat/completions', body: { model: 'gpt-4o-mini' } });
+    } finally {
+      child.kill('SIGTERM');
+      if (child.exitCode === null) await once(child, 'exit');
+    }
   });
 });
