@@ -304,6 +304,28 @@ describe('live market sources on anvil', () => {
     expect(stream.stats().rejectedByReason).toMatchObject({ 'non-positive-answer': 2 });
   });
 
+  it('follows a proxy to its new aggregator when the feed moves to a new phase, by events', async () => {
+    const oldAggregator = await fixture.deployAggregator();
+    const newAggregator = await fixture.deployAggregator();
+    const proxy = await fixture.deployFeedProxy(oldAggregator, 2);
+    await fixture.confirm(await fixture.sendRound(40n, price(1900), undefined, oldAggregator));
+    const fromBlock = (await fixture.head()) + 1n;
+    await fixture.confirm(await fixture.sendRound(41n, price(1901), undefined, oldAggregator));
+    await fixture.confirm(await fixture.sendPhaseChange(proxy, newAggregator, 3));
+    await fixture.confirm(await fixture.sendRound(1n, price(1902), undefined, newAggregator));
+    const last = await fixture.confirm(await fixture.sendRound(2n, price(1903), undefined, newAggregator));
+    const chainlink = createChainlinkSource({ client: fixture.client, feeds: [proxy], mode: 'events' });
+    // Three blocks per range: the old phase's last round, the change and the new phase's first round are one range.
+    const stream = createMarketStream({ client: fixture.client, sources: [chainlink], fromBlock, toBlock: last.blockNumber, maxBlocksPerRange: 3, pollIntervalMs: 10, ...failFast });
+
+    const events = oracleEvents(await all(stream.market$));
+
+    expect(events.map((event) => [event.roundId >> 64n, event.roundId & (2n ** 64n - 1n), event.answer])).toEqual([
+      [2n, 40n, price(1900)], [2n, 41n, price(1901)], [3n, 1n, price(1902)], [3n, 2n, price(1903)],
+    ]);
+    expect(chainlink.stats().rejected).toBe(0);
+  });
+
   it('publishes the new active liquidity when a position in range is added, and nothing for one out of range', async () => {
     const fromBlock = (await fixture.head()) + 1n;
     const outOfRange = await fixture.confirm(await fixture.sendMint(60_000, 61_000));

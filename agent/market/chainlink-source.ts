@@ -36,7 +36,7 @@ export type ChainlinkSourceParameters = {
    * 'poll' (default): read latestRoundData at the end of each block range the market stream processes,
    * so the poll cadence is the stream's; rounds skipped between two polls are read with getRoundData.
    * 'events': read the aggregators' AnswerUpdated logs, which places each round at its exact
-   * (block, logIndex). Behind a proxy the logs come from the proxy's current aggregator.
+   * (block, logIndex). Behind a proxy the logs come from the proxy's aggregator, followed across phase changes.
    */
   mode?: 'poll' | 'events' | undefined;
   /**
@@ -60,9 +60,14 @@ type FeedState = {
   address: Address;
   validator: RoundValidator;
   decimals?: number;
-  /** Events mode: where AnswerUpdated is emitted, and the proxy's phase bits to add to its round ids. */
-  logAddress?: Address;
-  phaseOffset?: bigint;
+  /** Events mode: whether the address is a proxy, whose aggregator (one per phase) emits the logs. */
+  isProxy?: boolean;
+  /**
+   * Events mode: every address whose AnswerUpdated logs belong to this feed (lower case), with the phase
+   * bits to add to its round ids. A proxy gains an entry at each phase change; old ones stay so the
+   * logs of a range spanning the change are all read.
+   */
+  logSources?: Map<string, bigint>;
   /** The newest round id seen, accepted or not: a poll that sees it again is not a new round. */
   lastSeenRoundId?: bigint;
 };
@@ -122,21 +127,29 @@ export function createChainlinkSource(parameters: ChainlinkSourceParameters): Ma
     }
   };
 
-  async function resolveFeed(feed: FeedState): Promise<void> {
+  /** A proxy's current aggregator and phase bits at `block`, or undefined for an address that is no proxy. */
+  async function readPhase(address: Address, block: bigint): Promise<{ aggregator: Address; phaseOffset: bigint } | undefined> {
+    const aggregator = await orUndefined(read<Address>(address, 'aggregator', block));
+    if (!aggregator) return undefined;
+    const phaseId = await orUndefined(read<number>(address, 'phaseId', block));
+    return { aggregator, phaseOffset: BigInt(phaseId ?? 0) << 64n };
+  }
+
+  async function resolveFeed(feed: FeedState, block: bigint): Promise<void> {
     if (feed.decimals !== undefined) return;
     const decimals = await read<number>(feed.address, 'decimals');
-    let logAddress = feed.address;
-    let phaseOffset = 0n;
+    let isProxy = false;
+    const logSources = new Map<string, bigint>([[feed.address.toLowerCase(), 0n]]);
     if (mode === 'events') {
       // A proxy forwards reads but its aggregator emits the logs, with round ids without the phase bits.
-      const aggregator = await orUndefined(read<Address>(feed.address, 'aggregator'));
-      if (aggregator) {
-        logAddress = aggregator;
-        const phaseId = await orUndefined(read<number>(feed.address, 'phaseId'));
-        phaseOffset = BigInt(phaseId ?? 0) << 64n;
+      const phase = await readPhase(feed.address, block);
+      if (phase) {
+        isProxy = true;
+        logSources.clear();
+        logSources.set(phase.aggregator.toLowerCase(), phase.phaseOffset);
       }
     }
-    Object.assign(feed, { decimals, logAddress, phaseOffset });
+    Object.assign(feed, { decimals, isProxy, logSources });
   }
 
   /** Validates rounds (synchronously, after every read succeeded) and turns the accepted ones into events. */
@@ -235,32 +248,42 @@ export function createChainlinkSource(parameters: ChainlinkSourceParameters): Ma
   }
 
   async function readAnswerUpdatedLogs(fromBlock: bigint, toBlock: bigint): Promise<OracleUpdate[]> {
+    // A proxy may have moved to a new aggregator (a new phase) within the range: watch both.
+    const phases = await Promise.all(feeds.map((feed) => (feed.isProxy ? readPhase(feed.address, toBlock) : undefined)));
+    const sources = feeds.map((feed, f) => {
+      const known = new Map(feed.logSources!);
+      const phase = phases[f];
+      if (phase) known.set(phase.aggregator.toLowerCase(), phase.phaseOffset);
+      return known;
+    });
     const logs = await client.getLogs({
-      address: feeds.map((feed) => feed.logAddress!),
+      address: [...new Set(sources.flatMap((known) => [...known.keys()]))] as Address[],
       event: answerUpdatedEvent,
       fromBlock,
       toBlock,
       strict: true,
     });
     // Nodes that put the block time on each log (recent geth, anvil) save a getBlock per block.
-    for (const log of logs) if (log.blockTimestamp != null) blockTime.remember(log.blockNumber!, Number(log.blockTimestamp));
+    for (const log of logs) if (log.blockTimestamp != null) blockTime.remember(log.blockNumber, Number(log.blockTimestamp));
     const times = new Map<bigint, number>();
     await Promise.all(
       [...new Set(logs.map((log) => log.blockNumber))].map(async (block) => times.set(block, await blockTime(block))),
     );
-    const byLogAddress = new Map(feeds.map((feed) => [feed.logAddress!.toLowerCase(), feed]));
+    feeds.forEach((feed, f) => (feed.logSources = sources[f]!));
+    const byLogAddress = new Map(feeds.flatMap((feed) => [...feed.logSources!].map(([address, phaseOffset]) => [address, { feed, phaseOffset }] as const)));
     const events: OracleUpdate[] = [];
     for (const log of logs) {
       if (log.removed) continue;
-      const feed = byLogAddress.get(log.address.toLowerCase());
-      if (!feed) continue;
+      const source = byLogAddress.get(log.address.toLowerCase());
+      if (!source) continue;
+      const { feed, phaseOffset } = source;
       const updatedAt = log.args.updatedAt;
       const round: ChainlinkRound = {
-        roundId: feed.phaseOffset! + log.args.roundId,
+        roundId: phaseOffset + log.args.roundId,
         answer: log.args.current,
         startedAt: updatedAt,
         updatedAt,
-        answeredInRound: feed.phaseOffset! + log.args.roundId,
+        answeredInRound: phaseOffset + log.args.roundId,
       };
       const event = accept(feed, round, BigInt(times.get(log.blockNumber)!), log.blockNumber, log.logIndex);
       if (event) events.push(event);
@@ -271,7 +294,7 @@ export function createChainlinkSource(parameters: ChainlinkSourceParameters): Ma
   return {
     name: parameters.name ?? 'chainlink',
     async start(block) {
-      await Promise.all(feeds.map(resolveFeed));
+      await Promise.all(feeds.map((feed) => resolveFeed(feed, block)));
       return poll([block], false);
     },
     async readRange(fromBlock, toBlock) {

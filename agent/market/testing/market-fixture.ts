@@ -111,6 +111,10 @@ export async function startMarketFixture(parameters: MarketFixtureParameters = {
       const { abi, bytecode } = compileFeedProxy();
       return deploy(abi, bytecode, [aggregatorAddress, phaseId]);
     },
+    /** Points a feed proxy at another aggregator under a new phase id; returns the tx hash. */
+    sendPhaseChange(proxy: Address, aggregatorAddress: Address, phaseId: number): Promise<Hex> {
+      return write(proxy, compileFeedProxy().abi, 'setPhase', [aggregatorAddress, phaseId]);
+    },
     /** Swaps `amountIn` of token0 for token1 (or the reverse); returns the tx hash. */
     sendSwap(zeroForOne: boolean, amountIn: bigint): Promise<Hex> {
       const [tokenIn, tokenOut] = zeroForOne ? [token0, token1] : [token1, token0];
@@ -173,6 +177,12 @@ contract FeedProxy {
     uint16 public phaseId;
 
     constructor(address aggregator_, uint16 phaseId_) {
+        aggregator = aggregator_;
+        phaseId = phaseId_;
+    }
+
+    /// Moves to a new aggregator, as Chainlink does when it upgrades a feed (a new phase).
+    function setPhase(address aggregator_, uint16 phaseId_) external {
         aggregator = aggregator_;
         phaseId = phaseId_;
     }
