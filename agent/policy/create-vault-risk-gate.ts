@@ -1,0 +1,173 @@
+import type { PublicClient } from 'viem';
+import { mandateVaultAbi } from '../chain/generated/MandateVault.js';
+import type { RiskGate, TradeIntent } from '../kernel/types.js';
+import type { Address, Hex } from '../market/market-event.js';
+import { type EvaluateTradeReturnType, evaluateTrade } from './evaluate-trade.js';
+import { decisionKey } from './policy-state.js';
+import { type ReadPolicyStateParameters, type VaultPolicySnapshot, readOracles, readPolicyState } from './read-policy-state.js';
+import { verdictOf } from './verdict-of.js';
+
+/**
+ * The vault events after which the gate re-reads the vault: every change of policy, tokens, pools, roles or
+ * pause, and every trade (allowance, cooldown and the used decision id move).
+ */
+export const vaultPolicyEventNames = [
+  'PolicyUpdated',
+  'TokenConfigured',
+  'TokenRemoved',
+  'PoolAllowed',
+  'PoolRemoved',
+  'ChangeApplied',
+  'Paused',
+  'Unpaused',
+  'AgentChanged',
+  'TradeExecuted',
+] as const;
+export type VaultPolicyEventName = (typeof vaultPolicyEventNames)[number];
+
+/** One vault event the gate reacted to. */
+export type GateEvent = { eventName: VaultPolicyEventName; blockNumber: bigint | null; transactionHash: Hex | null };
+
+export type CreateVaultRiskGateParameters = ReadPolicyStateParameters & {
+  client: PublicClient;
+  vault: Address;
+  /** The account that will send executeTrade (msg.sender): the agent key's address. */
+  caller: Address;
+  /** Re-read the feeds on every new block (default true): check() then prices with rounds at most a block old. */
+  watchOracles?: boolean | undefined;
+  /** Watch the vault's events and re-read on each (default true). */
+  watchEvents?: boolean | undefined;
+  /** Called when a background re-read fails; the gate keeps its last good snapshot. */
+  onError?: ((error: unknown) => void) | undefined;
+  /** How many reacted-to events `events` keeps (default 1000). */
+  eventHistory?: number | undefined;
+};
+
+/** The live risk gate: a RiskGate over the latest snapshot of the deployed vault. */
+export type VaultRiskGate = RiskGate & {
+  /** The full evaluation (value, oracle floor, minAmountOutUsed) or the denial, at `at.time`. */
+  evaluate(intent: TradeIntent, at: { time: number }): EvaluateTradeReturnType;
+  /** Re-reads the vault and its feeds now (concurrent calls share one read). */
+  refresh(): Promise<VaultPolicySnapshot>;
+  /** The snapshot check() uses. */
+  snapshot(): VaultPolicySnapshot;
+  /** The vault events the gate re-read after, oldest first. */
+  readonly events: readonly GateEvent[];
+  /** Stops watching. */
+  stop(): void;
+};
+
+/**
+ * The live risk gate for `mandate run`: reads the deployed vault (policy, allowance, cooldown, roles,
+ * pause, tokens, pools, feeds) at start, re-reads it after every policy, role or trade event, and the feeds
+ * on every block; `check` is then synchronous and answers with the custom error the vault would revert
+ * with, as the Verdict's reason and args. A denial is a value, never a throw.
+ *
+ * Executed decision ids are known from `decisionIds`/`fromBlock` at start and from TradeExecuted events
+ * after; `check` also treats an id it saw executed as used before the event arrives, through `refresh()`
+ * after each fill (the kernel's trade decisions are a good trigger).
+ *
+ * @example
+ * const gate = await createVaultRiskGate({ client, vault, caller: agent.address, tokens: [usdc, weth], pools, fromBlock: deployBlock });
+ * const kernel = createKernel({ riskGate: gate, ... });
+ * kernel.decisions$.subscribe((d) => { if (d.completion.outcome === 'trade') void gate.refresh(); });
+ * // ... on shutdown
+ * gate.stop();
+ */
+export async function createVaultRiskGate(parameters: CreateVaultRiskGateParameters): Promise<VaultRiskGate> {
+  const { client, vault, caller } = parameters;
+  const history = parameters.eventHistory ?? 1000;
+  const known = new Map<string, Hex>();
+  for (const id of parameters.decisionIds ?? []) known.set(decisionKey(id), id);
+  const events: GateEvent[] = [];
+
+  const tokens = new Set<Address>(parameters.tokens ?? []);
+  const pools = new Map<string, { tokenA: Address; tokenB: Address; fee: number }>();
+  for (const pool of parameters.pools ?? []) pools.set(`${pool.tokenA}:${pool.tokenB}:${pool.fee}`, pool);
+  let fromBlock = parameters.fromBlock;
+
+  const read = async (): Promise<VaultPolicySnapshot> => {
+    const next = await readPolicyState(client, vault, { tokens: [...tokens], pools: [...pools.values()], decisionIds: [...known.values()], fromBlock });
+    // What the logs revealed stays a candidate, so later re-reads scan only the blocks since.
+    for (const id of next.state.executedDecisions) known.set(id, id as Hex);
+    for (const token of next.state.tokens.keys()) tokens.add(token as Address);
+    for (const key of next.state.pools) {
+      const [tokenA, tokenB, fee] = key.split(':') as [Address, Address, string];
+      pools.set(key, { tokenA, tokenB, fee: Number(fee) });
+    }
+    if (fromBlock !== undefined && next.blockNumber + 1n > fromBlock) fromBlock = next.blockNumber + 1n;
+    return next;
+  };
+
+  let current = await read();
+  let inFlight: Promise<VaultPolicySnapshot> | undefined;
+  const refresh = (): Promise<VaultPolicySnapshot> => {
+    inFlight ??= read()
+      .then((next) => {
+        if (next.blockNumber >= current.blockNumber) current = next;
+        return current;
+      })
+      .finally(() => {
+        inFlight = undefined;
+      });
+    return inFlight;
+  };
+  const background = (work: Promise<unknown>) => {
+    work.catch((error: unknown) => parameters.onError?.(error));
+  };
+
+  const unwatch: (() => void)[] = [];
+  if (parameters.watchEvents ?? true) {
+    unwatch.push(
+      client.watchContractEvent({
+        address: vault,
+        abi: mandateVaultAbi,
+        onLogs: (logs) => {
+          let relevant = false;
+          for (const log of logs) {
+            const eventName = log.eventName as string;
+            if (!(vaultPolicyEventNames as readonly string[]).includes(eventName)) continue;
+            relevant = true;
+            if (log.eventName === 'TradeExecuted') known.set(decisionKey(log.args.decisionId!), log.args.decisionId!);
+            events.push({ eventName: eventName as VaultPolicyEventName, blockNumber: log.blockNumber, transactionHash: log.transactionHash });
+            if (events.length > history) events.shift();
+          }
+          if (relevant) background(refresh());
+        },
+        onError: (error) => parameters.onError?.(error),
+      }),
+    );
+  }
+  if (parameters.watchOracles ?? true) {
+    unwatch.push(
+      client.watchBlockNumber({
+        onBlockNumber: (blockNumber) => {
+          const base = current;
+          const feeds = [...base.state.tokens.values()].map((token) => token.feed);
+          background(
+            readOracles(client, feeds, base.state.sequencer?.feed, blockNumber).then((oracles) => {
+              // A full re-read that landed meanwhile already has these rounds or newer ones.
+              if (current === base && blockNumber > base.blockNumber) current = { ...base, oracles, blockNumber };
+            }),
+          );
+        },
+        onError: (error) => parameters.onError?.(error),
+      }),
+    );
+  }
+
+  const evaluate = (intent: TradeIntent, at: { time: number }): EvaluateTradeReturnType =>
+    evaluateTrade(current.state, intent, { now: BigInt(at.time), caller, ...current.oracles });
+
+  return {
+    check: (intent, at) => verdictOf(evaluate(intent, at)),
+    evaluate,
+    refresh,
+    snapshot: () => current,
+    events,
+    stop: () => {
+      for (const stop of unwatch) stop();
+      unwatch.length = 0;
+    },
+  };
+}

@@ -1,0 +1,87 @@
+import type { Address, Hex } from '../market/market-event.js';
+
+/**
+ * The vault's trading limits, exactly `IMandateVault.Policy`: USD amounts with 18 decimals, seconds as
+ * numbers (they are uint32 on-chain, so they fit a JS number exactly).
+ */
+export type VaultPolicy = {
+  perTradeCapUsd: bigint;
+  allowanceCapUsd: bigint;
+  refillAmountUsd: bigint;
+  /** Seconds per refill step; at least 1 (the vault rejects 0). */
+  refillInterval: number;
+  /** 0..10 000. */
+  maxSlippageBps: number;
+  cooldown: number;
+};
+
+/** An allowed token, as `IMandateVault.tokenConfig` reports it (only allowed tokens are kept). */
+export type TokenPolicy = {
+  feed: Address;
+  maxOracleAge: number;
+  /** The token's decimals, read by the vault when it was configured. */
+  decimals: number;
+};
+
+/** The vault's L2 sequencer-uptime feed and grace period (immutable on the vault; absent on L1). */
+export type SequencerPolicy = { feed: Address; gracePeriod: number };
+
+/**
+ * Everything `executeTrade` reads from the vault's own storage, as one plain value. Keys of `tokens`,
+ * `pools` and `executedDecisions` are lowercase (see `tokenKey`, `poolKey`, `decisionKey`), so lookups never
+ * depend on an address's checksum casing.
+ *
+ * Prices are not part of it: the oracle rounds are read at trade time and passed to `evaluateTrade` with
+ * the time and the caller.
+ */
+export type PolicyState = {
+  /** The agent; the zero address when revoked. */
+  agent: Address;
+  paused: boolean;
+  policy: VaultPolicy;
+  /** The stored allowance and its refill anchor (`allowanceState()`), settled at the last trade or policy change. */
+  allowanceUsd: bigint;
+  allowanceUpdatedAt: bigint;
+  /** 0 before the first trade. */
+  lastTradeAt: bigint;
+  tokens: ReadonlyMap<string, TokenPolicy>;
+  /** Allowed pools by `poolKey(tokenA, tokenB, fee)`. */
+  pools: ReadonlySet<string>;
+  /** Decision ids known to be executed, by `decisionKey(id)`. */
+  executedDecisions: ReadonlySet<string>;
+  sequencer?: SequencerPolicy | undefined;
+};
+
+/**
+ * The lowercase map key of a token.
+ *
+ * @example
+ * state.tokens.get(tokenKey('0xA0b8...eB48'));
+ */
+export function tokenKey(token: Address): string {
+  return token.toLowerCase();
+}
+
+/**
+ * The set key of a pool: the pair sorted as the vault sorts it (by address), and the fee. Order-independent.
+ *
+ * @example
+ * poolKey(usdc, weth, 500) === poolKey(weth, usdc, 500); // true
+ */
+export function poolKey(tokenA: Address, tokenB: Address, fee: number): string {
+  const a = tokenA.toLowerCase();
+  const b = tokenB.toLowerCase();
+  // Lowercase hex of equal length compares like the vault's uint160 comparison.
+  const [token0, token1] = a < b ? [a, b] : [b, a];
+  return `${token0}:${token1}:${fee}`;
+}
+
+/**
+ * The set key of a decision id.
+ *
+ * @example
+ * state.executedDecisions.has(decisionKey(intent.decisionId));
+ */
+export function decisionKey(decisionId: Hex): string {
+  return decisionId.toLowerCase();
+}

@@ -1,0 +1,179 @@
+import { type PublicClient, parseAbi, zeroAddress } from 'viem';
+import { mandateVaultAbi } from '../chain/generated/MandateVault.js';
+import type { Address, Hex } from '../market/market-event.js';
+import type { EvaluateTradeContext, OracleReading, SequencerReading } from './evaluate-trade.js';
+import { type PolicyState, type TokenPolicy, decisionKey, poolKey, tokenKey } from './policy-state.js';
+
+/** The two AggregatorV3Interface functions the vault calls. */
+export const aggregatorV3Abi = parseAbi([
+  'function latestRoundData() view returns (uint80 roundId, int256 answer, uint256 startedAt, uint256 updatedAt, uint80 answeredInRound)',
+  'function decimals() view returns (uint8)',
+]);
+
+export type ReadPolicyStateParameters = {
+  /** Tokens the agent may trade (the vault's storage cannot be listed; these are looked up). */
+  tokens?: readonly Address[] | undefined;
+  /** Pools the agent may trade. */
+  pools?: readonly { tokenA: Address; tokenB: Address; fee: number }[] | undefined;
+  /** Decision ids whose `decisionExecuted` to read (e.g. the journal's pending trades). */
+  decisionIds?: readonly Hex[] | undefined;
+  /**
+   * Also discover tokens, pools and executed decisions from the vault's logs (TokenConfigured, PoolAllowed,
+   * TradeExecuted) from this block on: the vault's deploy block finds everything. Providers may limit
+   * log ranges; leave it out on long-lived mainnet vaults and list tokens and pools instead.
+   */
+  fromBlock?: bigint | undefined;
+  /** Read at this block; default the latest. */
+  blockNumber?: bigint | undefined;
+};
+
+/** Everything `evaluateTrade` needs, read from the vault and its feeds at one block. */
+export type VaultPolicySnapshot = {
+  state: PolicyState;
+  /** The feeds' rounds and decimals and the sequencer's round: spread into evaluateTrade's context. */
+  oracles: Pick<EvaluateTradeContext, 'oracleRounds' | 'feedDecimals' | 'sequencer'>;
+  blockNumber: bigint;
+  /** The block's timestamp: evaluating at it answers "would an eth_call at this block pass?". */
+  timestamp: bigint;
+};
+
+/**
+ * Reads the vault's policy state and its feeds at one block, so the mirror sees one consistent moment:
+ * agent, paused, policy, allowanceState, lastTradeAt, the sequencer feed, each candidate token's config and
+ * its feed's latestRoundData and decimals, each candidate pool, and the given decision ids. The reads are
+ * issued together: a client with `batch: { multicall: true }` (chains with Multicall3) or an http transport
+ * with `batch: true` sends them in one request. A feed whose call reverts is left out, which evaluateTrade
+ * reports as OracleUnreadable.
+ *
+ * @example
+ * const { state, oracles, timestamp } = await readPolicyState(client, vault, { tokens: [usdc, weth], pools: [{ tokenA: usdc, tokenB: weth, fee: 500 }] });
+ * evaluateTrade(state, intent, { now: timestamp, caller: agent, ...oracles });
+ */
+export async function readPolicyState(client: PublicClient, vault: Address, parameters: ReadPolicyStateParameters = {}): Promise<VaultPolicySnapshot> {
+  const block = await client.getBlock(parameters.blockNumber === undefined ? { blockTag: 'latest' } : { blockNumber: parameters.blockNumber });
+  const blockNumber = block.number;
+  const read = <const name extends VaultViewName>(functionName: name, args: readonly unknown[] = []) =>
+    client.readContract({ address: vault, abi: mandateVaultAbi, functionName, args, blockNumber } as never) as Promise<VaultViewReturn<name>>;
+
+  const tokens = new Map<string, Address>();
+  for (const token of parameters.tokens ?? []) tokens.set(tokenKey(token), token);
+  const pools = new Map<string, { tokenA: Address; tokenB: Address; fee: number }>();
+  for (const pool of parameters.pools ?? []) pools.set(poolKey(pool.tokenA, pool.tokenB, pool.fee), pool);
+  const decisionIds = new Map<string, Hex>();
+  for (const id of parameters.decisionIds ?? []) decisionIds.set(decisionKey(id), id);
+  if (parameters.fromBlock !== undefined && parameters.fromBlock <= blockNumber) {
+    const logs = await client.getContractEvents({ address: vault, abi: mandateVaultAbi, fromBlock: parameters.fromBlock, toBlock: blockNumber });
+    for (const log of logs) {
+      if (log.eventName === 'TokenConfigured') tokens.set(tokenKey(log.args.token!), log.args.token!);
+      else if (log.eventName === 'PoolAllowed') {
+        const { token0, token1, fee } = log.args as { token0: Address; token1: Address; fee: number };
+        pools.set(poolKey(token0, token1, fee), { tokenA: token0, tokenB: token1, fee });
+      } else if (log.eventName === 'TradeExecuted') decisionIds.set(decisionKey(log.args.decisionId!), log.args.decisionId!);
+    }
+  }
+
+  const tokenList = [...tokens.values()];
+  const poolList = [...pools.values()];
+  const idList = [...decisionIds.values()];
+  const [agent, paused, policy, allowanceState, lastTradeAt, sequencerFeed, sequencerGrace, configs, allowedPools, executed] = await Promise.all([
+    read('agent'),
+    read('paused'),
+    read('policy'),
+    read('allowanceState'),
+    read('lastTradeAt'),
+    read('sequencerUptimeFeed'),
+    read('sequencerGracePeriod'),
+    Promise.all(tokenList.map((token) => read('tokenConfig', [token]))),
+    Promise.all(poolList.map((pool) => read('poolAllowed', [pool.tokenA, pool.tokenB, pool.fee]))),
+    Promise.all(idList.map((id) => read('decisionExecuted', [id]))),
+  ]);
+
+  const tokenPolicies = new Map<string, TokenPolicy>();
+  tokenList.forEach((token, i) => {
+    const config = configs[i]!;
+    if (config.allowed) tokenPolicies.set(tokenKey(token), { feed: config.feed, maxOracleAge: config.maxOracleAge, decimals: config.decimals });
+  });
+  const sequencer = sequencerFeed === zeroAddress ? undefined : { feed: sequencerFeed, gracePeriod: sequencerGrace };
+  const state: PolicyState = {
+    agent,
+    paused,
+    policy: {
+      perTradeCapUsd: policy.perTradeCapUsd,
+      allowanceCapUsd: policy.allowanceCapUsd,
+      refillAmountUsd: policy.refillAmountUsd,
+      refillInterval: policy.refillInterval,
+      maxSlippageBps: policy.maxSlippageBps,
+      cooldown: policy.cooldown,
+    },
+    allowanceUsd: allowanceState[0],
+    allowanceUpdatedAt: BigInt(allowanceState[1]),
+    lastTradeAt: BigInt(lastTradeAt),
+    tokens: tokenPolicies,
+    pools: new Set(poolList.filter((_, i) => allowedPools[i]).map((pool) => poolKey(pool.tokenA, pool.tokenB, pool.fee))),
+    executedDecisions: new Set(idList.filter((_, i) => executed[i]).map(decisionKey)),
+    sequencer,
+  };
+  const oracles = await readOracles(client, [...tokenPolicies.values()].map((token) => token.feed), sequencer?.feed, blockNumber);
+  return { state, oracles, blockNumber, timestamp: block.timestamp };
+}
+
+/**
+ * The feeds' latestRoundData and decimals (and the sequencer feed's round) at one block; a feed whose call
+ * reverts is left out.
+ *
+ * @example
+ * const oracles = await readOracles(client, [ethUsdFeed, usdcUsdFeed], undefined, blockNumber);
+ */
+export async function readOracles(
+  client: PublicClient,
+  feeds: readonly Address[],
+  sequencerFeed: Address | undefined,
+  blockNumber: bigint,
+): Promise<VaultPolicySnapshot['oracles']> {
+  const unique = [...new Map(feeds.map((feed) => [feed.toLowerCase(), feed])).values()];
+  const call = <const name extends 'latestRoundData' | 'decimals'>(feed: Address, functionName: name) =>
+    client
+      .readContract({ address: feed, abi: aggregatorV3Abi, functionName, blockNumber } as never)
+      .then((value) => value as name extends 'decimals' ? number : readonly [bigint, bigint, bigint, bigint, bigint])
+      .catch(() => undefined);
+  const [rounds, decimals, sequencerRound] = await Promise.all([
+    Promise.all(unique.map((feed) => call(feed, 'latestRoundData'))),
+    Promise.all(unique.map((feed) => call(feed, 'decimals'))),
+    sequencerFeed === undefined ? undefined : call(sequencerFeed, 'latestRoundData'),
+  ]);
+  const oracleRounds = new Map<string, OracleReading>();
+  const feedDecimals = new Map<string, number>();
+  unique.forEach((feed, i) => {
+    const round = rounds[i];
+    if (round !== undefined) oracleRounds.set(feed.toLowerCase(), { answer: round[1], updatedAt: round[3] });
+    const feedDecimalsValue = decimals[i];
+    if (feedDecimalsValue !== undefined) feedDecimals.set(feed.toLowerCase(), feedDecimalsValue);
+  });
+  const sequencer: SequencerReading | undefined = sequencerRound === undefined ? undefined : { answer: sequencerRound[1], startedAt: sequencerRound[2] };
+  return { oracleRounds, feedDecimals, sequencer };
+}
+
+type VaultViewName =
+  | 'agent'
+  | 'paused'
+  | 'policy'
+  | 'allowanceState'
+  | 'lastTradeAt'
+  | 'sequencerUptimeFeed'
+  | 'sequencerGracePeriod'
+  | 'tokenConfig'
+  | 'poolAllowed'
+  | 'decisionExecuted';
+
+type VaultViewReturn<name extends VaultViewName> = {
+  agent: Address;
+  paused: boolean;
+  policy: { perTradeCapUsd: bigint; allowanceCapUsd: bigint; refillAmountUsd: bigint; refillInterval: number; maxSlippageBps: number; cooldown: number };
+  allowanceState: readonly [bigint, number];
+  lastTradeAt: number;
+  sequencerUptimeFeed: Address;
+  sequencerGracePeriod: number;
+  tokenConfig: { feed: Address; maxOracleAge: number; decimals: number; allowed: boolean };
+  poolAllowed: boolean;
+  decisionExecuted: boolean;
+}[name];
