@@ -190,13 +190,22 @@ export type SwapReturnType = {
   feeAmount: bigint;
 };
 
+const LOWEST_LIMIT = MIN_SQRT_RATIO + 1n;
+const HIGHEST_LIMIT = MAX_SQRT_RATIO - 1n;
+const FEE_BIGINTS = new Map<number, bigint>();
+function feeAsBigint(fee: number): bigint {
+  let value = FEE_BIGINTS.get(fee);
+  if (value === undefined) FEE_BIGINTS.set(fee, (value = BigInt(fee)));
+  return value;
+}
+
 // One scratch step result for all swaps: the loop below never allocates an object per step.
 const step: SwapStepResult = { sqrtRatioNextX96: 0n, amountIn: 0n, amountOut: 0n, feeAmount: 0n };
 
 function runSwap(pool: UniswapV3Pool, parameters: SwapParameters, commit: boolean): SwapReturnType {
   const { zeroForOne, amountSpecified } = parameters;
   if (amountSpecified === 0n) throw new PoolMathError('AS', 'Swap amount must not be zero.', 'amountSpecified is 0.');
-  const sqrtPriceLimitX96 = parameters.sqrtPriceLimitX96 ?? (zeroForOne ? MIN_SQRT_RATIO + 1n : MAX_SQRT_RATIO - 1n);
+  const sqrtPriceLimitX96 = parameters.sqrtPriceLimitX96 ?? (zeroForOne ? LOWEST_LIMIT : HIGHEST_LIMIT);
   const startPrice = pool.sqrtPriceX96;
   const validLimit = zeroForOne
     ? sqrtPriceLimitX96 < startPrice && sqrtPriceLimitX96 > MIN_SQRT_RATIO
@@ -210,7 +219,7 @@ function runSwap(pool: UniswapV3Pool, parameters: SwapParameters, commit: boolea
   }
 
   const exactInput = amountSpecified > 0n;
-  const fee = pool.fee;
+  const fee = feeAsBigint(pool.fee);
   const store = pool.ticks;
   let remaining = amountSpecified;
   let calculated = 0n;

@@ -54,10 +54,11 @@ export function randomPoolScenario(random: SeededRandom): PoolScenario {
 
 /**
  * A random swap from the pool's current state: either direction, exact input or exact output, amounts
- * from 1 to 10^30 wei, and most often a price limit 1–3,000 ticks away. Swaps without a limit that would
+ * from 1 to 10^30 wei, and most often a price limit 1–3,000 ticks away (log-uniform). Swaps without a limit that would
  * run the price across more than 50,000 ticks are shrunk (checked with quoteSwap), or given a limit when
- * shrinking does not help, except in pools with a tick spacing of 60 or more: walking to the end of the price range one 256-spacing word at a time takes
- * the SDK ~0.1 s at spacing 1, and the wide-spacing pools already cover that path.
+ * shrinking does not help, except for some in pools with a tick spacing of 60 or more: walking to the end
+ * of the price range one 256-spacing word at a time takes the SDK ~0.1 s at spacing 1, and the
+ * wide-spacing pools already cover that path.
  *
  * @example
  * const parameters = randomSwap(random, pool);
@@ -69,7 +70,8 @@ export function randomSwap(random: SeededRandom, pool: UniswapV3Pool): SwapParam
   const withLimit = random.next() < 0.75;
   let amount = random.magnitude(withLimit ? 30 : 24);
   if (!withLimit) {
-    if (pool.tickSpacing >= 60) return { zeroForOne, amountSpecified: exactInput ? amount : -amount };
+    // Unbounded runs to the end of the price range: kept, but rare, as each is ~100 steps for the SDK.
+    if (pool.tickSpacing >= 60 && random.next() < 0.3) return { zeroForOne, amountSpecified: exactInput ? amount : -amount };
     for (let attempt = 0; attempt < 4; attempt++) {
       try {
         const quote = quoteSwap(pool, { zeroForOne, amountSpecified: exactInput ? amount : -amount });
@@ -82,7 +84,8 @@ export function randomSwap(random: SeededRandom, pool: UniswapV3Pool): SwapParam
     // Still runs away: the price is heading into a range without liquidity, so only a limit stops it.
   }
   const amountSpecified = exactInput ? amount : -amount;
-  const distance = random.int(1, 3000);
+  // Log-uniform, so most limits are near (few steps) and some are thousands of ticks away (many steps).
+  const distance = Math.max(1, Math.floor(Math.exp(random.next() * Math.log(3000))));
   const limitTick = Math.min(MAX_TICK - 1, Math.max(MIN_TICK, zeroForOne ? tick - distance : tick + distance));
   let sqrtPriceLimitX96 = priceInsideTick(random, limitTick);
   // A limit must lie strictly beyond the current price and strictly inside the ratio bounds.

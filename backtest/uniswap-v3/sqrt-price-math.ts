@@ -117,11 +117,13 @@ export function getAmount0Delta(sqrtRatioAX96: bigint, sqrtRatioBX96: bigint, li
   if (lower <= 0n) {
     throw new PoolMathError('SqrtPriceMath', 'Sqrt price must be positive.', `Got sqrtPriceX96 ${lower}.`);
   }
-  const numerator1 = liquidity << 96n;
-  const numerator2 = upper - lower;
-  return roundUp
-    ? divRoundingUp(mulDivRoundingUp(numerator1, numerator2, upper), lower)
-    : mulDiv(numerator1, numerator2, upper) / lower;
+  // The contract divides by `upper` and then by `lower`, rounding each time. Nested floor (or ceiling)
+  // divisions equal one division by the product, and the intermediate (at most L·2^96 < 2^224) can never
+  // trip mulDiv's overflow check, so one bigint division gives the identical result; divisions are the
+  // costliest operation of a swap step.
+  const numerator = (liquidity << 96n) * (upper - lower);
+  const denominator = upper * lower;
+  return roundUp ? (numerator + denominator - 1n) / denominator : numerator / denominator;
 }
 
 /**
