@@ -49,7 +49,6 @@ const dataClose = '</data>';
  * messages[1].content.startsWith('Decide on the signal'); // true
  */
 export function buildLlmPrompt(parameters: BuildLlmPromptParameters): BuildLlmPromptReturnType {
-  const { input, market, policy } = parameters;
   const data = promptData(parameters);
   const system = [
     'You are the reasoning step of Mandate, an autonomous trading agent that manages a vault of ERC-20 tokens on an EVM chain.',
@@ -74,7 +73,8 @@ export function buildLlmPrompt(parameters: BuildLlmPromptParameters): BuildLlmPr
     '{"action":"hold","rationale":"<one or two sentences>","confidence":<0 to 1>}',
   ].join('\n');
   const user = [
-    `Decide on the signal from strategy ${JSON.stringify(input.signal.strategyId)}. The data:`,
+    // Even the strategy id stays in the data block: a custom strategy's id is outside text too.
+    'Decide on the signal described in this data:',
     dataOpen,
     encodeData(data),
     dataClose,
