@@ -110,7 +110,7 @@ export function createBatchStore(db: BetterSqlite3.Database, clock: Clock): Batc
         count: parameters.decisionIds.length,
         prevRoot: parameters.prevRoot,
         treeJson: JSON.stringify(parameters.tree),
-        createdAt: clock.now(),
+        createdAt: Math.floor(clock.now()),
       }).lastInsertRowid,
     );
     for (const id of parameters.decisionIds) {
@@ -141,7 +141,7 @@ export function createBatchStore(db: BetterSqlite3.Database, clock: Clock): Batc
           block: parameters.block,
           onchainIndex: parameters.onchainIndex ?? null,
           prevRoot: parameters.prevRoot ?? null,
-          committedAt: clock.now(),
+          committedAt: Math.floor(clock.now()),
         }).changes;
       } catch (error) {
         throwAsJournalError(error, `mark batch ${id} committed`);

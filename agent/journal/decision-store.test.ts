@@ -68,6 +68,15 @@ describe('record → complete', () => {
     expect(decisionHash(stored.content)).toBe(stored.hash);
   });
 
+  it('keeps a fractional event time and a fractional clock exactly as the hash covers them', () => {
+    clock.advanceTo(1_700_000_000_000.75);
+    const content = { ...holdDecision('run-1', 0), time: 1_700_000_000.25 };
+    journal.decisions.record(content);
+    const stored = journal.decisions.get(content.id)!;
+    expect(stored).toMatchObject({ time: 1_700_000_000.25, createdAt: 1_700_000_000_000 });
+    expect(decisionHash(stored.content)).toBe(decisionHash(content));
+  });
+
   it('survives closing and re-opening the file', () => {
     const content = holdDecision('run-1', 0);
     journal.decisions.record(content);
@@ -113,9 +122,11 @@ describe('record → complete', () => {
 });
 
 describe('atomicity: a failing write leaves no row', () => {
-  it('refuses an id that is not decisionIdFor(runId, seq)', () => {
+  it('refuses an id that is not decisionIdFor(runId, seq), even in another letter case', () => {
     const content = { ...holdDecision('run-1', 0), id: decisionIdFor('run-1', 1) };
     expect(() => journal.decisions.record(content)).toThrow(DecisionIdMismatchError);
+    const upper = holdDecision('run-1', 0);
+    expect(() => journal.decisions.record({ ...upper, id: `0x${upper.id.slice(2).toUpperCase()}` })).toThrow(DecisionIdMismatchError);
     expect(rowCount()).toBe(0);
   });
 

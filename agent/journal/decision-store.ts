@@ -157,7 +157,8 @@ export function createDecisionStore(db: BetterSqlite3.Database, clock: Clock): D
 
   function insertOne(content: DecisionContent): Hex {
     const expectedId = decisionIdFor(content.runId, content.seq);
-    if (content.id.toLowerCase() !== expectedId) {
+    // Exact match, lowercase included: the id is stored and looked up as text.
+    if (content.id !== expectedId) {
       throw new DecisionIdMismatchError(content.id, expectedId, content.runId, content.seq);
     }
     const text = canonicalJson(content);
@@ -186,7 +187,7 @@ export function createDecisionStore(db: BetterSqlite3.Database, clock: Clock): D
         fallback: reasoning.fallback ?? null,
         reasoningHash: content.reasoningHash,
         intentJson: content.intent === undefined ? null : canonicalJson(content.intent),
-        createdAt: clock.now(),
+        createdAt: Math.floor(clock.now()),
       }).changes;
     } catch (error) {
       if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_FOREIGNKEY') throw new UnknownRunError(content.runId);
@@ -233,7 +234,7 @@ export function createDecisionStore(db: BetterSqlite3.Database, clock: Clock): D
       reason: reason ?? null,
       txHash: txHash ?? null,
       fillJson,
-      completedAt: clock.now(),
+      completedAt: Math.floor(clock.now()),
     });
   });
   const complete = (id: Hex, completion: DecisionCompletion): void => {

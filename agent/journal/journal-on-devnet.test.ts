@@ -4,13 +4,14 @@
  * intent is never sent, holds are batched through commitDecisions; then restart reconciliation and
  * verifyJournal run on what the vault actually emitted.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createWalletClient, http, zeroAddress, type Abi, type PublicClient } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAnvil, type AnvilInstance } from '../chain/anvil.js';
+import { mandateVaultAbi, mandateVaultBytecode } from '../chain/generated/MandateVault.js';
 import { deployDevnet } from '../chain/devnet/deploy-devnet.js';
 import { createDevnetClients } from '../chain/devnet/devnet-clients.js';
 import type { DevnetManifest } from '../chain/devnet/devnet-manifest.js';
@@ -34,10 +35,8 @@ import {
 } from './vault-journal-chain.js';
 import { verifyJournal } from './verify-journal.js';
 
-const artifact = JSON.parse(readFileSync(new URL('../../contracts/out/MandateVault.sol/MandateVault.json', import.meta.url), 'utf8')) as {
-  abi: Abi;
-  bytecode: { object: Hex };
-};
+// Typed ABI and bytecode generated from contracts/src by `npm run contracts:build` (runs on install).
+const artifact = { abi: mandateVaultAbi as Abi, bytecode: { object: mandateVaultBytecode } };
 
 let anvil: AnvilInstance;
 let manifest: DevnetManifest;

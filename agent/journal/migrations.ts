@@ -12,7 +12,8 @@ export type Migration = {
  * The journal schema, oldest first. Append new migrations; never edit or reorder released ones, since
  * journals in the field have already applied them.
  *
- * Times (`*_at`) are unix milliseconds from the caller's Clock; `time` is the market event's unix seconds.
+ * Times (`*_at`) are whole unix milliseconds from the caller's Clock; `time` is the market event's unix
+ * seconds (REAL: a source may report fractions).
  * Hex values (ids, hashes, addresses) are `0x`-prefixed lowercase text except where copied from content.
  */
 export const migrations: readonly Migration[] = [
@@ -51,7 +52,7 @@ export const migrations: readonly Migration[] = [
         id                TEXT PRIMARY KEY,
         run_id            TEXT NOT NULL REFERENCES runs(id),
         seq               INTEGER NOT NULL CHECK (seq >= 0),
-        time              INTEGER NOT NULL,
+        time              REAL NOT NULL,
         strategy_id       TEXT NOT NULL,
         status            TEXT NOT NULL DEFAULT 'pending'
                           CHECK (status IN ('pending', 'trade', 'hold', 'denied', 'failed', 'superseded')),

@@ -73,7 +73,7 @@ export function openJournal(parameters: OpenJournalParameters): Journal {
     throw new JournalOpenError(path, error);
   }
   try {
-    applyMigrations(db, migrations, clock.now());
+    applyMigrations(db, migrations, Math.floor(clock.now()));
   } catch (error) {
     db.close();
     throw error;

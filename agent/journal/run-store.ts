@@ -76,7 +76,7 @@ export function createRunStore(db: BetterSqlite3.Database, clock: Clock): RunSto
       try {
         changes = insert.run({
           id: parameters.id,
-          startedAt: clock.now(),
+          startedAt: Math.floor(clock.now()),
           configDigest: parameters.configDigest,
           mode: parameters.mode,
           chainId: parameters.chainId ?? null,
@@ -95,7 +95,7 @@ export function createRunStore(db: BetterSqlite3.Database, clock: Clock): RunSto
     },
     end(id, status) {
       getOrThrow(id);
-      updateStatus.run({ id, status, endedAt: clock.now() });
+      updateStatus.run({ id, status, endedAt: Math.floor(clock.now()) });
       return getOrThrow(id);
     },
     get(id) {

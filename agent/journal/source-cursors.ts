@@ -50,7 +50,7 @@ export function createSourceCursorStore(db: BetterSqlite3.Database, clock: Clock
       return row ? toCursor(row) : undefined;
     },
     set: (source, position) => {
-      const cursor = { source, block: position.block, logIndex: position.logIndex ?? -1, updatedAt: clock.now() };
+      const cursor = { source, block: position.block, logIndex: position.logIndex ?? -1, updatedAt: Math.floor(clock.now()) };
       try {
         upsert.run(cursor);
       } catch (error) {

@@ -2,7 +2,7 @@
  * The journal's Merkle batches against the real MandateVault on anvil: roots go through commitDecisions,
  * every stored proof passes the vault's verifyDecision, and verifyJournal checks roots against the chain.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -20,6 +20,7 @@ import {
 import { privateKeyToAccount } from 'viem/accounts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAnvil, type AnvilInstance } from '../chain/anvil.js';
+import { mandateVaultAbi, mandateVaultBytecode } from '../chain/generated/MandateVault.js';
 import { devAccounts } from '../chain/dev-accounts.js';
 import { createVirtualClock } from '../kernel/clock.js';
 import type { Address, Hex } from '../market/market-event.js';
@@ -29,11 +30,8 @@ import { openJournal, type Journal } from './open-journal.js';
 import { zeroRoot } from './batch-store.js';
 import { verifyJournal } from './verify-journal.js';
 
-// forge build output (npm install runs it through `prepare`).
-const artifact = JSON.parse(readFileSync(new URL('../../contracts/out/MandateVault.sol/MandateVault.json', import.meta.url), 'utf8')) as {
-  abi: Abi;
-  bytecode: { object: Hex };
-};
+// Typed ABI and bytecode generated from contracts/src by `npm run contracts:build` (runs on install).
+const artifact = { abi: mandateVaultAbi as Abi, bytecode: { object: mandateVaultBytecode } };
 const abi = artifact.abi;
 
 let anvil: AnvilInstance;
