@@ -256,7 +256,11 @@ describe('live market sources on anvil', () => {
 
   it('drops and counts logs an RPC node returns twice', async () => {
     const fromBlock = (await fixture.head()) + 1n;
-    const receipts = await fixture.inOneBlock(async () => [await fixture.sendSwap(true, 10n ** 17n), await fixture.sendSwap(false, 10n ** 17n)]);
+    const receipts = await fixture.inOneBlock(async () => [
+      await fixture.sendSwap(true, 10n ** 17n),
+      await fixture.sendMint(-1_200, 1_200),
+      await fixture.sendSwap(false, 10n ** 17n),
+    ]);
     // The real client, except that getLogs repeats every log, as some load-balanced RPCs do.
     const repeatingClient = new Proxy(fixture.client, {
       get(target, key, receiver) {
@@ -274,8 +278,16 @@ describe('live market sources on anvil', () => {
 
     const events = await all(stream.market$);
 
-    expect(events.slice(1).map(position)).toEqual(expectedLogPositions(receipts, fixture.pool, fixture.aggregator));
+    const swaps = events.filter((event) => (event as PoolUpdate).amount0 !== undefined);
+    expect(swaps.map(position)).toEqual(expectedLogPositions(receipts, fixture.pool, fixture.aggregator));
+    expect(events).toHaveLength(4); // the start state, two swaps and the Mint's new liquidity, once each
+    // The repeated swaps reach the stream, which drops them; the repeated Mint the source already skips.
     expect(stream.stats().dropped).toEqual({ duplicate: 2, 'out-of-order': 0 });
+    // The repeated Mint did not add its liquidity twice.
+    const liquidity = await fixture.client.readContract({
+      address: fixture.pool, abi: parseAbi(['function liquidity() view returns (uint128)']), functionName: 'liquidity', blockNumber: receipts[0]!.blockNumber,
+    });
+    expect((events.at(-1) as PoolUpdate).liquidity).toBe(liquidity);
   });
 
   it('reads a feed behind a proxy the same way by events and by polling: round ids carry the phase', async () => {

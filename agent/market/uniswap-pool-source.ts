@@ -2,7 +2,7 @@ import { parseAbi, type PublicClient } from 'viem';
 import { MandateError } from '../errors/base-error.js';
 import { createBlockTimeReader } from './block-time-reader.js';
 import { decodePoolLog, PoolLogDecodeError, swapToPoolUpdate } from './decode-swap-log.js';
-import { STATE_READ_LOG_INDEX } from './log-position.js';
+import { compareLogPosition, STATE_READ_LOG_INDEX } from './log-position.js';
 import { liquidityAfterPositionChange } from './pool-liquidity.js';
 import type { Address, Hex, PoolUpdate } from './market-event.js';
 import { silentMarketLogger, type MarketLogger, type MarketSource, type MarketSourceStats } from './market-source.js';
@@ -81,10 +81,13 @@ export function createUniswapPoolSource(parameters: UniswapPoolSourceParameters)
       return updates;
     },
     async readRange(fromBlock, toBlock) {
-      const logs = await client.getLogs({ address: pools, fromBlock, toBlock });
+      // In chain order whatever the node returned: Mints and Burns are applied to the state before them.
+      const logs = (await client.getLogs({ address: pools, fromBlock, toBlock })).sort((a, b) =>
+        compareLogPosition({ block: a.blockNumber!, logIndex: a.logIndex! }, { block: b.blockNumber!, logIndex: b.logIndex! }),
+      );
       // Nodes that put the block time on each log (recent geth, anvil) save a getBlock per block.
-    for (const log of logs) if (log.blockTimestamp != null) blockTime.remember(log.blockNumber!, Number(log.blockTimestamp));
-    const times = new Map<bigint, number>();
+      for (const log of logs) if (log.blockTimestamp != null) blockTime.remember(log.blockNumber!, Number(log.blockTimestamp));
+      const times = new Map<bigint, number>();
       await Promise.all(
         [...new Set(logs.map((log) => log.blockNumber!))].map(async (block) => times.set(block, await blockTime(block))),
       );
@@ -104,12 +107,15 @@ export function createUniswapPoolSource(parameters: UniswapPoolSourceParameters)
           const position = { address, blockNumber: log.blockNumber!, logIndex: log.logIndex! };
           const time = times.get(log.blockNumber!)!;
           const previous = lastState.get(address.toLowerCase());
+          // A log at or before the state it would change was already applied (an RPC repeating logs):
+          // the stream drops the repeat, and it must not move the tracked liquidity twice either.
+          const isNew = !previous || compareLogPosition({ block: position.blockNumber, logIndex: position.logIndex }, previous) > 0;
           if (decoded.eventName === 'Swap') {
             swaps++;
             const update = swapToPoolUpdate(position, decoded.args, time);
-            lastState.set(address.toLowerCase(), update);
+            if (isNew) lastState.set(address.toLowerCase(), update);
             updates.push(update);
-          } else if ((decoded.eventName === 'Mint' || decoded.eventName === 'Burn') && previous && liquidityUpdates) {
+          } else if ((decoded.eventName === 'Mint' || decoded.eventName === 'Burn') && previous && isNew && liquidityUpdates) {
             const liquidityDelta = decoded.eventName === 'Mint' ? decoded.args.amount : -decoded.args.amount;
             const liquidity = liquidityAfterPositionChange(previous, { tickLower: decoded.args.tickLower, tickUpper: decoded.args.tickUpper, liquidityDelta });
             if (liquidity === previous.liquidity) continue;
