@@ -345,6 +345,17 @@ describe('llm reasoner: when the endpoint misbehaves', () => {
     expectReasoningHash(decision);
   });
 
+  it('times out a response whose body stalls after the headers, and retries it', async () => {
+    const { decisions, requests } = await runScenario({
+      steps: [{ stall: true }, { content: hold('after the stall') }],
+      reasoner: { timeoutMs: 150, retry: { maxRetries: 1, baseDelayMs: 1 } },
+    });
+    expect(requests).toHaveLength(2);
+    const decision = only(decisions);
+    expect(decision.status).toBe('hold');
+    expect(decision.content.reasoning).toMatchObject({ reasoner: 'llm', attempts: 2 });
+  });
+
   it('without a fallback, a hang becomes a failed decision, never a trade', async () => {
     const { decisions, sent } = await runScenario({
       steps: [{ hang: true }],

@@ -151,10 +151,21 @@ export function createLlmReasoner(parameters: CreateLlmReasonerParameters): LlmR
         clock,
         sleep: parameters.sleep,
         call: async () => {
+          structured ??= buildStructuredModel(parameters);
           budget.spendCall();
           stats.requests += 1;
-          structured ??= buildStructuredModel(parameters);
-          return await structured.invoke(messages.map((m) => (m.role === 'system' ? new SystemMessage(m.content) : new HumanMessage(m.content))));
+          // The client's timeout stops waiting for the response headers; this deadline also covers a body
+          // that starts and then stalls, and aborts the request.
+          const deadline = AbortSignal.timeout(parameters.timeoutMs);
+          try {
+            return await structured.invoke(
+              messages.map((m) => (m.role === 'system' ? new SystemMessage(m.content) : new HumanMessage(m.content))),
+              { signal: deadline },
+            );
+          } catch (error) {
+            if (!deadline.aborted) throw error;
+            throw Object.assign(new Error(`Request timed out after ${parameters.timeoutMs} ms.`, { cause: error }), { name: 'TimeoutError' });
+          }
         },
         beforeRetry: () => budget.exceeded()?.shortMessage,
         onRetry: ({ attempt, error, delayMs, retryAfter }) =>

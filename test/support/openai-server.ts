@@ -28,6 +28,8 @@ export type ScriptStep =
   | { status: number; headers?: Record<string, string> | undefined; body?: unknown }
   /** Accept the request and never answer (until the client gives up or the server closes). */
   | { hang: true }
+  /** Send 200 headers and the start of a body, then stall (a server dying mid-response). */
+  | { stall: true }
   /**
    * Answer from the prompt: `hold`, or `follow-signal` (trade the signal's side with `fraction` (default 0.01)
    * of the balance of the token sold, within the mandate's maxTradeUsd, at half the allowed slippage, through
@@ -113,6 +115,11 @@ export async function startOpenAiServer(parameters: StartOpenAiServerParameters)
       return;
     }
     if ('hang' in step) return; // the socket stays open; close() destroys it
+    if ('stall' in step) {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.write('{"id":"chatcmpl-stalled","object":"chat.completion","choices":[');
+      return;
+    }
     if ('status' in step) {
       send(res, step.status, step.body ?? { error: { message: `scripted ${step.status}`, type: step.status === 429 ? 'rate_limit_error' : 'server_error' } }, step.headers);
       return;
