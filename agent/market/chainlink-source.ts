@@ -2,6 +2,7 @@ import { parseAbi, type PublicClient } from 'viem';
 import { MandateError } from '../errors/base-error.js';
 import { createBlockTimeReader } from './block-time-reader.js';
 import { isContractRevert } from './is-contract-revert.js';
+import { compareLogPosition } from './log-position.js';
 import type { Address, OracleUpdate } from './market-event.js';
 import { silentMarketLogger, type MarketLogger, type MarketSource, type MarketSourceStats } from './market-source.js';
 import { createRoundValidator, type ChainlinkRound, type RoundValidator } from './validate-round.js';
@@ -256,13 +257,15 @@ export function createChainlinkSource(parameters: ChainlinkSourceParameters): Ma
       if (phase) known.set(phase.aggregator.toLowerCase(), phase.phaseOffset);
       return known;
     });
-    const logs = await client.getLogs({
-      address: [...new Set(sources.flatMap((known) => [...known.keys()]))] as Address[],
-      event: answerUpdatedEvent,
-      fromBlock,
-      toBlock,
-      strict: true,
-    });
+    const logs = (
+      await client.getLogs({
+        address: [...new Set(sources.flatMap((known) => [...known.keys()]))] as Address[],
+        event: answerUpdatedEvent,
+        fromBlock,
+        toBlock,
+        strict: true,
+      })
+    ).sort((a, b) => compareLogPosition({ block: a.blockNumber, logIndex: a.logIndex }, { block: b.blockNumber, logIndex: b.logIndex })); // the validator needs rounds in chain order
     // Nodes that put the block time on each log (recent geth, anvil) save a getBlock per block.
     for (const log of logs) if (log.blockTimestamp != null) blockTime.remember(log.blockNumber, Number(log.blockTimestamp));
     const times = new Map<bigint, number>();
