@@ -356,6 +356,17 @@ describe('llm reasoner: when the endpoint misbehaves', () => {
     expect(decision.content.reasoning).toMatchObject({ reasoner: 'llm', attempts: 2 });
   });
 
+  it('retries a refused connection (endpoint down), then falls back to rules', async () => {
+    const down = await startOpenAiServer({ steps: [] });
+    const url = down.url;
+    await down.close();
+    const { decisions, sleeps } = await runScenario({ steps: [], reasoner: { baseURL: url, retry: { maxRetries: 2, baseDelayMs: 1 } } });
+    expect(sleeps).toHaveLength(2);
+    const decision = only(decisions);
+    expect(decision.content.reasoning).toMatchObject({ reasoner: 'rules', attempts: 3 });
+    expect(decision.content.reasoning.fallback).toMatch(/^LlmUnavailableError: The model endpoint failed after 3 attempts.*Connection error/);
+  });
+
   it('without a fallback, a hang becomes a failed decision, never a trade', async () => {
     const { decisions, sent } = await runScenario({
       steps: [{ hang: true }],
