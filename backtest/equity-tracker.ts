@@ -51,6 +51,11 @@ export function createEquityTracker(parameters: CreateEquityTrackerParameters) {
   let price = 0;
   let time = 0;
   let equity = initialQuote;
+  // The last event while flat, priced only if needed.
+  let lastEvent: unknown;
+  let lastPriceOf: ((event: never) => number) | undefined;
+  let pendingPrice: (() => number) | undefined;
+  const pricePending = (): number => (lastPriceOf as (event: unknown) => number)(lastEvent);
   let peak = initialQuote;
   let maxDrawdown = 0;
 
@@ -78,6 +83,39 @@ export function createEquityTracker(parameters: CreateEquityTrackerParameters) {
   };
 
   return {
+    /**
+     * A market price event at `at` (unix seconds); `priceOf(event)` gives its price in quote per base. The
+     * conversion (a bigint to a float) is the costly part, so it runs only when the value matters: while
+     * the portfolio holds base (equity moves with the price) and once per sample; while flat, equity is
+     * constant and the event is only remembered.
+     */
+    onEvent<E>(at: number, event: E, priceOf: (event: E) => number): void {
+      if (firstPrice === undefined) {
+        const value = priceOf(event);
+        firstPrice = value;
+        firstTime = at;
+        sampleEnd = Math.floor(at / sampleSeconds) * sampleSeconds + sampleSeconds;
+        time = at;
+        price = value;
+        pushSample();
+      } else if (at >= sampleEnd) {
+        // The previous interval closed at the last price before this one.
+        if (pendingPrice !== undefined) price = pendingPrice();
+        pendingPrice = undefined;
+        pushSample();
+        sampleEnd = Math.floor(at / sampleSeconds) * sampleSeconds + sampleSeconds;
+      }
+      time = at;
+      if (base === 0) {
+        // Flat: equity cannot move; remember how to price this event if a sample or a trade needs it.
+        lastEvent = event;
+        lastPriceOf = priceOf;
+        pendingPrice = pricePending;
+        return;
+      }
+      pendingPrice = undefined;
+      this.onPrice(at, priceOf(event));
+    },
     /** A market price (quote per base) at `at` (unix seconds): revalues the portfolio. */
     onPrice(at: number, value: number): void {
       if (firstPrice === undefined) {
@@ -88,10 +126,12 @@ export function createEquityTracker(parameters: CreateEquityTrackerParameters) {
         price = value;
         pushSample();
       } else if (at >= sampleEnd) {
-        // The previous interval closed at the last price before this one.
+        if (pendingPrice !== undefined) price = pendingPrice();
+        pendingPrice = undefined;
         pushSample();
         sampleEnd = Math.floor(at / sampleSeconds) * sampleSeconds + sampleSeconds;
       }
+      pendingPrice = undefined;
       time = at;
       price = value;
       equity = quote + base * value - gas;
@@ -103,6 +143,8 @@ export function createEquityTracker(parameters: CreateEquityTrackerParameters) {
     },
     /** A fill, with amounts converted by the decimals of its tokens. */
     onTrade(trade: BacktestTrade, baseDecimals: number, quoteDecimals: number): void {
+      if (pendingPrice !== undefined) price = pendingPrice();
+      pendingPrice = undefined;
       const baseScale = 10 ** baseDecimals;
       const quoteScale = 10 ** quoteDecimals;
       trades++;
@@ -130,6 +172,9 @@ export function createEquityTracker(parameters: CreateEquityTrackerParameters) {
     },
     /** The metrics and curve so far (call at the end). */
     finish(extra: { denialsByReason: Record<string, number>; reasonerCalls: number }): { metrics: BacktestMetrics; equityCurve: EquityPoint[] } {
+      if (pendingPrice !== undefined) price = pendingPrice();
+      pendingPrice = undefined;
+      equity = quote + base * price - gas;
       if (firstPrice !== undefined && (count === 0 || times[count - 1] !== time || equities[count - 1] !== equity)) pushSample();
       const returns = new Float64Array(Math.max(0, count - 1));
       for (let i = 1; i < count; i++) returns[i - 1] = equities[i - 1]! > 0 ? equities[i]! / equities[i - 1]! - 1 : 0;

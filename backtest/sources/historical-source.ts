@@ -10,6 +10,8 @@ export type HistoricalSource = {
   readonly kind: HistoricalSourceKind;
   /** A human label: the file path or the generator's parameters. */
   readonly label: string;
+  /** How many events it will emit, when known in advance (generators), for progress bars. */
+  readonly expectedEvents?: number | undefined;
   /** The events, oldest first, in batches. Iterate once. */
   batches(): AsyncIterable<readonly MarketEvent[]> | Iterable<readonly MarketEvent[]>;
   /** Rows read, events emitted and rows rejected by reason (final once `batches()` is exhausted). */
