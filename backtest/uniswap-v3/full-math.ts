@@ -1,9 +1,17 @@
 import { PoolMathError } from './errors.js';
 
-/** 2^96: the fixed-point scale of sqrtPriceX96 (Q64.96). */
+/**
+ * 2^96: the fixed-point scale of sqrtPriceX96 (Q64.96), and the Solidity integer bounds the pool checks.
+ *
+ * @example
+ * const price = Number(sqrtPriceX96) ** 2 / Number(Q96) ** 2; // token1 per token0, in base units
+ */
 export const Q96 = 1n << 96n;
+/** Largest uint128 (liquidity). */
 export const MAX_UINT128 = (1n << 128n) - 1n;
+/** Largest uint160 (sqrt prices). */
 export const MAX_UINT160 = (1n << 160n) - 1n;
+/** Largest uint256 (amounts and intermediates). */
 export const MAX_UINT256 = (1n << 256n) - 1n;
 
 function overflow(where: string, value: bigint): never {

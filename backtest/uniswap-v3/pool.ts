@@ -76,8 +76,10 @@ export function createPool(parameters: CreatePoolParameters): UniswapV3Pool {
   if (tickSpacing === undefined) {
     throw new PoolMathError('TS', 'No default tick spacing for this fee.', `Fee ${fee}: give tickSpacing, or use 100, 500, 3000 or 10000.`);
   }
+  if (sqrtPriceX96 < MIN_SQRT_RATIO || sqrtPriceX96 >= MAX_SQRT_RATIO) {
+    throw new PoolMathError('R', 'Sqrt price out of range.', `sqrtPriceX96 ${sqrtPriceX96} is not in [${MIN_SQRT_RATIO}, ${MAX_SQRT_RATIO}).`);
+  }
   const tick = parameters.tick ?? getTickAtSqrtRatio(sqrtPriceX96);
-  if (sqrtPriceX96 < MIN_SQRT_RATIO || sqrtPriceX96 >= MAX_SQRT_RATIO) getTickAtSqrtRatio(sqrtPriceX96);
   const pool: UniswapV3Pool = {
     fee,
     tickSpacing,

@@ -72,10 +72,14 @@ export function randomSwap(random: SeededRandom, pool: UniswapV3Pool): SwapParam
   if (!withLimit) {
     // Unbounded runs to the end of the price range: kept, but rare, as each is ~100 steps for the SDK.
     if (pool.tickSpacing >= 60 && random.next() < 0.3) return { zeroForOne, amountSpecified: exactInput ? amount : -amount };
+    // Quote against a limit 50,000 ticks away: reaching it means the swap would run further, and the
+    // limit keeps the quote itself short.
+    const farTick = Math.min(MAX_TICK - 1, Math.max(MIN_TICK + 1, zeroForOne ? tick - 50_000 : tick + 50_000));
+    const farLimit = getSqrtRatioAtTick(farTick);
     for (let attempt = 0; attempt < 4; attempt++) {
       try {
-        const quote = quoteSwap(pool, { zeroForOne, amountSpecified: exactInput ? amount : -amount });
-        if (Math.abs(quote.tick - tick) <= 50_000) return { zeroForOne, amountSpecified: exactInput ? amount : -amount };
+        const quote = quoteSwap(pool, { zeroForOne, amountSpecified: exactInput ? amount : -amount, sqrtPriceLimitX96: farLimit });
+        if (quote.sqrtPriceX96 !== farLimit) return { zeroForOne, amountSpecified: exactInput ? amount : -amount };
       } catch {
         return { zeroForOne, amountSpecified: exactInput ? amount : -amount };
       }
