@@ -126,6 +126,7 @@ contract MandateVault is IMandateVault {
         unchecked {
             ++batch;
         }
+        // forge-lint: disable-next-line(unsafe-typecast) 2^56 batches cannot be reached.
         _batchCount = uint56(batch);
         _batchRoots[batch] = root;
         emit DecisionsCommitted(batch, root, count, prevRoot);
@@ -474,8 +475,10 @@ contract MandateVault is IMandateVault {
         _decisionExecuted[intent.decisionId] = true;
         unchecked {
             // valueUsd <= allowance <= allowanceCap < 2^96, so this neither underflows nor truncates.
+            // forge-lint: disable-next-line(unsafe-typecast)
             _allowanceUsd = uint96(allowance - valueUsd);
         }
+        // forge-lint: disable-next-line(unsafe-typecast) anchor <= block.timestamp < 2^40.
         _allowanceUpdatedAt = uint40(anchor);
         _lastTradeAt = uint40(block.timestamp);
 
@@ -548,9 +551,9 @@ contract MandateVault is IMandateVault {
         uint8 feedDecimals = feed.decimals();
         if (feedDecimals > MAX_DECIMALS) revert OracleDecimalsUnsupported(address(feed), feedDecimals);
         // answer < 2^191 and 10^18 < 2^60, so the product cannot overflow.
-        price18 = feedDecimals <= 18
-            ? uint256(answer) * 10 ** (18 - feedDecimals)
-            : uint256(answer) / 10 ** (feedDecimals - 18);
+        // forge-lint: disable-next-line(unsafe-typecast) answer > 0 was checked above.
+        uint256 positive = uint256(answer);
+        price18 = feedDecimals <= 18 ? positive * 10 ** (18 - feedDecimals) : positive / 10 ** (feedDecimals - 18);
         if (price18 == 0) revert OracleAnswerInvalid(address(feed), answer);
     }
 
@@ -584,7 +587,9 @@ contract MandateVault is IMandateVault {
     function _applyPolicy(Policy memory p) private {
         (uint256 allowance, uint256 anchor) = _accrue();
         if (allowance > p.allowanceCapUsd) allowance = p.allowanceCapUsd;
+        // forge-lint: disable-next-line(unsafe-typecast) allowance <= p.allowanceCapUsd, a uint96.
         _allowanceUsd = uint96(allowance);
+        // forge-lint: disable-next-line(unsafe-typecast) anchor <= block.timestamp < 2^40.
         _allowanceUpdatedAt = uint40(anchor);
         _writePolicy(p);
     }
