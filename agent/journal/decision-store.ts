@@ -342,18 +342,13 @@ export function reviveDecisionContent(json: Json): DecisionContent {
   const proposal = json.proposal as Json;
   const revivedProposal =
     proposal.action === 'trade'
-      ? { ...proposal, amountIn: BigInt(proposal.amountIn as string), minAmountOut: BigInt(proposal.minAmountOut as string) }
+      ? { ...proposal, amountIn: toBigInt(proposal.amountIn), minAmountOut: toBigInt(proposal.minAmountOut) }
       : proposal;
   const intent = json.intent as Json | undefined;
   const revivedIntent =
     intent === undefined
       ? undefined
-      : {
-          ...intent,
-          amountIn: BigInt(intent.amountIn as string),
-          minAmountOut: BigInt(intent.minAmountOut as string),
-          deadline: BigInt(intent.deadline as string),
-        };
+      : { ...intent, amountIn: toBigInt(intent.amountIn), minAmountOut: toBigInt(intent.minAmountOut), deadline: toBigInt(intent.deadline) };
   return {
     ...json,
     proposal: revivedProposal as Proposal,
@@ -361,8 +356,13 @@ export function reviveDecisionContent(json: Json): DecisionContent {
   } as DecisionContent;
 }
 
+/** Only decimal strings were bigint; anything else is left as stored, so re-encoding gives the same text. */
+function toBigInt(value: unknown): unknown {
+  return typeof value === 'string' && /^-?\d+$/.test(value) ? BigInt(value) : value;
+}
+
 function reviveFill(json: Json): Fill {
-  const big = (key: string) => BigInt(json[key] as string);
+  const big = (key: string) => toBigInt(json[key]) as bigint;
   return {
     txHash: json.txHash as Hex,
     block: big('block'),

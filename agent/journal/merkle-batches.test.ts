@@ -16,6 +16,7 @@ import {
   isBatchDue,
   prepareBatch,
   proofFor,
+  proofFromDump,
   verifyDecisionProof,
 } from './merkle-batches.js';
 import { openJournal, type Journal } from './open-journal.js';
@@ -64,6 +65,17 @@ describe('buildBatch and proofs', () => {
     expect(decisionLeafHash(id, hash)).toBe(byHand);
     const tree = StandardMerkleTree.load(buildBatch(entries).tree);
     expect(tree.leafHash([id, hash])).toBe(byHand);
+  });
+
+  it.each([1, 2, 3, 7, 16, 33])('builds exactly the tree, dump and proofs of StandardMerkleTree.of for %i decisions', (size) => {
+    const decisions = Array.from({ length: size }, (_, i) => ({ id: keccak256(`0x2${i.toString(16).padStart(3, '0')}`), hash: keccak256(`0x3${i}`) }));
+    const built = buildBatch(decisions);
+    const library = StandardMerkleTree.of<[Hex, Hex]>(decisions.map((d) => [d.id, d.hash]), decisionLeafEncoding);
+    expect(built.tree).toEqual(library.dump());
+    expect(built.root).toBe(library.root);
+    const loaded = StandardMerkleTree.load(built.tree);
+    for (const d of decisions) expect(proofFromDump(built.tree, d.id)!.proof).toEqual(loaded.getProof([d.id, d.hash]));
+    expect(proofFromDump(built.tree, keccak256('0xff'))).toBeUndefined();
   });
 
   it('a one-decision batch has the leaf as its root and an empty proof', () => {

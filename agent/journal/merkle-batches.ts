@@ -1,5 +1,4 @@
-import { StandardMerkleTree } from '@openzeppelin/merkle-tree';
-import { encodeAbiParameters, keccak256 } from 'viem';
+import { concat, encodeAbiParameters, keccak256 } from 'viem';
 import type { Clock } from '../kernel/clock.js';
 import type { Address, Hex } from '../market/market-event.js';
 import { zeroRoot, type BatchStore, type DecisionLeaf, type DecisionTreeDump, type StoredBatch } from './batch-store.js';
@@ -17,19 +16,33 @@ export type BuiltBatch = {
 };
 
 /**
- * Builds the OpenZeppelin standard Merkle tree of [decisionId, decisionHash] leaves. Leaves are sorted by
- * the library, so the root does not depend on the order given.
+ * Builds the OpenZeppelin standard Merkle tree of [decisionId, decisionHash] leaves: the same tree, layout and
+ * dump as `StandardMerkleTree.of(leaves, ['bytes32','bytes32'])` (so auditors can load it with the library),
+ * computed with viem's keccak because the library takes about a millisecond per leaf. Leaves are sorted by
+ * hash, so the root does not depend on the order given.
  *
  * @example
  * const { root, count } = buildBatch([{ id, hash }, { id: id2, hash: hash2 }]);
  */
 export function buildBatch(decisions: readonly { id: Hex; hash: Hex }[]): BuiltBatch {
   if (decisions.length === 0) throw new BatchError('A batch needs at least one decision.');
-  const tree = StandardMerkleTree.of<DecisionLeaf>(
-    decisions.map((decision) => [decision.id, decision.hash]),
-    decisionLeafEncoding,
-  );
-  return { root: tree.root as Hex, count: decisions.length, tree: tree.dump() };
+  const leaves = decisions.map((decision, valueIndex) => {
+    const value: DecisionLeaf = [decision.id.toLowerCase() as Hex, decision.hash.toLowerCase() as Hex];
+    return { value, valueIndex, hash: decisionLeafHash(value[0], value[1]) };
+  });
+  // Equal-length lowercase hex compares as the numbers do; Array#sort is stable, like the library's.
+  leaves.sort((a, b) => (a.hash < b.hash ? -1 : a.hash > b.hash ? 1 : 0));
+  const tree = new Array<Hex>(2 * leaves.length - 1);
+  leaves.forEach((leaf, index) => (tree[tree.length - 1 - index] = leaf.hash));
+  for (let index = tree.length - 1 - leaves.length; index >= 0; index--) {
+    tree[index] = nodeHash(tree[2 * index + 1]!, tree[2 * index + 2]!);
+  }
+  const values = leaves
+    .map((leaf, leafIndex) => ({ valueIndex: leaf.valueIndex, value: leaf.value, treeIndex: tree.length - 1 - leafIndex }))
+    .sort((a, b) => a.valueIndex - b.valueIndex)
+    .map(({ value, treeIndex }) => ({ value, treeIndex }));
+  const dump: DecisionTreeDump = { format: 'standard-v1', leafEncoding: [...decisionLeafEncoding], tree, values };
+  return { root: tree[0]!, count: decisions.length, tree: dump };
 }
 
 /**
@@ -41,6 +54,36 @@ export function buildBatch(decisions: readonly { id: Hex; hash: Hex }[]): BuiltB
 export function decisionLeafHash(id: Hex, hash: Hex): Hex {
   return keccak256(keccak256(encodeAbiParameters([{ type: 'bytes32' }, { type: 'bytes32' }], [id, hash])));
 }
+
+/** An inner node: keccak256 of the two children, smaller first (DecisionMerkle.hashPair). */
+function nodeHash(a: Hex, b: Hex): Hex {
+  return keccak256(a < b ? concat([a, b]) : concat([b, a]));
+}
+
+/**
+ * The proof of a decision from a stored tree dump (siblings from the leaf up), or undefined if the decision
+ * is not in it.
+ *
+ * @example
+ * const proof = proofFromDump(batch.tree, decisionId);
+ */
+export function proofFromDump(dump: DecisionTreeDump, decisionId: Hex): { proof: Hex[]; leaf: Hex } | undefined {
+  let byId = treeIndexes.get(dump);
+  if (!byId) {
+    byId = new Map(dump.values.map((entry) => [entry.value[0].toLowerCase(), entry.treeIndex]));
+    treeIndexes.set(dump, byId);
+  }
+  const treeIndex = byId.get(decisionId.toLowerCase());
+  if (treeIndex === undefined) return undefined;
+  const proof: Hex[] = [];
+  for (let index = treeIndex; index > 0; index = Math.floor((index - 1) / 2)) {
+    proof.push(dump.tree[index % 2 === 1 ? index + 1 : index - 1] as Hex);
+  }
+  return { proof, leaf: dump.tree[treeIndex] as Hex };
+}
+
+// Verifying a batch asks for every decision's proof from the same dump: index it once.
+const treeIndexes = new WeakMap<DecisionTreeDump, Map<string, number>>();
 
 /** The journal pieces batching needs (a Journal from openJournal fits). */
 export type BatchJournal = {
@@ -115,14 +158,15 @@ export function proofFor(journal: Pick<BatchJournal, 'decisions' | 'batches'>, d
   }
   const batch = journal.batches.get(decision.batchId);
   if (!batch) throw new BatchError(`Batch ${decision.batchId} of decision ${decisionId} is missing.`);
-  const tree = StandardMerkleTree.load(batch.tree);
+  const found = proofFromDump(batch.tree, decision.id);
+  if (!found) throw new BatchError(`Decision ${decisionId} is missing from the tree of batch ${batch.id}.`);
   return {
     decisionId,
     decisionHash: decision.hash,
     batchId: batch.id,
     root: batch.root,
-    proof: tree.getProof([decision.id, decision.hash]) as Hex[],
-    leaf: tree.leafHash([decision.id, decision.hash]) as Hex,
+    proof: found.proof,
+    leaf: decisionLeafHash(decision.id, decision.hash),
     batchStatus: batch.status,
     onchainIndex: batch.onchainIndex,
     txHash: batch.txHash,
@@ -136,12 +180,11 @@ export function proofFor(journal: Pick<BatchJournal, 'decisions' | 'batches'>, d
  * verifyDecisionProof({ root, decisionId, decisionHash, proof }); // true
  */
 export function verifyDecisionProof(parameters: { root: Hex; decisionId: Hex; decisionHash: Hex; proof: readonly Hex[] }): boolean {
-  return StandardMerkleTree.verify<DecisionLeaf>(
-    parameters.root,
-    decisionLeafEncoding,
-    [parameters.decisionId, parameters.decisionHash],
-    [...parameters.proof],
+  const computed = parameters.proof.reduce<Hex>(
+    (node, sibling) => nodeHash(node, sibling.toLowerCase() as Hex),
+    decisionLeafHash(parameters.decisionId, parameters.decisionHash),
   );
+  return computed === parameters.root.toLowerCase();
 }
 
 /** When to commit: after this many waiting decisions, or once the oldest has waited this long. */

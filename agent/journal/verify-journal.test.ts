@@ -133,6 +133,19 @@ describe('verifyJournal', () => {
     expect(report.details.find((d) => d.id === hold.id)!.checks).toEqual(['hash', 'merkle-proof']);
   });
 
+  it('reads a journal larger than one page completely', async () => {
+    const more = Array.from({ length: 1_100 }, (_, i) => holdDecision('run-1', 3 + i));
+    journal.transaction(() => {
+      journal.decisions.recordMany(more);
+      for (const content of more) journal.decisions.complete(content.id, { outcome: 'hold' });
+    });
+    committedRoots.add(prepareBatch(journal, { vault })!.root);
+    journal.batches.markCommitted(journal.batches.pending(vault)[0]!.id, { txHash: txHashFor('commit-2'), block: 11n });
+    const report = await verifyJournal({ journal, lookupTrade, isRootCommitted });
+    expect(report).toMatchObject({ decisions: 1_103, verified: 1_103 });
+    expect(new Set(report.details.map((d) => d.id)).size).toBe(1_103);
+  });
+
   it('restricts to one run', async () => {
     journal.runs.start({ id: 'run-2', configDigest: '0x02', mode: 'backtest' });
     journal.decisions.record(holdDecision('run-2', 0));

@@ -1,11 +1,10 @@
-import { StandardMerkleTree } from '@openzeppelin/merkle-tree';
 import { keccak256, toBytes } from 'viem';
 import type { DecisionContent } from '../kernel/types.js';
 import type { Address, Hex } from '../market/market-event.js';
-import type { StoredBatch, DecisionLeaf } from './batch-store.js';
+import type { StoredBatch } from './batch-store.js';
 import { canonicalJson } from './canonical-json.js';
 import type { DecisionStatus, DecisionStore, JournaledDecision } from './decision-store.js';
-import { decisionLeafEncoding } from './merkle-batches.js';
+import { proofFromDump, verifyDecisionProof } from './merkle-batches.js';
 
 /** The fields of the vault's TradeExecuted event that verification compares with the journal. */
 export type OnchainTrade = {
@@ -75,11 +74,11 @@ export type VerifyJournalReturnType = {
  */
 export async function verifyJournal(parameters: VerifyJournalParameters): Promise<VerifyJournalReturnType> {
   const { journal, lookupTrade, isRootCommitted } = parameters;
-  const trees = new Map<number, { batch: StoredBatch; tree: StandardMerkleTree<DecisionLeaf> } | undefined>();
+  const batches = new Map<number, StoredBatch | undefined>();
   const roots = new Map<Hex, boolean>();
   const details: DecisionVerification[] = [];
 
-  for (const decision of journal.decisions.list({ runId: parameters.runId })) {
+  for (const decision of pages(journal.decisions, parameters.runId)) {
     const checks: DecisionCheck[] = [];
     const problems = checkHash(decision);
     checks.push('hash');
@@ -113,23 +112,18 @@ export async function verifyJournal(parameters: VerifyJournalParameters): Promis
       }
       if (decision.batchId === undefined) notYet('Not in a Merkle batch yet.', 'uncommitted');
       else {
-        if (!trees.has(decision.batchId)) {
-          const batch = journal.batches.get(decision.batchId);
-          trees.set(decision.batchId, batch && { batch, tree: StandardMerkleTree.load(batch.tree) });
-        }
-        const stored = trees.get(decision.batchId);
-        if (!stored) fail(`Its batch ${decision.batchId} is missing from the journal.`);
+        if (!batches.has(decision.batchId)) batches.set(decision.batchId, journal.batches.get(decision.batchId));
+        const batch = batches.get(decision.batchId);
+        if (!batch) fail(`Its batch ${decision.batchId} is missing from the journal.`);
         else {
           checks.push('merkle-proof');
-          if (!proves(stored.tree, stored.batch.root, decision)) {
-            fail(`Its [id, hash] leaf is not proven by batch ${stored.batch.id}'s root ${stored.batch.root}.`);
-          }
-          if (stored.batch.status !== 'committed') notYet(`Batch ${stored.batch.id} is not committed on-chain yet.`, 'uncommitted');
+          if (!proves(batch, decision)) fail(`Its [id, hash] leaf is not proven by batch ${batch.id}'s root ${batch.root}.`);
+          if (batch.status !== 'committed') notYet(`Batch ${batch.id} is not committed on-chain yet.`, 'uncommitted');
           else if (!isRootCommitted) notYet('Batch root not checked on-chain: no root lookup given.', 'unchecked');
           else {
             checks.push('onchain-root');
-            if (!roots.has(stored.batch.root)) roots.set(stored.batch.root, await isRootCommitted(stored.batch.root));
-            if (!roots.get(stored.batch.root)) fail(`Batch ${stored.batch.id}'s root ${stored.batch.root} is not committed in the vault.`);
+            if (!roots.has(batch.root)) roots.set(batch.root, await isRootCommitted(batch.root));
+            if (!roots.get(batch.root)) fail(`Batch ${batch.id}'s root ${batch.root} is not committed in the vault.`);
           }
         }
       }
@@ -152,6 +146,16 @@ export async function verifyJournal(parameters: VerifyJournalParameters): Promis
     byStatus,
     details,
   };
+}
+
+/** Reads the journal a page at a time, so a journal of weeks does not sit in memory all at once. */
+function* pages(decisions: Pick<DecisionStore, 'list'>, runId: string | undefined): Generator<JournaledDecision> {
+  const pageSize = 1000;
+  for (let offset = 0; ; offset += pageSize) {
+    const page = decisions.list({ runId, limit: pageSize, offset });
+    yield* page;
+    if (page.length < pageSize) return;
+  }
 }
 
 /** The stored hash must be the keccak256 of the stored text, and the text must agree with the row. */
@@ -213,13 +217,8 @@ function compareTrade(decision: JournaledDecision, event: OnchainTrade): string[
   return problems;
 }
 
-function proves(tree: StandardMerkleTree<DecisionLeaf>, root: Hex, decision: JournaledDecision): boolean {
-  const leaf: DecisionLeaf = [decision.id, decision.hash];
-  let proof: string[];
-  try {
-    proof = tree.getProof(leaf);
-  } catch {
-    return false; // the leaf is not in the stored tree at all
-  }
-  return StandardMerkleTree.verify<DecisionLeaf>(root, decisionLeafEncoding, leaf, proof);
+/** The proof comes from the stored tree, but the leaf from the row's current id and hash and the root from the batch row. */
+function proves(batch: StoredBatch, decision: JournaledDecision): boolean {
+  const found = proofFromDump(batch.tree, decision.id);
+  return found !== undefined && verifyDecisionProof({ root: batch.root, decisionId: decision.id, decisionHash: decision.hash, proof: found.proof });
 }
