@@ -264,6 +264,12 @@ describe('llm reasoner: what the model answers', () => {
     expect(requests[0]!.body).toMatchObject({ model: 'gpt-4o-mini', temperature: 0, response_format: { type: 'json_object' } });
   });
 
+  it('sends no temperature to a reasoning model, which accepts none', async () => {
+    const { requests } = await runScenario({ steps: [{ content: hold() }], reasoner: { model: 'o3-mini', temperature: 0 } });
+    expect(requests[0]!.body.model).toBe('o3-mini');
+    expect(requests[0]!.body).not.toHaveProperty('temperature');
+  });
+
   it('records a hold and sends nothing', async () => {
     const { decisions, sent } = await runScenario({ steps: [{ content: hold('spread too thin') }] });
     const decision = only(decisions);

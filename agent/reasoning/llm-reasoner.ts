@@ -246,7 +246,8 @@ export function createLlmReasoner(parameters: CreateLlmReasonerParameters): LlmR
 function buildStructuredModel(parameters: CreateLlmReasonerParameters) {
   const chat = new ChatOpenAI({
     model: parameters.model,
-    temperature: parameters.temperature ?? 0,
+    // OpenAI's reasoning models (o1, o3, gpt-5...) refuse any temperature but their default.
+    temperature: isReasoningModel(parameters.model) ? undefined : (parameters.temperature ?? 0),
     // A local server may need no key, but the client insists on one.
     apiKey: parameters.apiKey ?? (parameters.baseURL !== undefined ? 'not-needed' : undefined),
     configuration: parameters.baseURL === undefined ? {} : { baseURL: parameters.baseURL },
@@ -255,6 +256,16 @@ function buildStructuredModel(parameters: CreateLlmReasonerParameters) {
     maxRetries: 0,
   });
   return chat.withStructuredOutput(llmDecisionSchema, { method: 'jsonMode', includeRaw: true, name: 'trade_decision' });
+}
+
+/**
+ * OpenAI's reasoning models, which accept no temperature.
+ *
+ * @example
+ * isReasoningModel('o3-mini'); // true
+ */
+export function isReasoningModel(model: string): boolean {
+  return /^o\d/.test(model) || (model.startsWith('gpt-5') && !model.startsWith('gpt-5-chat'));
 }
 
 function messageText(message: AIMessage): string {
