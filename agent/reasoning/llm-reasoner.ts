@@ -68,6 +68,7 @@ export type LlmReasonerStats = {
   fallbacks: number;
   /** Answers refused by validation (denied decisions). */
   rejections: number;
+  /** Tokens of the answers used, replayed ones included (what the run would cost uncached). */
   tokens: { prompt: number; completion: number };
 };
 
@@ -131,6 +132,7 @@ export function createLlmReasoner(parameters: CreateLlmReasonerParameters): LlmR
       if (cache?.mode === 'replay') {
         if (cached === undefined) {
           stats.cacheMisses += 1;
+          log.warn({ model, key, cache: cache.path }, 'Replay miss: no recorded LLM response for this prompt');
           throw new ReasonerCacheMissError(key, cache.path);
         }
         stats.cacheHits += 1;
