@@ -1,5 +1,5 @@
 import { keccak256, toBytes } from 'viem';
-import { configSchema, type MandateConfig } from '../agent/config/config-schema.js';
+import { configSchema, type MandateConfig, type MandateConfigInput } from '../agent/config/config-schema.js';
 import { vaultPolicyFromRisk } from '../agent/config/vault-policy-from-risk.js';
 import { MandateError } from '../agent/errors/base-error.js';
 import { createVirtualClock } from '../agent/kernel/clock.js';
@@ -59,7 +59,7 @@ export type RunBacktestParameters = {
    */
   riskGate?: (RiskGate & FillPolicy) | undefined;
   /** Config sections (risk, execution, backtest); missing keys take the config defaults. */
-  settings?: { [K in keyof BacktestSettings]?: Partial<BacktestSettings[K]> } | undefined;
+  settings?: Pick<MandateConfigInput, 'risk' | 'execution' | 'backtest'> | undefined;
   /** The SQLite journal for the run's decisions. Default ':memory:' (gone when the run ends). */
   journalPath?: string | undefined;
   /** An open journal to write to instead (left open): e.g. to read the decisions back for parity checks. */
