@@ -19,6 +19,8 @@ contract MandateVault is IMandateVault {
 
     uint256 private constant BPS = 10_000;
     uint8 private constant MAX_DECIMALS = 36;
+    /// @dev A cap, so a guardian raising the delay can never lock the owner out of changes for good.
+    uint64 private constant MAX_TIMELOCK_DELAY = 30 days;
 
     ISwapRouter private immutable ROUTER;
     IAggregatorV3 private immutable SEQUENCER_UPTIME_FEED;
@@ -77,6 +79,7 @@ contract MandateVault is IMandateVault {
         emit GuardianChanged(address(0), setup.guardian);
         _agent = setup.agent;
         emit AgentChanged(address(0), setup.agent, msg.sender);
+        _validateTimelockDelay(setup.timelockDelay);
         _timelockDelay = setup.timelockDelay;
         emit TimelockDelayChanged(0, setup.timelockDelay);
 
@@ -192,6 +195,7 @@ contract MandateVault is IMandateVault {
     /// @inheritdoc IMandateVault
     function increaseTimelockDelay(uint64 delay) external {
         _onlyOwnerOrGuardian();
+        _validateTimelockDelay(delay);
         _requireNotLower("timelockDelay", _timelockDelay, delay);
         emit TimelockDelayChanged(_timelockDelay, delay);
         _timelockDelay = delay;
@@ -230,6 +234,7 @@ contract MandateVault is IMandateVault {
     /// @inheritdoc IMandateVault
     function queueTimelockDelay(uint64 delay) external returns (uint256 id) {
         _onlyOwner();
+        _validateTimelockDelay(delay);
         return _queue(ChangeKind.SetTimelockDelay, abi.encode(delay));
     }
 
@@ -581,6 +586,10 @@ contract MandateVault is IMandateVault {
     function _validatePolicy(Policy memory p) private pure {
         if (p.refillInterval == 0) revert InvalidPolicyField("refillInterval", 0, 1);
         if (p.maxSlippageBps > BPS) revert InvalidPolicyField("maxSlippageBps", p.maxSlippageBps, BPS);
+    }
+
+    function _validateTimelockDelay(uint64 delay) private pure {
+        if (delay > MAX_TIMELOCK_DELAY) revert InvalidPolicyField("timelockDelay", delay, MAX_TIMELOCK_DELAY);
     }
 
     /// @dev Settles the refill under the old policy first, so a change never re-prices time already passed.

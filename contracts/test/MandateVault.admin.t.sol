@@ -72,6 +72,15 @@ contract MandateVaultAdminTest is VaultFixture {
         new MandateVault(setup);
     }
 
+    function test_constructor_timelockDelayAboveMaximum() public {
+        IMandateVault.VaultSetup memory setup = defaultSetup();
+        setup.timelockDelay = 30 days + 1;
+        vm.expectRevert(
+            abi.encodeWithSelector(IMandateVault.InvalidPolicyField.selector, "timelockDelay", 30 days + 1, 30 days)
+        );
+        new MandateVault(setup);
+    }
+
     function test_constructor_tokenZeroAddress() public {
         IMandateVault.VaultSetup memory setup = defaultSetup();
         setup.tokens[0].token = address(0);
@@ -327,7 +336,32 @@ contract MandateVaultAdminTest is VaultFixture {
         vault.increaseTimelockDelay(TIMELOCK - 1);
     }
 
+    function test_increaseTimelockDelay_aboveMaximum() public {
+        vm.expectRevert(
+            abi.encodeWithSelector(IMandateVault.InvalidPolicyField.selector, "timelockDelay", 31 days, 30 days)
+        );
+        vm.prank(GUARDIAN);
+        vault.increaseTimelockDelay(31 days);
+    }
+
+    function test_increaseTimelockDelay_raises() public {
+        vm.expectEmit(false, false, false, true, address(vault));
+        emit IMandateVault.TimelockDelayChanged(TIMELOCK, 30 days);
+        vm.prank(GUARDIAN);
+        vault.increaseTimelockDelay(30 days);
+        assertEq(vault.timelockDelay(), 30 days, "raised at once");
+    }
+
     // ------------------------------------------------------------------ the timelock queue
+
+    function test_queueTimelockDelay_aboveMaximum() public {
+        vm.expectRevert(
+            abi.encodeWithSelector(IMandateVault.InvalidPolicyField.selector, "timelockDelay", 30 days + 1, 30 days)
+        );
+        vm.prank(OWNER);
+        vault.queueTimelockDelay(30 days + 1);
+    }
+
 
     function test_queuePolicy_notOwner() public {
         IMandateVault.Policy memory p = defaultPolicy();

@@ -72,7 +72,13 @@ pragma solidity ^0.8.24;
  *  token, adding a pool, lowering the timelock delay) is queued by the owner and applied by the owner once
  *  now >= eta (eta = queue time + timelockDelay); the owner or guardian may cancel a pending change.
  *  Unpause, setAgent, setGuardian, withdraw and ownership transfer are owner-only and immediate (the owner
- *  can withdraw everything at once anyway, so delaying these would protect nothing).
+ *  can withdraw everything at once anyway, so delaying these would protect nothing). The timelock delay is at
+ *  most 30 days (InvalidPolicyField("timelockDelay", delay, 2592000)), so a guardian cannot freeze the queue.
+ *
+ *  Admin checks run in this order: role (NotOwner / NotOwnerOrGuardian), then value validation
+ *  (ZeroAddress, InvalidPolicyField, UnsupportedTokenDecimals, InvalidPool, TokenNotConfigured), then the
+ *  tightening comparison field by field in Policy order (NotTightening), or for the queue ChangeNotPending then
+ *  ChangeNotReady.
  */
 
 /// @title MandateVault interface: the policy-limited vault an autonomous trading agent trades through.
@@ -252,7 +258,7 @@ interface IMandateVault {
     /// @param field The field name.
     /// @param value The rejected value.
     /// @param limit The bound it broke
-    ///        (refillInterval and maxOracleAge must be >= 1, maxSlippageBps <= 10000).
+    ///        (refillInterval and maxOracleAge must be >= 1, maxSlippageBps <= 10000, timelockDelay <= 30 days).
     error InvalidPolicyField(string field, uint256 value, uint256 limit);
     /// @notice An immediate (tightening) change would loosen this field; queue it instead.
     /// @param field The field name.
