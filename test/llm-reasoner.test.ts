@@ -507,6 +507,12 @@ describe('llm reasoner: record and replay', () => {
     expect(first.decisions.map((d) => d.canonicalJson)).toEqual(second.decisions.map((d) => d.canonicalJson));
     expect(first.decisions.map((d) => d.hash)).toEqual(second.decisions.map((d) => d.hash));
     expect(first.sent).toEqual(recorded.sent);
+    // The cache keeps the exact prompt behind each recorded decision, found by its inputsDigest.
+    const cache = openResponseCache({ path, mode: 'replay', clock: createVirtualClock(0) });
+    const prompt = cache.messagesFor(recorded.decisions[0]!.content.reasoning.inputsDigest);
+    expect(prompt?.map((m) => m.role)).toEqual(['system', 'user']);
+    expect(keccak256(toBytes(canonicalJson(prompt)))).toBe(recorded.decisions[0]!.content.reasoning.inputsDigest);
+    cache.close();
   });
 
   it('fails a replay miss clearly, naming the key and how to record it', async () => {

@@ -49,6 +49,11 @@ export type ResponseCache = {
   readonly mode: ResponseCacheMode;
   get(key: Hex): CachedResponse | undefined;
   put(key: Hex, parameters: ResponseCacheKeyParameters, response: Omit<CachedResponse, 'recordedAt'>): void;
+  /**
+   * The exact messages of a recorded prompt, by a decision's `reasoning.inputsDigest` (for
+   * `mandate decisions show`: the journal keeps the digest, the cache the text).
+   */
+  messagesFor(inputsDigest: Hex): ChatMessage[] | undefined;
   /** How many responses are stored. */
   size(): number;
   /** The daily LLM usage, kept in the same file so every run of the day shares the daily budget. */
@@ -92,6 +97,7 @@ export function openResponseCache(parameters: OpenResponseCacheParameters): Resp
         model TEXT NOT NULL,
         prompt_version TEXT NOT NULL,
         messages_json TEXT NOT NULL,
+        inputs_digest TEXT NOT NULL,
         content TEXT NOT NULL,
         fallback TEXT,
         prompt_tokens INTEGER,
@@ -99,6 +105,7 @@ export function openResponseCache(parameters: OpenResponseCacheParameters): Resp
         latency_ms REAL NOT NULL,
         recorded_at INTEGER NOT NULL
       );
+      CREATE INDEX IF NOT EXISTS llm_responses_inputs_digest ON llm_responses (inputs_digest);
       CREATE TABLE IF NOT EXISTS llm_usage (
         day TEXT PRIMARY KEY,
         calls INTEGER NOT NULL,
@@ -112,9 +119,10 @@ export function openResponseCache(parameters: OpenResponseCacheParameters): Resp
   type Row = { content: string; fallback: string | null; prompt_tokens: number | null; completion_tokens: number | null; latency_ms: number; recorded_at: number };
   const select = db.prepare<[string], Row>('SELECT content, fallback, prompt_tokens, completion_tokens, latency_ms, recorded_at FROM llm_responses WHERE key = ?');
   const insert = db.prepare(
-    `INSERT OR REPLACE INTO llm_responses (key, model, prompt_version, messages_json, content, fallback, prompt_tokens, completion_tokens, latency_ms, recorded_at)
-     VALUES (@key, @model, @promptVersion, @messagesJson, @content, @fallback, @promptTokens, @completionTokens, @latencyMs, @recordedAt)`,
+    `INSERT OR REPLACE INTO llm_responses (key, model, prompt_version, messages_json, inputs_digest, content, fallback, prompt_tokens, completion_tokens, latency_ms, recorded_at)
+     VALUES (@key, @model, @promptVersion, @messagesJson, @inputsDigest, @content, @fallback, @promptTokens, @completionTokens, @latencyMs, @recordedAt)`,
   );
+  const byDigest = db.prepare<[string], { messages_json: string }>('SELECT messages_json FROM llm_responses WHERE inputs_digest = ? LIMIT 1');
   const count = db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM llm_responses');
   const usedOn = db.prepare<[string], { calls: number; tokens: number }>('SELECT calls, tokens FROM llm_usage WHERE day = ?');
   const addUsage = db.prepare(
@@ -137,11 +145,14 @@ export function openResponseCache(parameters: OpenResponseCacheParameters): Resp
       };
     },
     put(key, keyParameters, response) {
+      const messagesJson = canonicalJson(keyParameters.messages.map(({ role, content }) => ({ role, content })));
       insert.run({
         key,
         model: keyParameters.model,
         promptVersion: keyParameters.promptVersion,
-        messagesJson: canonicalJson(keyParameters.messages),
+        messagesJson,
+        // The same digest the LLM reasoner records as reasoning.inputsDigest.
+        inputsDigest: keccak256(toBytes(messagesJson)),
         content: response.content,
         fallback: response.fallback ?? null,
         promptTokens: response.tokens?.prompt ?? null,
@@ -149,6 +160,10 @@ export function openResponseCache(parameters: OpenResponseCacheParameters): Resp
         latencyMs: response.latencyMs,
         recordedAt: clock.now(),
       });
+    },
+    messagesFor(inputsDigest) {
+      const row = byDigest.get(inputsDigest);
+      return row === undefined ? undefined : (JSON.parse(row.messages_json) as ChatMessage[]);
     },
     size: () => count.get()?.n ?? 0,
     usage: {
