@@ -75,6 +75,11 @@ export type UnbatchedStats = { count: number; oldestCompletedAt: number | undefi
 
 /** The SQLite decision journal: the kernel's DecisionJournal plus the queries audits and restarts need. */
 export type DecisionStore = DecisionJournal & {
+  /**
+   * Turns a 'failed' trade into the trade the vault did execute (a receipt timed out, then the transaction
+   * was mined). Only the completion changes: the hashed content stays as recorded.
+   */
+  amendFailedToTrade(id: Hex, fill: Fill): void;
   /** Records many decisions in one transaction: all or none. Much faster than one by one (backtests). */
   recordMany(contents: readonly DecisionContent[]): Hex[];
   get(id: Hex): JournaledDecision | undefined;
@@ -245,6 +250,24 @@ export function createDecisionStore(db: BetterSqlite3.Database, clock: Clock): D
     }
   };
 
+  const amendToTrade = db.prepare(`UPDATE decisions
+    SET status = 'trade', tx_hash = @txHash, fill_json = @fillJson, completed_at = @completedAt,
+        reason = 'amended: executed after being recorded as failed (' || COALESCE(reason, '') || ')'
+    WHERE id = @id AND status = 'failed' AND intent_json IS NOT NULL`);
+  function amendFailedToTrade(id: Hex, fill: Fill): void {
+    let changes: number;
+    try {
+      changes = amendToTrade.run({ id, txHash: fill.txHash, fillJson: canonicalJson(fill), completedAt: Math.floor(clock.now()) }).changes;
+    } catch (error) {
+      throwAsJournalError(error, `amend decision ${id}`);
+    }
+    if (changes === 1) return;
+    const row = selectOne.get(id);
+    if (!row) throw new UnknownDecisionError(id);
+    if (row.status === 'trade' && row.fill_json === canonicalJson(fill)) return;
+    throw new DecisionAlreadyCompletedError(id, row.status, 'trade');
+  }
+
   function list(parameters: ListDecisionsParameters = {}): JournaledDecision[] {
     const where: string[] = [];
     const values: Record<string, unknown> = {};
@@ -268,6 +291,7 @@ export function createDecisionStore(db: BetterSqlite3.Database, clock: Clock): D
     record: (content) => insertOne(content),
     recordMany,
     complete,
+    amendFailedToTrade,
     get: (id) => {
       const row = selectOne.get(id);
       return row ? toDecision(row) : undefined;

@@ -19,7 +19,7 @@ import { defaultReplayCsvPath, loadReplayRounds } from '../chain/devnet/replay-r
 import { devTokenAbi } from '../chain/generated/index.js';
 import { createVirtualClock } from '../kernel/clock.js';
 import type { DecisionContent, TradeIntent } from '../kernel/types.js';
-import type { Address, Hex } from '../market/market-event.js';
+import type { Address } from '../market/market-event.js';
 import { decisionIdFor, strategyIdFor } from './decision-hash.js';
 import { holdDecision, tradeDecision } from './journal-fixtures.js';
 import { createBatchCommitter, proofFor } from './merkle-batches.js';

@@ -50,8 +50,30 @@ describe('reconcilePending', () => {
     // Later the in-flight one lands: the next pass completes it.
     executed.set(inFlight.id, fillFor(2));
     const again = await reconcilePending({ journal, findExecutedTrade, chainTime });
-    expect(again).toEqual({ completed: [{ id: inFlight.id, completion: { outcome: 'trade', fill: fillFor(2) } }], waiting: [] });
+    expect(again).toEqual({ completed: [{ id: inFlight.id, completion: { outcome: 'trade', fill: fillFor(2) } }], amended: [], waiting: [] });
     expect(journal.decisions.pending()).toEqual([]);
+  });
+
+  it('amends a trade recorded as failed that the vault executed after all, and leaves real failures alone', async () => {
+    const timedOut = tradeDecision('run-1', 0);
+    const reverted = tradeDecision('run-1', 1);
+    journal.decisions.recordMany([timedOut, reverted]);
+    journal.decisions.complete(timedOut.id, { outcome: 'failed', reason: 'receipt timeout', txHash: fillFor(0).txHash });
+    journal.decisions.complete(reverted.id, { outcome: 'failed', reason: 'CooldownActive(60)' });
+    executed.set(timedOut.id, fillFor(0));
+
+    const result = await reconcilePending({ journal, findExecutedTrade, chainTime });
+    expect(result.amended).toEqual([{ id: timedOut.id, completion: { outcome: 'trade', fill: fillFor(0) } }]);
+    expect(journal.decisions.get(timedOut.id)).toMatchObject({ status: 'trade', fill: fillFor(0), reason: 'amended: executed after being recorded as failed (receipt timeout)' });
+    expect(journal.decisions.get(reverted.id)!.status).toBe('failed');
+    // Idempotent: a second pass changes nothing.
+    expect((await reconcilePending({ journal, findExecutedTrade, chainTime })).amended).toEqual([]);
+    // Only a failed trade can be amended, and a trade only to its own fill.
+    expect(() => journal.decisions.amendFailedToTrade(timedOut.id, fillFor(9))).toThrow(/already completed as "trade"/);
+    const hold = holdDecision('run-1', 2);
+    journal.decisions.record(hold);
+    journal.decisions.complete(hold.id, { outcome: 'hold' });
+    expect(() => journal.decisions.amendFailedToTrade(hold.id, fillFor(2))).toThrow(/already completed as "hold"/);
   });
 
   it('treats a deadline equal to the chain time as still executable (the vault reverts only after it)', async () => {

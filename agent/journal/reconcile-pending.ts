@@ -7,7 +7,7 @@ import type { DecisionStore, JournaledDecision } from './decision-store.js';
 export const notExecutedReason = 'NotExecuted';
 
 export type ReconcilePendingParameters = {
-  journal: { decisions: Pick<DecisionStore, 'pending' | 'complete'> };
+  journal: { decisions: Pick<DecisionStore, 'pending' | 'complete' | 'list' | 'amendFailedToTrade'> };
   /** Only this run's pending decisions; default all. */
   runId?: string | undefined;
   /**
@@ -29,6 +29,8 @@ export type ReconciledDecision = { id: Hex; completion: DecisionCompletion };
 export type ReconcilePendingReturnType = {
   /** Decisions this call completed. */
   completed: ReconciledDecision[];
+  /** Trades recorded as failed that the vault executed after all (a receipt that timed out): now trades. */
+  amended: ReconciledDecision[];
   /** Trades not on-chain yet whose deadline has not passed: they may still land, so they stay pending. */
   waiting: { id: Hex; deadline: bigint }[];
 };
@@ -40,7 +42,8 @@ export type ReconcilePendingReturnType = {
  *   execute (the vault rejects it), so it is completed as failed ({@link notExecutedReason});
  * - a trade intent whose deadline is still ahead stays pending (call again later): it may be in flight,
  *   and re-sending it is safe anyway since the vault rejects a reused decision id;
- * - a decision that was never going to be sent (hold, denial, superseded...) gets its completion back.
+ * - a decision that was never going to be sent (hold, denial, superseded...) gets its completion back;
+ * - a trade recorded as failed that the vault executed after all becomes the trade it is.
  *
  * @example
  * const { completed, waiting } = await reconcilePending({ journal, runId,
@@ -50,6 +53,7 @@ export async function reconcilePending(parameters: ReconcilePendingParameters): 
   const { journal, findExecutedTrade, chainTime } = parameters;
   const completionFor = parameters.completionFor ?? defaultCompletionFor;
   const completed: ReconciledDecision[] = [];
+  const amended: ReconciledDecision[] = [];
   const waiting: ReconcilePendingReturnType['waiting'] = [];
   let now: bigint | undefined;
 
@@ -76,7 +80,14 @@ export async function reconcilePending(parameters: ReconcilePendingParameters): 
       completed.push({ id: decision.id, completion });
     }
   }
-  return { completed, waiting };
+  for (const decision of journal.decisions.list({ runId: parameters.runId, status: 'failed' })) {
+    if (!wouldBeSent(decision)) continue;
+    const fill = await findExecutedTrade(decision.id);
+    if (!fill) continue;
+    journal.decisions.amendFailedToTrade(decision.id, fill);
+    amended.push({ id: decision.id, completion: { outcome: 'trade', fill } });
+  }
+  return { completed, amended, waiting };
 }
 
 function wouldBeSent(decision: JournaledDecision): boolean {
