@@ -1,6 +1,5 @@
 import { keccak256, toBytes } from 'viem';
 import { configSchema, type MandateConfig, type MandateConfigInput } from '../agent/config/config-schema.js';
-import { vaultPolicyFromRisk } from '../agent/config/vault-policy-from-risk.js';
 import { MandateError } from '../agent/errors/base-error.js';
 import { createVirtualClock } from '../agent/kernel/clock.js';
 import { createKernel, type KernelSummary } from '../agent/kernel/create-kernel.js';
@@ -16,9 +15,9 @@ import { createAnchoredPool, type LiquidityRange } from './anchored-pool.js';
 import { backtestMarket } from './backtest-market.js';
 import { createEquityTracker, type EquityPoint } from './equity-tracker.js';
 import type { BacktestMetrics } from './metrics.js';
-import { createPolicyGate, type PolicyToken } from './policy-gate.js';
+import { createBacktestPolicyGate, type FillPolicy } from './backtest-policy-gate.js';
 import { poolPricedReasoner } from './pool-priced-reasoner.js';
-import { createSimulatedExecutor, type BacktestTrade, type FillPolicy, type FillWindow } from './simulated-executor.js';
+import { createSimulatedExecutor, type BacktestTrade, type FillWindow } from './simulated-executor.js';
 import type { HistoricalSource, SourceStats } from './sources/historical-source.js';
 import { eventsSource } from './sources/historical-source.js';
 import { openCsvSource } from './sources/open-csv-source.js';
@@ -54,8 +53,8 @@ export type RunBacktestParameters = {
   /** Default: the rules reasoner sized by execution.maxTradeSizeUsd and execution.slippageBps. */
   reasoner?: Reasoner | undefined;
   /**
-   * Default: the vault's policy from `settings.risk` (backtest/policy-gate.ts). A gate with
-   * `recordExecuted`/`minAmountOutUsed` also learns the fills and sets the vault's output floor.
+   * Default: agent/policy's gate with `settings.risk` (backtest/backtest-policy-gate.ts). A gate with
+   * `evaluate`/`recordExecuted` (agent/policy's PolicyGate) is also asked again at each fill and learns it.
    */
   riskGate?: (RiskGate & FillPolicy) | undefined;
   /** Config sections (risk, execution, backtest); missing keys take the config defaults. */
@@ -119,8 +118,6 @@ export class BacktestInputError extends MandateError {
     super(`Invalid backtest input "${input}".`, { details: `Got ${got}; ${accepted}.` });
   }
 }
-
-const USD18 = 10n ** 18n;
 
 /**
  * Runs a strategy over historical or generated market events through the agent's own kernel (its
@@ -197,7 +194,9 @@ export async function runBacktest(parameters: RunBacktestParameters): Promise<Ba
     // The kernel's snapshot, once it exists (the gate and the executor read it lazily).
     let kernelMarket: (() => ReturnType<typeof createKernel>['market']) | undefined;
     const snapshot = () => kernelMarket!();
-    const riskGate = parameters.riskGate ?? createDefaultGate(market, fee, settings, policyPricing === 'pool', snapshot);
+    const riskGate =
+      parameters.riskGate ??
+      createBacktestPolicyGate({ market, fee, risk: settings.risk, poolPriced: policyPricing === 'pool', snapshot });
 
     // The driver's position, so a fill with latency can look at the events after the current one.
     let batch: readonly MarketEvent[] = [];
@@ -381,30 +380,6 @@ function iterate(source: HistoricalSource): AsyncIterator<readonly MarketEvent[]
   return Symbol.asyncIterator in batches
     ? (batches as AsyncIterable<readonly MarketEvent[]>)[Symbol.asyncIterator]()
     : (batches as Iterable<readonly MarketEvent[]>)[Symbol.iterator]();
-}
-
-function createDefaultGate(
-  market: StrategyMarket,
-  fee: number,
-  settings: BacktestSettings,
-  poolPriced: boolean,
-  snapshot: () => ReturnType<typeof createKernel>['market'],
-) {
-  const maxOracleAge = settings.risk.maxOracleAgeSeconds;
-  const basePricing: PolicyToken['pricing'] =
-    poolPriced && market.pool !== undefined
-      ? { kind: 'pool', pool: market.pool, base: market.base, quote: market.quote }
-      : { kind: 'feed', feed: market.oracle ?? market.base.address };
-  return createPolicyGate({
-    policy: vaultPolicyFromRisk(settings.risk),
-    tokens: [
-      { address: market.base.address, decimals: market.base.decimals, pricing: basePricing, maxOracleAge },
-      // The data has no quote-token feed: the quote (USDC) is priced at exactly 1 USD, as the rules reasoner does.
-      { address: market.quote.address, decimals: market.quote.decimals, pricing: { kind: 'fixed', usd18: USD18 }, maxOracleAge },
-    ],
-    pools: [{ tokenA: market.base.address, tokenB: market.quote.address, fee }],
-    market: snapshot,
-  });
 }
 
 function parseDecimal(value: string, decimals: number): bigint {

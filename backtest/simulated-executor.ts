@@ -4,6 +4,7 @@ import { MarketState } from '../agent/kernel/market-state.js';
 import type { ExecutionResult, Executor, Fill, MarketSnapshot, TradeIntent } from '../agent/kernel/types.js';
 import type { Address, MarketEvent, OracleUpdate, PoolUpdate } from '../agent/market/market-event.js';
 import type { AnchoredPool } from './anchored-pool.js';
+import type { FillPolicy } from './backtest-policy-gate.js';
 
 /** One executed backtest trade, in the units a report shows (amounts in base units, money in quote units). */
 export type BacktestTrade = {
@@ -40,11 +41,6 @@ export type FillWindow = {
   eventsUntil(limit: { time: number; block: bigint | undefined }): Promise<readonly MarketEvent[]>;
 };
 
-/** The vault's state-keeping part of a policy gate, when the gate has one (backtest/policy-gate.ts). */
-export type FillPolicy = {
-  minAmountOutUsed?(intent: TradeIntent, at: { time: number }, market?: MarketSnapshot): { minAmountOutUsed: bigint; valueUsd: bigint } | undefined;
-  recordExecuted?(intent: TradeIntent, at: { time: number }): void;
-};
 
 export type SimulatedExecutorMarket = {
   oracle?: Address | undefined;
@@ -77,9 +73,10 @@ export type CreateSimulatedExecutorParameters = {
  * SwapRouter.exactInputSingle. The fill happens on the market as it is `latencyBlocks` later (the events up
  * to then are looked up through the window, never shown to the strategy early); the pool is re-anchored to
  * that market price (the oracle round, or the replayed pool's price and liquidity) unless nothing has moved
- * since the last anchor, so our own trades' price impact stays until the market moves it back. The output
- * must reach the vault's minAmountOutUsed (the policy's oracle floor when a policy is given, else the
- * intent's), else the fill fails as the router would ('Too little received'). Gas is charged per trade in
+ * since the last anchor, so our own trades' price impact stays until the market moves it back. The policy
+ * (agent/policy) evaluates the trade again at the fill's time, as the vault does when the transaction
+ * lands; its floor (minAmountOutUsed) must be met, else the fill fails as the router would ('Too little
+ * received'). Gas is charged per trade in
  * quote units at the fill's ETH price and reported with the trade, not taken from the vault's balances
  * (the agent's own account pays gas).
  *
@@ -171,8 +168,10 @@ export function createSimulatedExecutor(parameters: CreateSimulatedExecutorParam
       // The vault's transferFrom to the router would revert.
       if (intent.amountIn > held) return fail('TokenCallFailed');
 
-      const floor = policy?.minAmountOutUsed?.(intent, { time: fillTime }, fillMarket);
-      const minAmountOutUsed = floor?.minAmountOutUsed ?? intent.minAmountOut;
+      // The vault checks again when the trade lands: after a latency the oracle, the cooldown or the deadline may refuse it.
+      const evaluation = policy?.evaluate?.(intent, { time: fillTime }, fillMarket);
+      if (evaluation !== undefined && !evaluation.ok) return fail(evaluation.error);
+      const minAmountOutUsed = evaluation?.minAmountOutUsed ?? intent.minAmountOut;
       const quoted = pool.swapExactIn(intent.tokenIn, intent.amountIn, false);
       const amountOut = -(pool.baseIsToken0 === (tokenOut === base) ? quoted.amount0 : quoted.amount1);
       const spent = pool.baseIsToken0 === (tokenIn === base) ? quoted.amount0 : quoted.amount1;
@@ -182,7 +181,7 @@ export function createSimulatedExecutor(parameters: CreateSimulatedExecutorParam
 
       balances.set(tokenIn, held - intent.amountIn);
       balances.set(tokenOut, (balances.get(tokenOut) ?? 0n) + amountOut);
-      policy?.recordExecuted?.(intent, { time: fillTime });
+      policy?.recordExecuted?.(intent, { time: fillTime }, fillMarket);
       trades++;
 
       const marketPrice = priceOf(anchor);
@@ -213,7 +212,7 @@ export function createSimulatedExecutor(parameters: CreateSimulatedExecutorParam
         amountIn: intent.amountIn,
         amountOut,
         minAmountOutUsed,
-        valueUsd: floor?.valueUsd ?? 0n,
+        valueUsd: evaluation?.valueUsd ?? 0n,
         gasUsed: gasPerTrade,
         effectiveGasPrice: gasPriceWei,
       };

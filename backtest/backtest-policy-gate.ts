@@ -1,0 +1,98 @@
+import { ethereumPreset } from '../agent/chain/presets/ethereum.js';
+import { sqrtPriceX96ToOraclePrice } from '../agent/chain/price/sqrt-price.js';
+import { vaultPolicyFromRisk } from '../agent/config/vault-policy-from-risk.js';
+import { poolIn } from '../agent/kernel/market-state.js';
+import type { MarketSnapshot, RiskGate, TradeIntent } from '../agent/kernel/types.js';
+import type { Address, OracleUpdate } from '../agent/market/market-event.js';
+import { createPolicyGate, createPolicyState, type PolicyGate } from '../agent/policy/index.js';
+import type { EvaluateTradeReturnType } from '../agent/policy/evaluate-trade.js';
+import type { MandateConfig } from '../agent/config/config-schema.js';
+
+/** What the simulated executor asks of a policy at fill time (agent/policy's PolicyGate has both). */
+export type FillPolicy = {
+  /** The vault's full evaluation at the fill: the floor it would use, or the error it would revert with. */
+  evaluate?(intent: TradeIntent, at: { time: number }, snapshot?: MarketSnapshot): EvaluateTradeReturnType;
+  /** The fill happened: the vault's state moves (allowance, cooldown, executed id). */
+  recordExecuted?(intent: TradeIntent, at: { time: number }, snapshot?: MarketSnapshot): unknown;
+};
+
+export type CreateBacktestPolicyGateParameters = {
+  market: {
+    oracle?: Address | undefined;
+    pool?: Address | undefined;
+    base: { address: Address; decimals: number };
+    quote: { address: Address; decimals: number };
+  };
+  fee: number;
+  risk: MandateConfig['risk'];
+  /** Price the base token from the pool (data without an oracle, e.g. a Uniswap events file). */
+  poolPriced: boolean;
+  /** The kernel's snapshot. */
+  snapshot: () => MarketSnapshot;
+};
+
+/** The quote token's feed in the policy: mainnet USDC/USD, answered at exactly 1.00 (the data has no such feed). */
+export const quoteFeed: Address = ethereumPreset.chainlink.usdcUsd.address;
+
+/**
+ * The vault's policy for a backtest: agent/policy's gate (evaluateTrade over in-memory vault state,
+ * applyTrade after each fill) with the config's `risk` section, the market's two tokens and its pool. The
+ * data replays the base token's feed; the quote token's feed, which the vault also reads, is not in the
+ * data, so it answers 1.00 USD, always fresh (as the rules reasoner assumes). With `poolPriced`, the base
+ * feed's rounds are the pool's price (same 8 decimals, updatedAt = the pool event's time). The vault is
+ * "deployed" with a full allowance at the time of the first check.
+ *
+ * @example
+ * const gate = createBacktestPolicyGate({ market, fee: 500, risk: config.risk, poolPriced: false, snapshot: () => kernel.market });
+ */
+export function createBacktestPolicyGate(parameters: CreateBacktestPolicyGateParameters): RiskGate & FillPolicy {
+  const { market, fee, risk, poolPriced, snapshot } = parameters;
+  const baseFeed = market.oracle ?? ('0x00000000000000000000000000000000000ba5e0' as Address);
+  const pair = { base: market.base, quote: market.quote, feedDecimals: 8 };
+
+  /** The snapshot the vault's oracles would answer from: the replayed rounds plus the feeds the data lacks. */
+  const withFeeds = (view: MarketSnapshot): MarketSnapshot => {
+    const now = BigInt(view.last?.time ?? 0);
+    const oracles = new Map(view.oracles);
+    oracles.set(quoteFeed.toLowerCase() as Address, {
+      kind: 'oracle', feed: quoteFeed, roundId: now, answer: 100_000_000n, decimals: 8, updatedAt: now, time: Number(now),
+    });
+    if (poolPriced && market.pool !== undefined) {
+      const slot0 = poolIn(view, market.pool);
+      if (slot0 !== undefined) {
+        const round: OracleUpdate = {
+          kind: 'oracle',
+          feed: baseFeed,
+          roundId: slot0.block,
+          answer: sqrtPriceX96ToOraclePrice(slot0.sqrtPriceX96, pair),
+          decimals: 8,
+          updatedAt: BigInt(slot0.time),
+          time: slot0.time,
+        };
+        oracles.set(baseFeed.toLowerCase() as Address, round);
+      }
+    }
+    return { oracles, pools: view.pools, last: view.last };
+  };
+
+  let gate: PolicyGate | undefined;
+  const gateAt = (time: number): PolicyGate =>
+    (gate ??= createPolicyGate({
+      state: createPolicyState({
+        policy: vaultPolicyFromRisk(risk),
+        tokens: [
+          { address: market.base.address, feed: baseFeed, decimals: market.base.decimals, maxOracleAge: risk.maxOracleAgeSeconds },
+          { address: market.quote.address, feed: quoteFeed, decimals: market.quote.decimals, maxOracleAge: risk.maxOracleAgeSeconds },
+        ],
+        pools: [{ tokenA: market.base.address, tokenB: market.quote.address, fee }],
+        deployedAt: time,
+      }),
+      market: () => withFeeds(snapshot()),
+    }));
+
+  return {
+    check: (intent, at) => gateAt(at.time).check(intent, at),
+    evaluate: (intent, at, view) => gateAt(at.time).evaluate(intent, at, withFeeds(view ?? snapshot())),
+    recordExecuted: (intent, at, view) => gateAt(at.time).recordExecuted(intent, at, withFeeds(view ?? snapshot())),
+  };
+}
