@@ -78,25 +78,32 @@ describe('verify-swaps on a corrupted copy', () => {
     const matchedLines = [...verdicts.entries()].filter(([, v]) => v.verdict === 'matched').map(([line]) => line);
     // Line numbers are 1-based with the header on line 1, so file line n is lines[n - 1].
     const [altered, garbled, truncated] = [matchedLines[100]!, matchedLines[2000]!, matchedLines[4000]!];
+    // A row whose price is corrupted (by 1 bp: a few wei could still be a price-limited swap that happens
+    // to give the same amounts), followed by a swap that matched, which now starts from a wrong state.
+    const priceAltered = matchedLines.find((line, i) => i > 3000 && matchedLines[i + 1] === line + 1)!;
     const edit = (line: number, change: (cells: string[]) => string[]) => {
       lines[line - 1] = change(splitCsvLine(lines[line - 1]!)).join(',');
     };
     edit(altered, (cells) => cells.map((cell, i) => (i === column('amount1') ? (BigInt(cell) + 1n).toString() : cell)));
     edit(garbled, (cells) => cells.map((cell, i) => (i === column('amount0') ? '12x34' : cell)));
     edit(truncated, (cells) => cells.slice(0, 5));
+    edit(priceAltered, (cells) => cells.map((cell, i) => (i === column('sqrtPriceX96') ? (BigInt(cell) + BigInt(cell) / 10_000n).toString() : cell)));
     const corrupted = join(workDir, 'corrupted.events.csv');
     writeFileSync(corrupted, lines.join('\n'));
 
     const result = await verifySwaps({ path: corrupted, fee: 500 });
-    expect(result.mismatches.map((m) => m.line)).toEqual([altered, garbled]);
+    expect(result.mismatches.map((m) => m.line)).toEqual([altered, garbled, priceAltered]);
     expect(result.mismatches[0]!.reason).toMatch(/reproduces the row/);
     expect(result.mismatches[1]!.reason).toMatch(/amount0 is not an integer: "12x34"/);
+    expect(result.mismatches[2]!.reason).toMatch(/reproduces the row/);
     expect(result.rejectedRows).toEqual([{ line: truncated, reason: expect.stringMatching(/expected \d+ cells, found 5/) }]);
-    expect(result.mismatched).toBe(2);
-    // The truncated swap is gone and the one after it has no known start state.
+    expect(result.mismatched).toBe(3);
+    // The truncated swap is gone and the one after it has no known start state; the swap after the
+    // corrupted price is not blamed for it.
     expect(result.swaps).toBe(report.swaps - 1);
-    expect(result.unverifiable).toBe(report.unverifiable + 1);
-    expect(result.matched).toBe(report.matched - 4);
+    expect(result.unverifiableReasons['starts from the state of a mismatched row']).toBe(1);
+    expect(result.unverifiable).toBe(report.unverifiable + 2);
+    expect(result.matched).toBe(report.matched - 6);
   });
 });
 

@@ -109,6 +109,9 @@ export async function verifySwaps(parameters: VerifySwapsParameters): Promise<Ve
 
   // The pool state after the last row read; undefined until a SWAP row tells it, or after a row we could not read.
   let state: PoolSnapshot | undefined;
+  // Set when the last swap mismatched: its state may be the corrupted part, so a failure of the next swap
+  // is not counted as a second mismatch (one bad row must not be reported twice).
+  let stateSuspect = false;
   let swapIndex = 0;
   const rows = readCsv(path, {
     onMalformed: (line, reason) => {
@@ -140,14 +143,19 @@ export async function verifySwaps(parameters: VerifySwapsParameters): Promise<Ve
       record(report, line, { verdict: 'mismatched', reason: row.reason }, listLimit, parameters.onSwap);
       // A corrupted row may still carry a readable state; otherwise the next swap has no known start.
       state = readableState(values);
+      stateSuspect = true;
       continue;
     }
     if (row.kind !== 'swap') continue;
     const index = swapIndex++;
     if (!parameters.sample || parameters.sample(index)) {
-      const verdict: SwapVerdict = state
+      let verdict: SwapVerdict = state
         ? await classifySwap(engine, fee, tickSpacing, state, row)
         : { verdict: 'unverifiable', reason: 'no prior state' };
+      if (stateSuspect && verdict.verdict === 'mismatched') {
+        verdict = { verdict: 'unverifiable', reason: 'starts from the state of a mismatched row' };
+      }
+      stateSuspect = verdict.verdict === 'mismatched';
       record(report, line, verdict, listLimit, parameters.onSwap);
     }
     state = { sqrtPriceX96: row.sqrtPriceX96, tick: row.tick, liquidity: row.liquidity };
