@@ -224,6 +224,7 @@ export type CreateBatchCommitterParameters = {
   journal: BatchJournal;
   vault: Address | undefined;
   policy: BatchPolicy;
+  /** The same clock the journal was opened with: batch age compares its now() with completion times. */
   clock: Clock;
   commit: CommitDecisions;
   /** Checked before (re)sending a batch left pending by a crash. Without it, such a batch is re-sent. */
