@@ -31,7 +31,9 @@ pragma solidity ^0.8.24;
  *      feedDecimals > 36                                 -> OracleDecimalsUnsupported(address feed, uint8 decimals)
  *      price18 = feedDecimals <= 18 ? answer * 10^(18 - feedDecimals) : answer / 10^(feedDecimals - 18)
  *      price18 == 0 (a positive answer below 1e-18 USD)  -> OracleAnswerInvalid(address feed, int256 answer)
- *  10. valueUsd = floor(amountIn * price18In / 10^tokenInDecimals)          (exact 512-bit intermediate)
+ *  10. valueUsd = floor(amountIn * price18In / 10^tokenInDecimals)          (exact 512-bit intermediate;
+ *      a result that does not fit 256 bits reverts FixedPointMath.MulDivOverflow(uint256 x, uint256 y, uint256 d),
+ *      as does oracleOut below; no real token amount gets there)
  *      valueUsd > policy.perTradeCapUsd                  -> TradeValueExceedsCap(uint256 value, uint256 cap)
  *  11. valueUsd > accruedAllowance (see below)           -> TradeValueExceedsAllowance(uint256 value, uint256 allowance)
  *  12. lastTradeAt != 0 && now < lastTradeAt + cooldown  -> CooldownActive(uint256 lastTradeAt, uint256 readyAt)

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.24;
 
-/// @title transfer/approve that accept tokens returning no bool (USDT-style) and reject false or no code.
-library SafeTokenCalls {
-    /// @notice The token call reverted, returned false, or the token has no code.
-    error TokenCallFailed(address token, bytes4 selector);
+import {IMandateVault} from "../interfaces/IMandateVault.sol";
 
+/// @title transfer/approve that accept tokens returning no bool (USDT-style) and reject false or no code.
+/// @dev Reverts with IMandateVault.TokenCallFailed, so the vault's ABI lists the error once.
+library SafeTokenCalls {
     /// @notice token.transfer(to, amount), tolerating a missing return value.
     function safeTransfer(address token, address to, uint256 amount) internal {
         _call(token, 0xa9059cbb, to, amount);
@@ -27,6 +27,6 @@ library SafeTokenCalls {
             // Accept: returned true (first word == 1), or returned nothing from an account with code.
             ok := and(ok, or(and(eq(mload(0x00), 1), gt(returndatasize(), 31)), and(iszero(returndatasize()), gt(extcodesize(token), 0))))
         }
-        if (!ok) revert TokenCallFailed(token, selector);
+        if (!ok) revert IMandateVault.TokenCallFailed(token, selector);
     }
 }
