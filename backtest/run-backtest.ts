@@ -1,7 +1,7 @@
 import { keccak256, toBytes } from 'viem';
 import { configSchema, type MandateConfig, type MandateConfigInput } from '../agent/config/config-schema.js';
 import { MandateError } from '../agent/errors/base-error.js';
-import { createVirtualClock } from '../agent/kernel/clock.js';
+import { createVirtualClock, type VirtualClock } from '../agent/kernel/clock.js';
 import { createKernel, type KernelSummary } from '../agent/kernel/create-kernel.js';
 import type { Reasoner, RecordedDecision, RiskGate } from '../agent/kernel/types.js';
 import { canonicalJson } from '../agent/journal/canonical-json.js';
@@ -76,6 +76,11 @@ export type RunBacktestParameters = {
   /** Called about every `progressEvery` events (default 262,144) and once at the end. */
   onProgress?: ((progress: BacktestProgress) => void) | undefined;
   progressEvery?: number | undefined;
+  /**
+   * The run's virtual clock (advanced by the events), when the caller needs it first: e.g. to build an LLM
+   * reasoner whose cache and deadlines use backtest time. Default: a new one at 0.
+   */
+  clock?: VirtualClock | undefined;
   /** Each decision as it is journaled (e.g. to compare a backtest with a live run decision by decision). */
   onDecision?: ((decision: RecordedDecision) => void) | undefined;
 };
@@ -171,7 +176,7 @@ export async function runBacktest(parameters: RunBacktestParameters): Promise<Ba
       }),
     ),
   );
-  const clock = createVirtualClock(0);
+  const clock = parameters.clock ?? createVirtualClock(0);
   const ownJournal = parameters.journal === undefined;
   const journal = parameters.journal ?? openJournal({ path: parameters.journalPath ?? ':memory:', clock, durability: 'normal' });
   try {

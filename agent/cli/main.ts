@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { registerConfigCommand } from './commands/config.js';
 import { registerDevnetCommand } from './commands/devnet.js';
 import { registerVerifySwapsCommand } from './commands/verify-swaps.js';
+import { registerBacktestCommand } from './commands/backtest.js';
 
 /** The `mandate` command line. Each subcommand lives in its own file under ./commands. */
 const program = new Command('mandate')
@@ -13,5 +14,6 @@ const program = new Command('mandate')
 registerConfigCommand(program);
 registerDevnetCommand(program);
 registerVerifySwapsCommand(program);
+registerBacktestCommand(program);
 
 await program.parseAsync(process.argv);

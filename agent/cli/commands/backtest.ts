@@ -1,0 +1,263 @@
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { existsSync } from 'node:fs';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { configSchema, type MandateConfig } from '../../config/config-schema.js';
+import { defaultConfigPath, loadConfig } from '../../config/index.js';
+import { MandateError } from '../../errors/base-error.js';
+import { createVirtualClock } from '../../kernel/clock.js';
+import { createReasoner } from '../../reasoning/create-reasoner.js';
+import { backtestMarket } from '../../../backtest/backtest-market.js';
+import { runBacktest, type BacktestProgress, type BacktestResult } from '../../../backtest/run-backtest.js';
+import { parseTimeSeconds } from '../../../backtest/sources/parse-time.js';
+import { describeStrategyParams } from '../../../strategies/param-grid.js';
+import { getBuiltinStrategy } from '../../../strategies/registry.js';
+import { commandAction, withCommonOptions, type CommandContext } from '../action.js';
+
+export type BacktestCommandOptions = {
+  strategy: string;
+  param: string[];
+  data: string;
+  from?: number;
+  to?: number;
+  report?: string;
+  reasoner?: 'rules' | 'llm';
+  journal?: string;
+  candles?: 'close' | 'path';
+};
+
+/** What `mandate backtest --json` prints as its last line: the summary (the full result is in the report). */
+export type BacktestCommandResult = {
+  runId: string;
+  journalPath: string;
+  strategy: BacktestResult['strategy'];
+  data: BacktestResult['source'];
+  from: number | undefined;
+  to: number | undefined;
+  metrics: BacktestResult['metrics'];
+  trades: number;
+  denials: Record<string, number>;
+  failures: Record<string, number>;
+  reasonerCalls: number;
+  events: number;
+  policyPricing: BacktestResult['policyPricing'];
+  /** The HTML report written, or null (not asked for, or not available yet). */
+  report: string | null;
+  warnings: string[];
+};
+
+/**
+ * A --param value is unusable for the strategy.
+ *
+ * @example
+ * parseParamArguments(trend, ['fastPeriod']); // throws: expected key=value
+ */
+export class BacktestParamError extends MandateError {
+  override name = 'BacktestParamError';
+}
+
+/**
+ * Turns `--param k=v` arguments into raw params for the strategy's zod schema: a value is JSON when it
+ * parses as JSON (12, 0.5, true) unless the param is a string in the schema (then it stays text, so
+ * sizeQuote=500 is "500"). The schema then validates them (StrategyParamsError names the param).
+ *
+ * @example
+ * parseParamArguments(getBuiltinStrategy('trend'), ['fastPeriod=12', 'average=ema']); // { fastPeriod: 12, average: 'ema' }
+ */
+export function parseParamArguments(definition: ReturnType<typeof getBuiltinStrategy>, args: readonly string[]): Record<string, unknown> {
+  const described = new Map(describeStrategyParams(definition).map((param) => [param.key, param]));
+  const params: Record<string, unknown> = {};
+  for (const arg of args) {
+    const split = arg.indexOf('=');
+    if (split <= 0) {
+      throw new BacktestParamError(`Invalid --param "${arg}".`, {
+        details: `Expected key=value, e.g. --param fastPeriod=12. Params of "${definition.name}": ${[...described.keys()].join(', ')}.`,
+      });
+    }
+    const key = arg.slice(0, split).trim();
+    const text = arg.slice(split + 1).trim();
+    const type = described.get(key)?.schema.type;
+    if (type === 'string') params[key] = text;
+    else {
+      try {
+        params[key] = JSON.parse(text);
+      } catch {
+        params[key] = text;
+      }
+    }
+  }
+  return params;
+}
+
+const parseTime = (text: string): number => {
+  const seconds = parseTimeSeconds(text);
+  if (seconds === undefined) throw new InvalidArgumentError(`"${text}" is not a time: give unix seconds (1704412800) or an ISO date (2024-01-05 or 2024-01-05T12:00:00Z).`);
+  return seconds;
+};
+
+const collect = (value: string, previous: string[]): string[] => [...previous, value];
+
+/**
+ * `mandate backtest --strategy <name> [--param k=v ...] --data <csv> [--from] [--to] [--report out.html]
+ * [--reasoner rules|llm] [--json]`: runs the strategy through the agent's own pipeline over the file (its
+ * layout detected by header) and prints the metrics; decisions go to the journal as a 'backtest' run.
+ *
+ * @example
+ * registerBacktestCommand(program); // mandate backtest --strategy trend --param fastPeriod=12 --data ../shared/data/chainlink/eth-usd.csv
+ */
+export function registerBacktestCommand(program: Command): void {
+  withCommonOptions(
+    program
+      .command('backtest')
+      .description("replay market data through a strategy, the reasoner and the vault's policy, with fills from the exact Uniswap v3 simulator")
+      .requiredOption('--strategy <name>', 'a built-in strategy (trend, mean-reversion, oracle-dex-deviation, treasury-rebalancer, dca)')
+      .option('--param <key=value>', "a strategy param (repeatable), validated by the strategy's schema", collect, [])
+      .requiredOption('--data <csv>', 'Chainlink rounds, Uniswap v3 events or OHLCV candles (detected by header)')
+      .option('--from <time>', 'replay from this time (unix seconds or ISO date)', parseTime)
+      .option('--to <time>', 'replay up to this time (unix seconds or ISO date)', parseTime)
+      .option('--report <path>', 'write a self-contained HTML report')
+      .addOption(new Option('--reasoner <kind>', 'overrides reasoner.use').choices(['rules', 'llm']))
+      .addOption(new Option('--candles <mode>', 'OHLCV files: one event at each close, or the open/high/low/close path').choices(['close', 'path']))
+      .option('--journal <path>', 'the SQLite journal for the decisions (default: journal.path from the config)'),
+  ).action(
+    commandAction(
+      async (ctx: CommandContext, options: BacktestCommandOptions): Promise<BacktestCommandResult> => {
+        const config = await loadBacktestConfig(ctx.configPath);
+        const definition = getBuiltinStrategy(options.strategy);
+        const params = parseParamArguments(definition, options.param);
+        const clock = createVirtualClock(0);
+        const market = backtestMarket;
+        const reasonerKind = options.reasoner ?? config.reasoner.use;
+        const built = createReasoner(config, {
+          reasoner: reasonerKind,
+          clock,
+          market: { oracle: market.oracle!, poolFee: market.poolFee ?? 500, base: market.base, quote: market.quote },
+        });
+        const progress = createProgressBar(ctx);
+        let result: BacktestResult;
+        try {
+          result = await runBacktest({
+            strategy: definition,
+            params,
+            data: options.data,
+            from: options.from,
+            to: options.to,
+            market,
+            reasoner: reasonerKind === 'rules' ? undefined : built.reasoner,
+            settings: { risk: config.risk, execution: config.execution, backtest: config.backtest },
+            journalPath: options.journal ?? config.journal.path,
+            candles: options.candles,
+            clock,
+            onProgress: progress?.update,
+          });
+        } finally {
+          progress?.done();
+          built.close();
+        }
+        const warnings: string[] = [];
+        if (reasonerKind === 'llm' && result.from !== undefined && result.from < Date.parse(`${config.reasoner.llm.trainingCutoff}T00:00:00Z`) / 1000) {
+          warnings.push(`The data starts before the model's training cutoff (${config.reasoner.llm.trainingCutoff}): the model may "remember" these prices.`);
+        }
+        if (result.policyPricing === 'pool') warnings.push('The data has no oracle: the policy and the reasoner priced the base token from the pool.');
+        let report: string | null = null;
+        if (options.report !== undefined) {
+          const writeReport = await loadReportWriter();
+          if (writeReport === undefined) warnings.push(`The HTML report is not available yet; ${options.report} was not written.`);
+          else {
+            await writeReport(result, options.report);
+            report = options.report;
+          }
+        }
+        for (const warning of warnings) process.stderr.write(`warning: ${warning}\n`);
+        return {
+          runId: result.runId,
+          journalPath: result.journalPath,
+          strategy: result.strategy,
+          data: result.source,
+          from: result.from,
+          to: result.to,
+          metrics: result.metrics,
+          trades: result.trades.length,
+          denials: result.denialsByReason,
+          failures: result.failuresByReason,
+          reasonerCalls: result.reasonerCalls,
+          events: result.summary.events,
+          policyPricing: result.policyPricing,
+          report,
+          warnings,
+        };
+      },
+      renderSummary,
+    ),
+  );
+}
+
+/** The config file when there is one; a backtest needs none (every section has defaults). */
+async function loadBacktestConfig(path: string | undefined): Promise<Pick<MandateConfig, 'reasoner' | 'risk' | 'execution' | 'backtest' | 'journal'>> {
+  if (path === undefined && !existsSync(defaultConfigPath)) return configSchema.parse({});
+  return loadConfig(path, { mode: 'backtest' });
+}
+
+type WriteReport = (result: BacktestResult, path: string) => Promise<unknown> | unknown;
+
+/** backtest/report's `writeReport`, once the report module exists. */
+async function loadReportWriter(): Promise<WriteReport | undefined> {
+  const file = fileURLToPath(new URL('../../../backtest/report/index.ts', import.meta.url));
+  if (!existsSync(file)) return undefined;
+  const module = (await import(pathToFileURL(file).href)) as { writeReport?: WriteReport };
+  return typeof module.writeReport === 'function' ? module.writeReport : undefined;
+}
+
+/** A progress bar on stderr, only on a terminal and never under --json. */
+function createProgressBar(ctx: CommandContext): { update(progress: BacktestProgress): void; done(): void } | undefined {
+  if (ctx.json || !process.stderr.isTTY) return undefined;
+  let shown = false;
+  return {
+    update({ events, time, expectedEvents }) {
+      const date = new Date(time * 1000).toISOString().slice(0, 16).replace('T', ' ');
+      let line = `${events.toLocaleString('en-US')} events  ${date}`;
+      if (expectedEvents !== undefined && expectedEvents > 0) {
+        const fraction = Math.min(1, events / expectedEvents);
+        const width = 30;
+        const filled = Math.round(fraction * width);
+        line = `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${(fraction * 100).toFixed(0).padStart(3)}%  ${line}`;
+      }
+      process.stderr.write(`\r${line}\x1b[K`);
+      shown = true;
+    },
+    done() {
+      if (shown) process.stderr.write('\n');
+    },
+  };
+}
+
+const percent = (value: number | undefined): string => (value === undefined ? '–' : `${(value * 100).toFixed(2)} %`);
+const number = (value: number | undefined, digits = 2): string => (value === undefined ? '–' : value.toFixed(digits));
+const money = (value: number): string => value.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+const day = (time: number | undefined): string => (time === undefined ? '–' : new Date(time * 1000).toISOString().slice(0, 19).replace('T', ' '));
+
+function renderSummary(result: BacktestCommandResult): string {
+  const m = result.metrics;
+  const rows: [string, string][] = [
+    ['Strategy', `${result.strategy.name} ${JSON.stringify(result.strategy.params)}`],
+    ['Data', `${result.data.label} (${result.data.kind}; ${result.events.toLocaleString('en-US')} events, ${result.data.stats.rejected} rows rejected)`],
+    ['Period', `${day(result.from)} → ${day(result.to)} UTC`],
+    ['Return', percent(m.totalReturn)],
+    ['Buy and hold', percent(m.buyAndHoldReturn)],
+    ['CAGR', percent(m.cagr)],
+    ['Sharpe', number(m.sharpe)],
+    ['Sortino', number(m.sortino)],
+    ['Max drawdown', percent(m.maxDrawdown)],
+    ['Trades', String(m.trades)],
+    ['Win rate', `${percent(m.winRate)} of ${m.roundTrips} round trips`],
+    ['Final equity', money(m.finalEquity)],
+    ['Fees', money(m.fees)],
+    ['Gas', money(m.gas)],
+    ['Denials', m.denials === 0 ? '0' : `${m.denials} (${Object.entries(m.denialsByReason).map(([reason, n]) => `${reason} ${n}`).join(', ')})`],
+    ['Failed fills', Object.entries(result.failures).map(([reason, n]) => `${reason} ${n}`).join(', ') || '0'],
+    ['Reasoner calls', String(m.reasonerCalls)],
+    ['Run', `${result.runId} in ${result.journalPath}`],
+  ];
+  if (result.report) rows.push(['Report', result.report]);
+  const width = Math.max(...rows.map(([label]) => label.length));
+  return rows.map(([label, value]) => `${label.padEnd(width)}  ${value}`).join('\n');
+}
