@@ -3,6 +3,9 @@ import { MandateError } from '../errors/base-error.js';
 /**
  * Why an LLM answer was refused. Each code is the `reason` of the denied decision it becomes, so a journal
  * query can count them; `details` says what exactly was wrong.
+ *
+ * @example
+ * journal.decisions.list({ status: 'denied' }).filter((d) => d.content.verdict.allowed === false && d.content.verdict.reason === llmOutputReasons.exceedsCap);
  */
 export const llmOutputReasons = {
   malformed: 'LlmMalformedOutput',

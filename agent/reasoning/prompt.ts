@@ -8,6 +8,9 @@ import { balanceOf, marketPools, marketTokens, tokenPrice, usdValue18, type Reas
  * The version of the prompt below. It is part of every cache key and reasoningHash: change it whenever the
  * text, the data layout or the output format changes, so old recordings are never replayed against a
  * different prompt.
+ *
+ * @example
+ * reasoning.promptVersion === PROMPT_VERSION; // for every decision the LLM reasoner made with this prompt
  */
 export const PROMPT_VERSION = 'llm-v1';
 
@@ -28,7 +31,12 @@ export type BuildLlmPromptReturnType = {
   data: Record<string, unknown>;
 };
 
-/** The default mandate: what the owner delegates when the config says nothing more. */
+/**
+ * The default mandate: what the owner delegates when the config says nothing more.
+ *
+ * @example
+ * buildLlmPrompt({ input, market, policy, mandate: `${defaultMandate} Never hold less than 20 % in USDC.` });
+ */
 export const defaultMandate =
   'Follow the strategies\' signals between the base and the quote token when they are worth acting on, ' +
   'within the limits below. Preserve capital when in doubt: holding is always allowed.';

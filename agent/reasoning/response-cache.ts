@@ -14,6 +14,9 @@ import type { ChatMessage } from './prompt.js';
  * `off`: always ask the model, store nothing. `record`: answer from the cache when the exact prompt was seen,
  * else ask the model and store the answer. `replay`: answer only from the cache; a miss is an error, and the
  * endpoint is never contacted (deterministic, free, offline).
+ *
+ * @example
+ * responseCacheModes.includes('replay'); // true
  */
 export const responseCacheModes = ['off', 'record', 'replay'] as const;
 export type ResponseCacheMode = (typeof responseCacheModes)[number];

@@ -2,6 +2,9 @@
  * Training cutoffs (YYYY-MM-DD) of common models, by name prefix; the longest matching prefix wins. A model
  * knows roughly what happened up to its cutoff, so a backtest over an earlier period lets it "remember" the
  * prices it is asked to predict. Dates are the providers' published knowledge cutoffs, rounded to the month.
+ *
+ * @example
+ * trainingCutoffFor('llama3.1:8b', undefined, { ...knownTrainingCutoffs, llama3: '2023-12-01' }); // '2023-12-01'
  */
 export const knownTrainingCutoffs: Readonly<Record<string, string>> = {
   'gpt-3.5-turbo': '2021-09-01',

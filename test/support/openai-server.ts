@@ -178,7 +178,12 @@ function readBody(req: IncomingMessage): Promise<string> {
   });
 }
 
-/** The data block of the last user message, parsed (see agent/reasoning/prompt.ts). */
+/**
+ * The data block of the last user message of a chat-completions request, parsed (see agent/reasoning/prompt.ts).
+ *
+ * @example
+ * promptData(server.requests[0].body).signal.reason; // the strategy's reason, as the model saw it
+ */
 export function promptData(body: any): any {
   const messages: any[] = Array.isArray(body?.messages) ? body.messages : [];
   const user = [...messages].reverse().find((m) => m.role === 'user');
