@@ -3,6 +3,7 @@ import { createPool, quoteSwap, swap, type SwapParameters, type SwapReturnType }
 import { randomPoolScenario, randomSwap } from './random-pool-scenario.js';
 import { createSdkReferencePool, sdkSwap, type SdkSwapReturnType } from './sdk-reference.js';
 import { createSeededRandom } from './seeded-random.js';
+import { MAX_SQRT_RATIO, MIN_SQRT_RATIO } from './tick-math.js';
 
 // Many swaps per pool: building an SDK pool is cheap, but each swap chains on the state the last one left,
 // so the simulator is checked on evolving pools (ticks crossed back and forth), not just fresh ones.
@@ -67,6 +68,14 @@ describe('simulator vs @uniswap/v3-sdk on random pools and swaps', () => {
         if (parameters.sqrtPriceLimitX96 !== undefined) {
           seen.limited++;
           if (ours.sqrtPriceX96 === parameters.sqrtPriceLimitX96) seen.limitReached++;
+        }
+        // The SDK reports only the computed side; when the swap did not stop at a price limit, the SDK's own
+        // loop has used exactly the specified amount, so ours must have too.
+        const specifiedSide = parameters.zeroForOne === parameters.amountSpecified > 0n ? ours.amount0 : ours.amount1;
+        const stoppedAtLimit = ours.sqrtPriceX96 === (parameters.sqrtPriceLimitX96 ?? (parameters.zeroForOne ? MIN_SQRT_RATIO + 1n : MAX_SQRT_RATIO - 1n));
+        if (!stoppedAtLimit && specifiedSide !== parameters.amountSpecified) {
+          mismatches.push(`${where}: used ${specifiedSide} of the specified amount without reaching the limit`);
+          break;
         }
         const expected = simulatedAsSdk(parameters, ours);
         if (
