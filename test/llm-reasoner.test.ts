@@ -411,6 +411,20 @@ describe('llm reasoner: when the endpoint misbehaves', () => {
     expect(decision.content.reasoning.fallback).toMatch(/^LlmUnavailableError: The model endpoint failed after 3 attempts.*Connection error/);
   });
 
+  it('stops asking an endpoint that failed decisions in a row until the cool-off ends', async () => {
+    const { decisions, requests } = await runScenario({
+      steps: [{ status: 503 }],
+      repeatLast: true,
+      decisions: 5, // one a minute
+      reasoner: { retry: { maxRetries: 0 }, breaker: { failures: 2, coolOffMs: 150_000 } },
+    });
+    // Decisions 1 and 2 ask and fail; 3 and 4 fall within the cool-off; 5 (4 minutes in) asks again.
+    expect(requests).toHaveLength(3);
+    expect(decisions.map((d) => d.content.reasoning.attempts)).toEqual([1, 1, 0, 0, 1]);
+    expect(decisions.every((d) => d.content.reasoning.reasoner === 'rules')).toBe(true);
+    expect(decisions[2]!.content.reasoning.fallback).toMatch(/failed 2 decisions in a row; not asked again before 2025-/);
+  });
+
   it('without a fallback, a hang becomes a failed decision, never a trade', async () => {
     const { decisions, sent } = await runScenario({
       steps: [{ hang: true }],

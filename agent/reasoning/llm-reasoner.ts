@@ -51,6 +51,12 @@ export type CreateLlmReasonerParameters = {
   clock: Clock;
   /** The clock whose UTC days the daily budget counts; default `clock`. Live, pass the wall clock. */
   budgetClock?: Clock | undefined;
+  /**
+   * After `failures` decisions in a row found the endpoint down (retries spent), stop asking it for
+   * `coolOffMs` of agent-clock time: the rules decide at once instead of each decision waiting out the
+   * timeouts again. Default 3 decisions, 60 s.
+   */
+  breaker?: { failures: number; coolOffMs: number } | undefined;
   /** Waits between retries; injectable so tests do not sleep. */
   sleep?: ((ms: number) => Promise<void>) | undefined;
   log?: LlmReasonerLogger | undefined;
@@ -118,6 +124,9 @@ export function createLlmReasoner(parameters: CreateLlmReasonerParameters): LlmR
 
   // Built on first use: a replay never needs a client (nor a key).
   let structured: ReturnType<typeof buildStructuredModel> | undefined;
+  const breaker = parameters.breaker ?? { failures: 3, coolOffMs: 60_000 };
+  let failuresInARow = 0;
+  let openUntil = Number.NEGATIVE_INFINITY;
 
   return {
     name: 'llm',
@@ -146,6 +155,11 @@ export function createLlmReasoner(parameters: CreateLlmReasonerParameters): LlmR
 
       const spent = budget.exceeded();
       if (spent !== undefined) return unavailable(input, key, messages, spent, 0, 0);
+      if (clock.now() < openUntil) {
+        const until = new Date(openUntil).toISOString();
+        const resting = new Error(`the endpoint failed ${breaker.failures} decisions in a row; not asked again before ${until}`);
+        return unavailable(input, key, messages, new LlmUnavailableError(0, resting), 0, 0);
+      }
 
       const started = performance.now();
       const result = await callWithRetry({
@@ -174,6 +188,12 @@ export function createLlmReasoner(parameters: CreateLlmReasonerParameters): LlmR
           log.warn({ model, attempt, status: httpStatus(error), delayMs, retryAfter, error: describe(error) }, 'LLM request failed; retrying'),
       });
       const latencyMs = performance.now() - started;
+      failuresInARow = result.ok ? 0 : failuresInARow + 1;
+      if (failuresInARow >= breaker.failures) {
+        failuresInARow = 0;
+        openUntil = clock.now() + breaker.coolOffMs;
+        log.warn({ model, until: new Date(openUntil).toISOString() }, 'LLM endpoint keeps failing; the rules reasoner decides until the cool-off ends');
+      }
       if (!result.ok) {
         const error = new LlmUnavailableError(result.attempts, result.error);
         const why = result.stoppedBecause === undefined ? error : new LlmUnavailableError(result.attempts, new Error(`${describe(result.error)}; stopped retrying: ${result.stoppedBecause}`));
