@@ -31,17 +31,18 @@ pragma solidity ^0.8.24;
  *      feedDecimals > 36                                 -> OracleDecimalsUnsupported(address feed, uint8 decimals)
  *      price18 = feedDecimals <= 18 ? answer * 10^(18 - feedDecimals) : answer / 10^(feedDecimals - 18)
  *      price18 == 0 (a positive answer below 1e-18 USD)  -> OracleAnswerInvalid(address feed, int256 answer)
- *  10. valueUsd = floor(amountIn * price18In / 10^tokenInDecimals)          (exact 512-bit intermediate;
- *      a result that does not fit 256 bits reverts FixedPointMath.MulDivOverflow(uint256 x, uint256 y, uint256 d),
- *      as does oracleOut below; no real token amount gets there)
- *      valueUsd > policy.perTradeCapUsd                  -> TradeValueExceedsCap(uint256 value, uint256 cap)
+ *      Right after both oracles (still before check 10) the pricing is computed, with exact 512-bit
+ *      intermediates; a result that does not fit 256 bits reverts FixedPointMath.MulDivOverflow(uint256 x,
+ *      uint256 y, uint256 denominator) (valueUsd first, then oracleOut; no real token amount gets there):
+ *      valueUsd    = floor(amountIn * price18In / 10^tokenInDecimals)
+ *      oracleOut   = floor(valueUsd * 10^tokenOutDecimals / price18Out)
+ *      oracleFloor = floor(oracleOut * (10_000 - maxSlippageBps) / 10_000)
+ *  10. valueUsd > policy.perTradeCapUsd                  -> TradeValueExceedsCap(uint256 value, uint256 cap)
  *  11. valueUsd > accruedAllowance (see below)           -> TradeValueExceedsAllowance(uint256 value, uint256 allowance)
  *  12. lastTradeAt != 0 && now < lastTradeAt + cooldown  -> CooldownActive(uint256 lastTradeAt, uint256 readyAt)
  *      (the first trade ever is always allowed; readyAt = lastTradeAt + cooldown; a trade AT readyAt passes)
  *
- *  Then the floor on the output and the swap:
- *      oracleOut        = floor(valueUsd * 10^tokenOutDecimals / price18Out)  (exact 512-bit intermediate)
- *      oracleFloor      = floor(oracleOut * (10_000 - maxSlippageBps) / 10_000)
+ *  Then the minimum output and the swap:
  *      minAmountOutUsed = max(intent.minAmountOut, oracleFloor)
  *  State is written before the swap: the decisionId is marked executed, allowance -= valueUsd,
  *  lastTradeAt = now. The vault approves the router for exactly amountIn, calls
