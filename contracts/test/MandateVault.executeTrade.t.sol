@@ -443,6 +443,21 @@ contract MandateVaultExecuteTradeTest is VaultFixture {
         );
     }
 
+    function test_executeTrade_sequencerStartedInFuture() public {
+        (MandateVault l2, TestAggregator sequencer) = _l2Vault();
+        sequencer.setRound(0, block.timestamp + 1, block.timestamp);
+        _expectTradeRevertOn(
+            l2,
+            usdcToWeth(),
+            abi.encodeWithSelector(IMandateVault.SequencerDown.selector, int256(0), block.timestamp + 1)
+        );
+    }
+
+    function test_quoteTrade_tokenNotAllowed() public {
+        vm.expectRevert(abi.encodeWithSelector(IMandateVault.TokenNotAllowed.selector, STRANGER));
+        vault.quoteTrade(address(usdc), STRANGER, 1e6);
+    }
+
     function test_executeTrade_sequencerGracePeriodActive() public {
         (MandateVault l2, TestAggregator sequencer) = _l2Vault();
         uint256 upSince = block.timestamp - 1 hours; // exactly the grace period: still inside it
