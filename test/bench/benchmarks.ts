@@ -1,5 +1,6 @@
 import { kernelThroughputBenchmark } from '../../agent/kernel/kernel-throughput.js';
 import type { Benchmark } from './benchmark.js';
+import { journalThroughputBenchmark } from './journal-throughput.js';
 
 /** Every benchmark `npm run bench` runs, in order. */
-export const benchmarks: Benchmark[] = [kernelThroughputBenchmark];
+export const benchmarks: Benchmark[] = [kernelThroughputBenchmark, journalThroughputBenchmark];
