@@ -27,7 +27,7 @@ contract MandateVaultGasTest is VaultFixture {
     /// @dev The issue's target is 45,000 (receipt gas). The mandated design cannot reach it: marking the decisionId
     ///      (a fresh slot, 22,100), two cold oracle reads (~14,700), the exact approval net of its refund (~5,200),
     ///      the cold router (2,600) and the ten-field event (~4,300) already total ~49,000 before a single policy
-    ///      slot is read. This ceiling sits just above the measured 79,934 so a regression fails here and in
+    ///      slot is read. This ceiling sits just above the measured ~79,950 so a regression fails here and in
     ///      .gas-snapshot; TradeGasOverhead reports the real figure.
     uint256 internal constant TRADE_OVERHEAD_CEILING = 82_000;
     uint256 internal constant COMMIT_PER_DECISION_TARGET = 1_000;
