@@ -1,3 +1,4 @@
+import { vaultDevnetExtension } from '../vault/devnet-vault.js';
 import type { DevnetExtension } from './deploy-devnet.js';
 
 /**
@@ -12,4 +13,4 @@ import type { DevnetExtension } from './deploy-devnet.js';
  * @example
  * export const defaultDevnetExtensions: readonly DevnetExtension[] = [vaultDevnetExtension, safeDevnetExtension];
  */
-export const defaultDevnetExtensions: readonly DevnetExtension[] = [];
+export const defaultDevnetExtensions: readonly DevnetExtension[] = [vaultDevnetExtension];

@@ -1,0 +1,43 @@
+import type { TransactionReceipt } from 'viem';
+import type { Fill, TradeIntent } from '../../kernel/types.js';
+import type { Hex } from '../../market/market-event.js';
+import { type TradeExecutedEvent, decodeTradeExecuted, decodeTradeExecutedEvent } from './decode-trade-executed.js';
+import { type VaultWriteParameters, writeVault } from './write-vault.js';
+
+export type ExecuteTradeParameters = VaultWriteParameters & { intent: TradeIntent };
+
+export type ExecuteTradeReturnType = {
+  fill: Fill;
+  event: TradeExecutedEvent;
+  hash: Hex;
+  receipt: TransactionReceipt;
+};
+
+/**
+ * Sends `executeTrade(intent)` from the agent's wallet: simulated first, so a policy violation throws
+ * VaultRevertError with the vault's custom error, its arguments and a sentence ("Trade value $6,012.33
+ * exceeds the per-trade cap $5,000.00.") without spending gas. A pool that cannot beat the oracle floor
+ * reverts with the SwapRouter's "Too little received", decoded the same way.
+ *
+ * @example
+ * const { fill } = await executeTrade({ publicClient, walletClient: agent, vault, intent: {
+ *   decisionId, strategyId, reasoningHash, tokenIn: usdc, tokenOut: weth, fee: 500,
+ *   amountIn: 1_000n * 10n ** 6n, minAmountOut: 0n, deadline: now + 120n } });
+ */
+export async function executeTrade(parameters: ExecuteTradeParameters): Promise<ExecuteTradeReturnType> {
+  const { intent } = parameters;
+  const { hash, receipt } = await writeVault(parameters, 'executeTrade', [
+    {
+      decisionId: intent.decisionId,
+      strategyId: intent.strategyId,
+      reasoningHash: intent.reasoningHash,
+      tokenIn: intent.tokenIn,
+      tokenOut: intent.tokenOut,
+      fee: intent.fee,
+      amountIn: intent.amountIn,
+      minAmountOut: intent.minAmountOut,
+      deadline: intent.deadline,
+    },
+  ]);
+  return { fill: decodeTradeExecuted(receipt, parameters.vault), event: decodeTradeExecutedEvent(receipt, parameters.vault), hash, receipt };
+}

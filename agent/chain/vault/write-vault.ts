@@ -1,0 +1,101 @@
+import {
+  type Account,
+  type Chain,
+  type ContractFunctionArgs,
+  type ContractFunctionName,
+  type ContractFunctionReturnType,
+  type PublicClient,
+  type TransactionReceipt,
+  type Transport,
+  type WalletClient,
+  encodeFunctionData,
+} from 'viem';
+import type { Address, Hex } from '../../market/market-event.js';
+import { mandateVaultAbi } from '../generated/MandateVault.js';
+import { VaultCallError, toVaultError } from './vault-errors.js';
+
+/** The clients every vault write needs: a public client to simulate and wait, a wallet to sign. */
+export type VaultWriteClients = {
+  publicClient: PublicClient;
+  /** The account that calls: the owner, the guardian or the agent, depending on the function. */
+  walletClient: WalletClient<Transport, Chain, Account>;
+};
+
+/** A vault address with the clients to write to it. */
+export type VaultWriteParameters = VaultWriteClients & { vault: Address };
+
+type VaultAbi = typeof mandateVaultAbi;
+/** Every state-changing vault function. */
+export type VaultWriteFunctionName = ContractFunctionName<VaultAbi, 'nonpayable'>;
+
+/** What a mined vault write returns. */
+export type VaultWriteReturnType<name extends VaultWriteFunctionName> = {
+  hash: Hex;
+  receipt: TransactionReceipt;
+  /** The function's return value, from the simulation (e.g. a queued change's id). */
+  result: ContractFunctionReturnType<VaultAbi, 'nonpayable', name>;
+};
+
+/**
+ * Simulates a vault call from the wallet's account, sends it with the simulated gas, and waits for the
+ * receipt. A revert in the simulation throws VaultRevertError before anything is sent; a transaction that
+ * still reverts on-chain (the state moved in between) is replayed against the block before it to recover
+ * the reason, and throws VaultRevertError with the transaction hash.
+ *
+ * @example
+ * const { result: id } = await writeVault({ publicClient, walletClient, vault }, 'queuePolicy', [newPolicy]);
+ */
+export async function writeVault<const name extends VaultWriteFunctionName>(
+  parameters: VaultWriteParameters,
+  functionName: name,
+  args: ContractFunctionArgs<VaultAbi, 'nonpayable', name>,
+): Promise<VaultWriteReturnType<name>> {
+  const { publicClient, walletClient, vault } = parameters;
+  const account = walletClient.account;
+  let simulated: { result: unknown; request: Parameters<typeof walletClient.writeContract>[0] };
+  try {
+    simulated = (await publicClient.simulateContract({
+      address: vault,
+      abi: mandateVaultAbi,
+      functionName,
+      args,
+      account,
+    } as never)) as typeof simulated;
+  } catch (error) {
+    throw toVaultError(error, { functionName });
+  }
+  let hash: Hex;
+  try {
+    hash = await walletClient.writeContract(simulated.request);
+  } catch (error) {
+    // The gas estimate runs the call once more: a state change since the simulation shows up here.
+    throw toVaultError(error, { functionName });
+  }
+  const receipt = await publicClient.waitForTransactionReceipt({ hash, pollingInterval: 20 });
+  if (receipt.status !== 'success') throw await revertReason(parameters, functionName, args as readonly unknown[], receipt);
+  return { hash, receipt, result: simulated.result as VaultWriteReturnType<name>['result'] };
+}
+
+/** Replays a reverted transaction at the block before it, to decode why it reverted. */
+async function revertReason(
+  parameters: VaultWriteParameters,
+  functionName: string,
+  args: readonly unknown[],
+  receipt: TransactionReceipt,
+): Promise<Error> {
+  const { publicClient, walletClient, vault } = parameters;
+  try {
+    await publicClient.call({
+      account: walletClient.account,
+      to: vault,
+      data: encodeFunctionData({ abi: mandateVaultAbi, functionName, args } as never),
+      blockNumber: receipt.blockNumber - 1n,
+    });
+  } catch (error) {
+    const decoded = toVaultError(error, { functionName, txHash: receipt.transactionHash });
+    if (!(decoded instanceof VaultCallError)) return decoded;
+  }
+  return new VaultCallError(`${functionName} reverted on-chain.`, {
+    details: `Transaction ${receipt.transactionHash} in block ${receipt.blockNumber} reverted; replaying it on the block before did not reproduce a decodable revert (another transaction in the same block may have changed the state).`,
+  });
+}
