@@ -103,59 +103,66 @@ async function rpc<T>(method: string, params: readonly unknown[]): Promise<T> {
 
 type Receipt = { contractAddress: Address | null; blockNumber: Hex; status: Hex };
 
-/** Sends from an anvil-unlocked account and returns the receipt. */
-async function send(from: Address, to: Address | undefined, data: Hex): Promise<Receipt> {
+// anvil runs with --no-mining: transactions wait in the pool until evm_mine, so a case's setup lands in a few
+// blocks at chosen times instead of one block per transaction.
+
+/** Sends from an anvil-unlocked account, mines it alone, and returns the receipt and the block time. */
+async function sendMined(from: Address, to: Address | undefined, data: Hex): Promise<{ receipt: Receipt; timestamp: bigint }> {
   const hash = await rpc<Hex>('eth_sendTransaction', [{ from, ...(to ? { to } : {}), data, gas: toHex(8_000_000) }]);
-  return (await receiptsOf([hash]))[0]!;
+  await rpc('evm_mine', []);
+  const [receipt, block] = await rpcBatch([
+    ['eth_getTransactionReceipt', [hash]],
+    ['eth_getBlockByNumber', ['latest', false]],
+  ]);
+  const mined = receipt!.result as Receipt | null;
+  if (mined?.status !== '0x1') throw new Error(`transaction to ${to ?? 'create'} reverted or was not mined`);
+  return { receipt: mined, timestamp: BigInt((block!.result as { timestamp: Hex }).timestamp) };
 }
 
-/** Sends many transactions in one HTTP batch, with explicit nonces so anvil mines them in order; all must succeed. */
-async function sendAll(txs: readonly { from: Address; to: Address; data: Hex }[]): Promise<void> {
-  if (txs.length === 0) return;
+/**
+ * Puts transactions in the pool with explicit nonces (so they run in order when mined) in the same HTTP batch
+ * as `alongside` (state setters), after one batch that reads the senders' nonces and `reads`.
+ */
+async function queueAll(
+  txs: readonly { from: Address; to: Address; data: Hex }[],
+  reads: readonly [string, readonly unknown[]][],
+  alongside: (readResults: unknown[]) => [string, readonly unknown[]][],
+): Promise<Hex[]> {
   const senders = [...new Set(txs.map((tx) => tx.from))];
-  const counts = await rpcBatch(senders.map((sender) => ['eth_getTransactionCount', [sender, 'pending']] as const));
-  const nonces = new Map(senders.map((sender, i) => [sender, BigInt(counts[i]!.result as Hex)]));
-  const responses = await rpcBatch(
-    txs.map((tx) => {
-      const nonce = nonces.get(tx.from)!;
-      nonces.set(tx.from, nonce + 1n);
-      return ['eth_sendTransaction', [{ ...tx, nonce: toHex(nonce), gas: toHex(1_000_000) }]] as const;
-    }),
-  );
-  for (const response of responses) if (response.error) throw new Error(`eth_sendTransaction: ${response.error.message}`);
-  await receiptsOf(responses.map((response) => response.result as Hex));
+  const first = await rpcBatch([...reads, ...senders.map((sender) => ['eth_getTransactionCount', [sender, 'pending']] as [string, unknown[]])]);
+  const readResults = first.slice(0, reads.length).map((response) => response.result);
+  const nonces = new Map(senders.map((sender, i) => [sender, BigInt(first[reads.length + i]!.result as Hex)]));
+  const sends = txs.map((tx): [string, unknown[]] => {
+    const nonce = nonces.get(tx.from)!;
+    nonces.set(tx.from, nonce + 1n);
+    return ['eth_sendTransaction', [{ ...tx, nonce: toHex(nonce), gas: toHex(1_000_000) }]];
+  });
+  const responses = await rpcBatch([...sends, ...alongside(readResults)]);
+  for (const response of responses) if (response.error) throw new Error(`setup: ${response.error.message}`);
+  return responses.slice(0, sends.length).map((response) => response.result as Hex);
 }
 
-/** Waits until every transaction is mined (anvil automines, but may answer before the block is sealed); all must succeed. */
-async function receiptsOf(hashes: readonly Hex[]): Promise<Receipt[]> {
-  for (let attempt = 0; ; attempt++) {
-    const responses = await rpcBatch(hashes.map((hash) => ['eth_getTransactionReceipt', [hash]] as const));
-    const receipts = responses.map((response) => response.result as Receipt | null);
-    const failed = receipts.findIndex((receipt) => receipt?.status === '0x0');
-    if (failed >= 0) throw new Error(`transaction ${hashes[failed]} reverted`);
-    if (receipts.every((receipt) => receipt !== null)) return receipts as Receipt[];
-    if (attempt === 500) throw new Error('transactions were not mined');
-    await new Promise((resolve) => setTimeout(resolve, 2));
-  }
-}
-
-async function blockTimestamp(tag: Hex | 'latest' = 'latest'): Promise<bigint> {
-  return BigInt((await rpc<{ timestamp: Hex }>('eth_getBlockByNumber', [tag, false])).timestamp);
+/** Every queued transaction was mined and succeeded. */
+async function expectMined(hashes: readonly Hex[]): Promise<void> {
+  const responses = await rpcBatch(hashes.map((hash) => ['eth_getTransactionReceipt', [hash]] as const));
+  responses.forEach((response, i) => {
+    if ((response.result as Receipt | null)?.status !== '0x1') throw new Error(`setup transaction ${hashes[i]} reverted or was not mined`);
+  });
 }
 
 beforeAll(async () => {
-  anvil = await startAnvil({ timestamp: 1_700_000_000 });
+  anvil = await startAnvil({ timestamp: 1_700_000_000, extraArgs: ['--no-mining'] });
   client = createPublicClient({ transport: http(anvil.rpcUrl, { batch: true }), pollingInterval: 50 }) as PublicClient;
   for (const [i, decimals] of TOKEN_DECIMALS.entries()) {
     const data = encodeDeployData({ abi: devTokenAbi, bytecode: devTokenBytecode, args: [`Token ${i}`, `T${i}`, decimals] });
-    tokens.push(getAddress((await send(deployer, undefined, data)).contractAddress!));
+    tokens.push(getAddress((await sendMined(deployer, undefined, data)).receipt.contractAddress!));
   }
   for (const [i, decimals] of FEED_DECIMALS.entries()) {
     const data = encodeDeployData({ abi: devAggregatorAbi, bytecode: devAggregatorBytecode, args: [decimals, `Feed ${i}`] });
-    feeds.push(getAddress((await send(deployer, undefined, data)).contractAddress!));
+    feeds.push(getAddress((await sendMined(deployer, undefined, data)).receipt.contractAddress!));
   }
   sequencerFeed = getAddress(
-    (await send(deployer, undefined, encodeDeployData({ abi: devAggregatorAbi, bytecode: devAggregatorBytecode, args: [0, 'Sequencer uptime'] }))).contractAddress!,
+    (await sendMined(deployer, undefined, encodeDeployData({ abi: devAggregatorAbi, bytecode: devAggregatorBytecode, args: [0, 'Sequencer uptime'] }))).receipt.contractAddress!,
   );
   await rpc('anvil_setCode', [STUB_ROUTER, '0x60206000f3']);
   baseSnapshot = await rpc<Hex>('evm_snapshot', []);
@@ -290,7 +297,9 @@ function planVault(random: Random, target: Target): Plan {
 // ------------------------------------------------------------------------------------------ one case
 
 /** Deploys the planned vault and applies its admin transactions; returns the vault and the expected state. */
-async function deployPlanned(plan: Plan): Promise<{ vault: Address; deployBlock: bigint; expected: PolicyState }> {
+async function deployPlanned(
+  plan: Plan,
+): Promise<{ vault: Address; deployBlock: bigint; expected: PolicyState; lastTime: bigint; admin: { from: Address; to: Address; data: Hex }[] }> {
   const setup = {
     router: STUB_ROUTER,
     owner,
@@ -303,22 +312,23 @@ async function deployPlanned(plan: Plan): Promise<{ vault: Address; deployBlock:
     sequencerUptimeFeed: plan.sequencerGrace === undefined ? zeroAddress : sequencerFeed,
     sequencerGracePeriod: plan.sequencerGrace ?? 0,
   };
-  const receipt = await send(deployer, undefined, encodeDeployData({ abi: mandateVaultAbi, bytecode: mandateVaultBytecode, args: [setup] }));
+  const { receipt, timestamp: deployedAt } = await sendMined(deployer, undefined, encodeDeployData({ abi: mandateVaultAbi, bytecode: mandateVaultBytecode, args: [setup] }));
+  let lastTime = deployedAt;
   const vault = getAddress(receipt.contractAddress!);
   const deployBlock = BigInt(receipt.blockNumber);
   let expected = createPolicyState({
     policy: plan.policy,
     tokens: plan.tokenSetups.map((t) => ({ address: tokens[t.index]!, feed: feeds[t.feed]!, decimals: TOKEN_DECIMALS[t.index]!, maxOracleAge: t.maxOracleAge })),
     pools: setup.pools,
-    deployedAt: await blockTimestamp(receipt.blockNumber),
+    deployedAt,
     agent,
     sequencer: plan.sequencerGrace === undefined ? undefined : { feed: sequencerFeed, gracePeriod: plan.sequencerGrace },
   });
 
   const call = (functionName: string, args: readonly unknown[]) => encodeFunctionData({ abi: mandateVaultAbi, functionName, args } as never);
   if (plan.tightenTo) {
-    const tx = await send(guardian, vault, call('tightenPolicy', [plan.tightenTo]));
-    expected = applyPolicy(expected, plan.tightenTo, await blockTimestamp(tx.blockNumber));
+    lastTime = (await sendMined(guardian, vault, call('tightenPolicy', [plan.tightenTo]))).timestamp;
+    expected = applyPolicy(expected, plan.tightenTo, lastTime);
     // The settle-then-clamp of a policy change, checked on its own before the storage is overwritten below.
     const [allowanceUsd, allowanceUpdatedAt] = (await client.readContract({ address: vault, abi: mandateVaultAbi, functionName: 'allowanceState' })) as readonly [bigint, number];
     expect({ allowanceUsd, allowanceUpdatedAt: BigInt(allowanceUpdatedAt) }).toEqual({ allowanceUsd: expected.allowanceUsd, allowanceUpdatedAt: expected.allowanceUpdatedAt });
@@ -345,9 +355,9 @@ async function deployPlanned(plan: Plan): Promise<{ vault: Address; deployBlock:
     admin.push({ from: owner, to: vault, data: call('removePool', [tokens[b]!, tokens[a]!, fee]) });
     poolsLeft.delete(poolKey(tokens[a]!, tokens[b]!, fee));
   }
-  await sendAll(admin);
+  // Not sent yet: they are mined with the rest of the case's setup, in the block at the case's time.
   expected = { ...expected, paused: plan.pause, agent: plan.revoke ? zeroAddress : agent, tokens: tokensLeft, pools: poolsLeft };
-  return { vault, deployBlock, expected };
+  return { vault, deployBlock, expected, lastTime, admin };
 }
 
 async function runCase(random: Random, index: number, counts: Map<string, number>): Promise<void> {
@@ -355,11 +365,11 @@ async function runCase(random: Random, index: number, counts: Map<string, number
   const plan = planVault(random, target);
   await rpc('evm_revert', [baseSnapshot]);
   baseSnapshot = await rpc<Hex>('evm_snapshot', []);
-  const { vault, deployBlock, expected: planned } = await deployPlanned(plan);
+  const { vault, deployBlock, expected: planned, lastTime, admin } = await deployPlanned(plan);
   let expected = planned;
 
   // The case's time: after every block so far, so the chain can move there.
-  const now = (await blockTimestamp()) + 1000n + BigInt(random.int(1_000_000));
+  const now = lastTime + 1000n + BigInt(random.int(1_000_000));
   const policy = expected.policy;
 
   // Trade state: allowance, anchor (whole and partial refill steps back), last trade around the cooldown.
@@ -500,17 +510,20 @@ async function runCase(random: Random, index: number, counts: Map<string, number
       data: encodeFunctionData({ abi: devAggregatorAbi, functionName: 'setRound', args: [BigInt(index + 1), sequencerRound.answer, sequencerRound.startedAt, sequencerRound.startedAt, BigInt(index + 1)] }),
     });
   }
-  await sendAll(roundTxs);
-  const slot2 = BigInt(await rpc<Hex>('eth_getStorageAt', [vault, toHex(TRADE_SLOT), 'latest']));
-  const policyBits = slot2 >> 176n;
-  const packed = (policyBits << 176n) | (lastTradeAt << 136n) | (anchor << 96n) | allowanceUsd;
-  const storageWrites: [string, unknown[]][] = [['anvil_setStorageAt', [vault, toHex(TRADE_SLOT, { size: 32 }), toHex(packed, { size: 32 })]]];
-  for (const id of executed) {
-    const slot = keccak256(encodeAbiParameters([{ type: 'bytes32' }, { type: 'uint256' }], [id, DECISIONS_MAPPING_SLOT]));
-    storageWrites.push(['anvil_setStorageAt', [vault, slot, toHex(1n, { size: 32 })]]);
-  }
-  storageWrites.push(['evm_setNextBlockTimestamp', [toHex(now)]], ['evm_mine', []]);
-  for (const response of await rpcBatch(storageWrites)) if (response.error) throw new Error(response.error.message);
+  const pending = await queueAll([...admin, ...roundTxs], [['eth_getStorageAt', [vault, toHex(TRADE_SLOT), 'latest']]], ([slot2]) => {
+    // The trade slot packs allowanceUsd (96 bits), allowanceUpdatedAt (40), lastTradeAt (40), then the policy's
+    // maxSlippageBps, cooldown and refillInterval, which stay as the constructor and tightenPolicy wrote them.
+    const policyBits = BigInt(slot2 as Hex) >> 176n;
+    const packed = (policyBits << 176n) | (lastTradeAt << 136n) | (anchor << 96n) | allowanceUsd;
+    const writes: [string, unknown[]][] = [['anvil_setStorageAt', [vault, toHex(TRADE_SLOT, { size: 32 }), toHex(packed, { size: 32 })]]];
+    for (const id of executed) {
+      const slot = keccak256(encodeAbiParameters([{ type: 'bytes32' }, { type: 'uint256' }], [id, DECISIONS_MAPPING_SLOT]));
+      writes.push(['anvil_setStorageAt', [vault, slot, toHex(1n, { size: 32 })]]);
+    }
+    return writes;
+  });
+  await rpc('evm_mine', [Number(now)]);
+  await expectMined(pending);
   expected = { ...expected, allowanceUsd, allowanceUpdatedAt: anchor, lastTradeAt, executedDecisions: new Set(executed.map(decisionKey)) };
 
   // The mirror's input, read from the chain the way the live gate reads it, must be what was set up.
@@ -520,34 +533,43 @@ async function runCase(random: Random, index: number, counts: Map<string, number
 
   // The two verdicts.
   const mirror = evaluateTrade(read.state, intent, { now: read.timestamp, caller, ...read.oracles });
-  const vaultVerdict = await vaultExecuteTrade(vault, caller, intent);
+  const { verdict: vaultVerdict, quote } = await vaultExecuteTrade(vault, caller, intent);
   const mirrorVerdict = mirror.ok ? { error: 'allowed', args: [] } : { error: mirror.error, args: [...mirror.args] };
   const context = `case ${index} (seed ${SEED}, target ${target})`;
   expect(mirrorVerdict, context).toEqual(vaultVerdict);
   counts.set(vaultVerdict.error, (counts.get(vaultVerdict.error) ?? 0) + 1);
 
   if (mirror.ok) {
-    const quote = decodeFunctionResult({
-      abi: mandateVaultAbi,
-      functionName: 'quoteTrade',
-      data: await rpc<Hex>('eth_call', [{ to: vault, data: encodeFunctionData({ abi: mandateVaultAbi, functionName: 'quoteTrade', args: [intent.tokenIn, intent.tokenOut, intent.amountIn] }) }, 'latest']),
-    }) as readonly [bigint, bigint, bigint];
-    expect([mirror.valueUsd, mirror.oracleOut, mirror.oracleFloor], context).toEqual([...quote]);
-    expect(mirror.minAmountOutUsed, context).toBe(intent.minAmountOut > quote[2] ? intent.minAmountOut : quote[2]);
+    expect([mirror.valueUsd, mirror.oracleOut, mirror.oracleFloor], context).toEqual(quote);
+    expect(mirror.minAmountOutUsed, context).toBe(intent.minAmountOut > quote![2] ? intent.minAmountOut : quote![2]);
   }
 }
 
-/** eth_call of executeTrade from `caller`: the custom error and its decoded args, or 'allowed' (see the top). */
-async function vaultExecuteTrade(vault: Address, caller: Address, intent: TradeIntent): Promise<{ error: string; args: unknown[] }> {
-  const data = encodeFunctionData({ abi: mandateVaultAbi, functionName: 'executeTrade', args: [intent] });
-  const [response] = await rpcBatch([['eth_call', [{ from: caller, to: vault, data, gas: toHex(30_000_000) }, 'latest']]]);
-  if (!response!.error) return { error: 'succeeded (the stub router cannot fill)', args: [] };
+/**
+ * eth_call of executeTrade from `caller`: the custom error and its decoded args, or 'allowed' (see the top);
+ * and, in the same batch, quoteTrade for the intent (undefined when it reverts).
+ */
+async function vaultExecuteTrade(
+  vault: Address,
+  caller: Address,
+  intent: TradeIntent,
+): Promise<{ verdict: { error: string; args: unknown[] }; quote: [bigint, bigint, bigint] | undefined }> {
+  const trade = encodeFunctionData({ abi: mandateVaultAbi, functionName: 'executeTrade', args: [intent] });
+  const quoteCall = encodeFunctionData({ abi: mandateVaultAbi, functionName: 'quoteTrade', args: [intent.tokenIn, intent.tokenOut, intent.amountIn] });
+  const [response, quoteResponse] = await rpcBatch([
+    ['eth_call', [{ from: caller, to: vault, data: trade, gas: toHex(30_000_000) }, 'latest']],
+    ['eth_call', [{ to: vault, data: quoteCall }, 'latest']],
+  ]);
+  const quote = quoteResponse!.error
+    ? undefined
+    : ([...(decodeFunctionResult({ abi: mandateVaultAbi, functionName: 'quoteTrade', data: quoteResponse!.result as Hex }) as readonly bigint[])] as [bigint, bigint, bigint]);
+  if (!response!.error) return { verdict: { error: 'succeeded (the stub router cannot fill)', args: [] }, quote };
   const revert = response!.error.data;
   if (!revert) throw new Error(`eth_call failed without revert data: ${response!.error.message}`);
   const decoded = decodeErrorResult({ abi: mandateVaultAbi, data: revert });
   const args = [...(decoded.args ?? [])];
-  if (decoded.errorName === 'UnexpectedAmountSpent' && args[0] === 0n && args[1] === intent.amountIn) return { error: 'allowed', args: [] };
-  return { error: decoded.errorName, args };
+  if (decoded.errorName === 'UnexpectedAmountSpent' && args[0] === 0n && args[1] === intent.amountIn) return { verdict: { error: 'allowed', args: [] }, quote };
+  return { verdict: { error: decoded.errorName, args }, quote };
 }
 
 /** A PolicyState with sets and maps as sorted arrays and addresses checksummed, for toEqual. */
