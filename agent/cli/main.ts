@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { registerConfigCommand } from './commands/config.js';
+import { registerDemoCommand } from './commands/demo.js';
 import { registerDevnetCommand } from './commands/devnet.js';
 import { registerVerifySwapsCommand } from './commands/verify-swaps.js';
 import { registerBacktestCommand } from './commands/backtest.js';
@@ -13,6 +14,7 @@ const program = new Command('mandate')
 // Subcommands register themselves here, one line each.
 registerConfigCommand(program);
 registerDevnetCommand(program);
+registerDemoCommand(program);
 registerVerifySwapsCommand(program);
 registerBacktestCommand(program);
 

@@ -1,0 +1,83 @@
+import type { MarketSnapshot, RiskGate, TradeIntent } from '../kernel/types.js';
+import { oracleContextFromMarket } from '../policy/create-policy-gate.js';
+import { applyTrade } from '../policy/create-policy-state.js';
+import type { VaultRiskGate } from '../policy/create-vault-risk-gate.js';
+import { evaluateTrade, type EvaluateTradeContext, type OracleReading } from '../policy/evaluate-trade.js';
+import { decisionKey, type PolicyState } from '../policy/policy-state.js';
+import { verdictOf } from '../policy/verdict-of.js';
+import type { Address, Hex } from '../market/market-event.js';
+
+export type InFlightRiskGate = RiskGate & {
+  /** The executor finished a trade (filled or failed): the chain's state is the truth for it from now on. */
+  settle(decisionId: Hex, filled: boolean): void;
+  /** Trades allowed and not yet reflected in the vault snapshot. */
+  readonly inFlight: number;
+};
+
+/**
+ * The live vault risk gate, aware of the trades it just allowed. The vault gate reads the chain, which
+ * learns of a trade only once it is mined; two strategies signalling on the same event would both pass
+ * (cooldown not started yet) and the second would revert on-chain. This wrapper applies every allowed,
+ * not-yet-seen trade to the chain snapshot (allowance spent, cooldown started, id used) before checking
+ * the next, so the second is denied with CooldownActive, as the vault would. Prices come from the newer of
+ * the gate's feed reads and the kernel's market snapshot (the rounds the decision was made on).
+ *
+ * @example
+ * const gate = withInFlightTrades(await createVaultRiskGate({ ... }), caller, () => kernel.market);
+ * kernel.decisions$.subscribe((d) => d.content.intent && gate.settle(d.content.id, d.completion.outcome === 'trade'));
+ */
+export function withInFlightTrades(gate: VaultRiskGate, caller: Address, market: () => MarketSnapshot): InFlightRiskGate {
+  // Allowed trades by decision key, with the time they were allowed at (what the vault will charge).
+  const pending = new Map<string, { intent: TradeIntent; time: number; filled: boolean }>();
+
+  function context(state: PolicyState, time: number): EvaluateTradeContext {
+    const base = gate.snapshot().oracles;
+    const seen = oracleContextFromMarket(market(), state);
+    const oracleRounds = new Map<string, OracleReading>(base.oracleRounds);
+    const feedDecimals = new Map<string, number>(base.feedDecimals);
+    for (const [feed, round] of seen.oracleRounds) {
+      const current = oracleRounds.get(feed);
+      if (current === undefined || round.updatedAt > current.updatedAt) {
+        oracleRounds.set(feed, round);
+        feedDecimals.set(feed, seen.feedDecimals.get(feed)!);
+      }
+    }
+    return { now: BigInt(time), caller, oracleRounds, feedDecimals, sequencer: base.sequencer };
+  }
+
+  function effectiveState(): PolicyState {
+    let state = gate.snapshot().state;
+    for (const [key, entry] of pending) {
+      if (state.executedDecisions.has(key)) {
+        if (entry.filled) pending.delete(key); // the snapshot has it now
+        continue;
+      }
+      try {
+        state = applyTrade(state, entry.intent, context(state, entry.time)).state;
+      } catch {
+        // The vault would not take it any more at that time (policy tightened meanwhile): it will fail.
+      }
+    }
+    return state;
+  }
+
+  return {
+    check(intent, at) {
+      const state = effectiveState();
+      const evaluation = evaluateTrade(state, intent, context(state, at.time));
+      if (evaluation.ok) pending.set(decisionKey(intent.decisionId), { intent, time: at.time, filled: false });
+      return verdictOf(evaluation);
+    },
+    settle(decisionId, filled) {
+      const key = decisionKey(decisionId);
+      if (!filled) pending.delete(key);
+      else {
+        const entry = pending.get(key);
+        if (entry) entry.filled = true;
+      }
+    },
+    get inFlight() {
+      return pending.size;
+    },
+  };
+}
