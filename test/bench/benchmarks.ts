@@ -1,7 +1,8 @@
 import { kernelThroughputBenchmark } from '../../agent/kernel/kernel-throughput.js';
 import type { Benchmark } from './benchmark.js';
+import { bench as vaultGasBenchmark } from './vault-gas.js';
 import { journalThroughputBenchmark } from './journal-throughput.js';
 import { swapSimulatorBenchmark } from './swap-simulator.js';
 
 /** Every benchmark `npm run bench` runs, in order. */
-export const benchmarks: Benchmark[] = [kernelThroughputBenchmark, journalThroughputBenchmark, swapSimulatorBenchmark];
+export const benchmarks: Benchmark[] = [kernelThroughputBenchmark, journalThroughputBenchmark, swapSimulatorBenchmark, vaultGasBenchmark];
