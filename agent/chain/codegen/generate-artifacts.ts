@@ -40,7 +40,7 @@ const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const requireFromRepo = createRequire(join(repoRoot, 'package.json'));
 
 /**
- * The Uniswap and WETH artifacts from npm that the devnet deploys or talks to. UniswapV3Pool is listed for
+ * The Uniswap, WETH and Safe artifacts from npm that the devnet deploys or talks to. UniswapV3Pool is listed for
  * its ABI (pools are created by the factory); ERC20 is an ABI for any token.
  */
 const npmArtifacts: readonly { name: string; module: string; abiOnly?: boolean }[] = [
@@ -60,6 +60,13 @@ const npmArtifacts: readonly { name: string; module: string; abiOnly?: boolean }
   { name: 'QuoterV2', module: '@uniswap/v3-periphery/artifacts/contracts/lens/QuoterV2.sol/QuoterV2.json' },
   { name: 'WETH9', module: '@uniswap/v2-periphery/build/WETH9.json' },
   { name: 'ERC20', module: '@uniswap/v2-periphery/build/IERC20.json', abiOnly: true },
+  // The Safe the devnet makes the vault's owner (agent/chain/safe).
+  { name: 'SafeL2', module: '@safe-global/safe-smart-account/build/artifacts/contracts/SafeL2.sol/SafeL2.json' },
+  { name: 'SafeProxyFactory', module: '@safe-global/safe-smart-account/build/artifacts/contracts/proxies/SafeProxyFactory.sol/SafeProxyFactory.json' },
+  {
+    name: 'CompatibilityFallbackHandler',
+    module: '@safe-global/safe-smart-account/build/artifacts/contracts/handler/CompatibilityFallbackHandler.sol/CompatibilityFallbackHandler.json',
+  },
 ];
 
 const asHex = (code: unknown): `0x${string}` | undefined => {
