@@ -43,11 +43,14 @@ describe('readNpmArtifacts', () => {
   it('reads the Uniswap and WETH artifacts, with the descriptor linking NFTDescriptor and WETH9 prefixed with 0x', () => {
     const byName = new Map(readNpmArtifacts().map((a) => [a.name, a]));
     expect([...byName.keys()].sort()).toEqual([
+      'CompatibilityFallbackHandler',
       'ERC20',
       'NFTDescriptor',
       'NonfungiblePositionManager',
       'NonfungibleTokenPositionDescriptor',
       'QuoterV2',
+      'SafeL2',
+      'SafeProxyFactory',
       'SwapRouter',
       'UniswapV3Factory',
       'UniswapV3Pool',
