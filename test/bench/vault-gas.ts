@@ -76,6 +76,12 @@ async function measureVaultGas(): Promise<Record<string, unknown>> {
       },
     });
 
+    const breakdown = await tradeGasBreakdown(rpc, trade.hash, {
+      feeds: [manifest.feeds['USDC/USD'].address, manifest.feeds['ETH/USD'].address],
+      tokens: [usdc, weth],
+      router: manifest.uniswap.swapRouter,
+    });
+
     await rpc('evm_revert', [snapshot]);
     const trader = wallet('trader');
     const wethBalance = () => publicClient.readContract({ address: weth, abi: erc20Abi, functionName: 'balanceOf', args: [trader.account.address as Address] });
@@ -102,6 +108,7 @@ async function measureVaultGas(): Promise<Record<string, unknown>> {
       directSwapGas,
       overheadGas: executeTradeGas - directSwapGas,
       targetOverheadGas,
+      executeTradeBreakdown: breakdown,
       commit64Gas,
       perDecisionGas: Math.round((commit64Gas / batchSize) * 10) / 10,
       targetPerDecisionGas,
@@ -111,6 +118,30 @@ async function measureVaultGas(): Promise<Record<string, unknown>> {
   } finally {
     await anvil.stop();
   }
+}
+
+type CallFrame = { to?: string; input: string; gasUsed: string; calls?: CallFrame[] };
+
+/**
+ * Where executeTrade's gas goes, from anvil's callTracer: the gas of the vault's calls to the feeds, to the
+ * tokens (balanceOf, approve, allowance) and to the router (the swap itself), and the rest: the vault's own
+ * work (cold storage, the decisionId write, checks, the event) plus the transaction's intrinsic gas. The
+ * parts add up to gasUsed: the refund for the approval going back to 0 is netted in the rest.
+ */
+async function tradeGasBreakdown(
+  rpc: (method: string, params?: unknown[]) => Promise<unknown>,
+  hash: Hex,
+  addresses: { feeds: Address[]; tokens: Address[]; router: Address },
+): Promise<Record<string, number>> {
+  const trace = (await rpc('debug_traceTransaction', [hash, { tracer: 'callTracer' }])) as CallFrame;
+  const is = (list: Address[], to: string | undefined) => list.some((a) => a.toLowerCase() === to?.toLowerCase());
+  const sum = (filter: (frame: CallFrame) => boolean) =>
+    (trace.calls ?? []).filter(filter).reduce((total, frame) => total + Number(BigInt(frame.gasUsed)), 0);
+  const oracleCalls = sum((f) => is(addresses.feeds, f.to));
+  const tokenCalls = sum((f) => is(addresses.tokens, f.to));
+  const routerSwap = sum((f) => is([addresses.router], f.to));
+  const total = Number(BigInt(trace.gasUsed));
+  return { oracleCalls, tokenCalls, routerSwap, vaultOwnAndIntrinsic: total - oracleCalls - tokenCalls - routerSwap };
 }
 
 /** `npm run bench -- --only vault-gas`: the vault's gas overhead per trade and per committed decision. */
