@@ -55,6 +55,9 @@ export function createEquityTracker(parameters: CreateEquityTrackerParameters) {
   let lastEvent: unknown;
   let lastPriceOf: ((event: never) => number) | undefined;
   let pendingPrice: (() => number) | undefined;
+  // The highest and lowest-since-that-high price ranks since the last trade (see onEvent).
+  let highRank: bigint | undefined;
+  let lowRank: bigint | undefined;
   const pricePending = (): number => (lastPriceOf as (event: unknown) => number)(lastEvent);
   let peak = initialQuote;
   let maxDrawdown = 0;
@@ -84,12 +87,14 @@ export function createEquityTracker(parameters: CreateEquityTrackerParameters) {
 
   return {
     /**
-     * A market price event at `at` (unix seconds); `priceOf(event)` gives its price in quote per base. The
-     * conversion (a bigint to a float) is the costly part, so it runs only when the value matters: while
-     * the portfolio holds base (equity moves with the price) and once per sample; while flat, equity is
-     * constant and the event is only remembered.
+     * A market price event at `at` (unix seconds); `priceOf(event)` gives its price in quote per base and
+     * `rankOf(event)` a bigint ordered like that price (the oracle answer; ± sqrtPriceX96 for a pool). The
+     * conversion to a float is the costly part, so it runs only when the value can matter: between two
+     * trades the holdings are fixed and equity rises and falls with the price, so only a new high since the
+     * last trade (a possible new peak) or a new low since that high (a possible new drawdown) is priced,
+     * plus the last event of each sample interval. The max drawdown is still exact on every event.
      */
-    onEvent<E>(at: number, event: E, priceOf: (event: E) => number): void {
+    onEvent<E>(at: number, event: E, priceOf: (event: E) => number, rankOf: (event: E) => bigint): void {
       if (firstPrice === undefined) {
         const value = priceOf(event);
         firstPrice = value;
@@ -100,21 +105,33 @@ export function createEquityTracker(parameters: CreateEquityTrackerParameters) {
         pushSample();
       } else if (at >= sampleEnd) {
         // The previous interval closed at the last price before this one.
-        if (pendingPrice !== undefined) price = pendingPrice();
+        if (pendingPrice !== undefined) {
+          price = pendingPrice();
+          equity = quote + base * price - gas;
+        }
         pendingPrice = undefined;
         pushSample();
         sampleEnd = Math.floor(at / sampleSeconds) * sampleSeconds + sampleSeconds;
       }
       time = at;
-      if (base === 0) {
-        // Flat: equity cannot move; remember how to price this event if a sample or a trade needs it.
-        lastEvent = event;
-        lastPriceOf = priceOf;
-        pendingPrice = pricePending;
-        return;
-      }
+      lastEvent = event;
+      lastPriceOf = priceOf;
+      pendingPrice = pricePending;
+      if (base === 0) return; // flat: equity cannot move
+      const rank = rankOf(event);
+      if (highRank === undefined || rank > highRank) {
+        highRank = rank;
+        lowRank = rank;
+      } else if (rank < lowRank!) lowRank = rank;
+      else return;
       pendingPrice = undefined;
-      this.onPrice(at, priceOf(event));
+      price = priceOf(event);
+      equity = quote + base * price - gas;
+      if (equity > peak) peak = equity;
+      else if (peak > 0) {
+        const drawdown = (peak - equity) / peak;
+        if (drawdown > maxDrawdown) maxDrawdown = drawdown;
+      }
     },
     /** A market price (quote per base) at `at` (unix seconds): revalues the portfolio. */
     onPrice(at: number, value: number): void {
@@ -145,6 +162,8 @@ export function createEquityTracker(parameters: CreateEquityTrackerParameters) {
     onTrade(trade: BacktestTrade, baseDecimals: number, quoteDecimals: number): void {
       if (pendingPrice !== undefined) price = pendingPrice();
       pendingPrice = undefined;
+      highRank = undefined;
+      lowRank = undefined;
       const baseScale = 10 ** baseDecimals;
       const quoteScale = 10 ** quoteDecimals;
       trades++;
@@ -169,6 +188,8 @@ export function createEquityTracker(parameters: CreateEquityTrackerParameters) {
         quote += proceeds;
       }
       equity = quote + base * (price || trade.marketPrice) - gas;
+      if (equity > peak) peak = equity;
+      else if (peak > 0 && (peak - equity) / peak > maxDrawdown) maxDrawdown = (peak - equity) / peak;
     },
     /** The metrics and curve so far (call at the end). */
     finish(extra: { denialsByReason: Record<string, number>; reasonerCalls: number }): { metrics: BacktestMetrics; equityCurve: EquityPoint[] } {

@@ -298,6 +298,10 @@ export async function runBacktest(parameters: RunBacktestParameters): Promise<Ba
     const progressEvery = parameters.progressEvery ?? 1 << 18;
     const expectedEvents = source.expectedEvents;
     const priceOfEvent = (event: MarketEvent): number => (event.kind === 'oracle' ? oraclePrice(event) : poolPrice(event, market));
+    // Ordered like the price: the pool's sqrtPriceX96 prices token1 in token0, the inverse when base is token1.
+    const baseIsToken0 = market.base.address.toLowerCase() < market.quote.address.toLowerCase();
+    const rankOfEvent = (event: MarketEvent): bigint =>
+      event.kind === 'oracle' ? event.answer : baseIsToken0 ? event.sqrtPriceX96 : -event.sqrtPriceX96;
     let events = 0;
     let lastTime = Number.NEGATIVE_INFINITY;
 
@@ -321,7 +325,7 @@ export async function runBacktest(parameters: RunBacktestParameters): Promise<Ba
               lastAddress = address;
               lastMatches = address.toLowerCase() === (event.kind === 'oracle' ? oracle : pool);
             }
-            if (lastMatches) tracker.onEvent(time, event, priceOfEvent);
+            if (lastMatches) tracker.onEvent(time, event, priceOfEvent, rankOfEvent);
           }
           if (onProgress !== undefined && ++events % progressEvery === 0) onProgress({ events, time, expectedEvents });
         }

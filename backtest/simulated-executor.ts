@@ -1,4 +1,3 @@
-import { keccak256, toBytes } from 'viem';
 import { oraclePriceToSqrtPriceX96 } from '../agent/chain/price/sqrt-price.js';
 import { MarketState } from '../agent/kernel/market-state.js';
 import type { ExecutionResult, Executor, Fill, MarketSnapshot, TradeIntent } from '../agent/kernel/types.js';
@@ -207,7 +206,8 @@ export function createSimulatedExecutor(parameters: CreateSimulatedExecutorParam
       });
 
       const fill: Fill = {
-        txHash: keccak256(toBytes(`backtest:${intent.decisionId}`)),
+        // No transaction exists: the decision id stands in (unique, deterministic, and free to compute).
+        txHash: intent.decisionId,
         block: fillEvent.kind === 'pool' ? fillEvent.block : (fillEvent.block ?? BigInt(fillTime)),
         amountIn: intent.amountIn,
         amountOut,
