@@ -35,6 +35,7 @@ import {
   applyChange,
   cancelChange,
   commitDecisions,
+  deployVault,
   devnetVaultSetup,
   executeTrade,
   pause,
@@ -417,7 +418,32 @@ describe('policy changes', () => {
     expect((await revertOf(applyChange(as('guardian'), owner.id))).errorName).toBe('NotOwner');
     await cancelChange(as('guardian'), owner.id);
     expect(await readPendingChanges({ publicClient, vault })).toEqual([]);
+
+    const feed = manifest.feeds['ETH/USD'].address;
+    const token = await queueChange(as('owner'), { kind: 'SetToken', token: weth, feed, maxOracleAge: 7_200 });
+    const pool = await queueChange(as('owner'), { kind: 'AllowPool', tokenA: weth, tokenB: usdc, fee: 100 });
+    const delay = await queueChange(as('owner'), { kind: 'SetTimelockDelay', delay: 3_600n });
+    expect(await readPendingChanges({ publicClient, vault })).toMatchObject([
+      { id: token.id, kind: 'SetToken', token: weth, feed, maxOracleAge: 7_200 },
+      { id: pool.id, kind: 'AllowPool', tokenA: weth, tokenB: usdc, fee: 100 },
+      { id: delay.id, kind: 'SetTimelockDelay', delay: 3_600n },
+    ]);
     expect((await revertOf(applyChange(as('owner'), owner.id))).errorName).toBe('ChangeNotPending');
+  });
+});
+
+describe('deployVault', () => {
+  it('deploys a configured vault, and refuses a bad setup in the simulation with the decoded reason', async () => {
+    const setup = devnetVaultSetup(manifest);
+    const { address } = await deployVault({ publicClient, walletClient: walletOf('owner'), ...setup });
+    expect(await readPolicy({ publicClient, vault: address })).toEqual(setup.policy);
+    expect(await readTokenConfig({ publicClient, vault: address }, weth)).toMatchObject({ allowed: true, decimals: 18 });
+
+    const nonce = await publicClient.getTransactionCount({ address: manifest.accounts.owner.address });
+    const error = await revertOf(deployVault({ publicClient, walletClient: walletOf('owner'), ...setup, policy: { ...setup.policy, refillInterval: 0 } }));
+    expect([error.errorName, error.args]).toEqual(['InvalidPolicyField', ['refillInterval', 0n, 1n]]);
+    expect(error.functionName).toBe('constructor');
+    expect(await publicClient.getTransactionCount({ address: manifest.accounts.owner.address })).toBe(nonce);
   });
 });
 
