@@ -47,7 +47,7 @@ export type CreateVaultRiskGateParameters = ReadPolicyStateParameters & {
 export type VaultRiskGate = RiskGate & {
   /** The full evaluation (value, oracle floor, minAmountOutUsed) or the denial, at `at.time`. */
   evaluate(intent: TradeIntent, at: { time: number }): EvaluateTradeReturnType;
-  /** Re-reads the vault and its feeds now (concurrent calls share one read). */
+  /** Re-reads the vault and its feeds; resolves with a snapshot read after the call (concurrent calls share reads). */
   refresh(): Promise<VaultPolicySnapshot>;
   /** The snapshot check() uses. */
   snapshot(): VaultPolicySnapshot;
@@ -100,17 +100,29 @@ export async function createVaultRiskGate(parameters: CreateVaultRiskGateParamet
   };
 
   let current = await read();
-  let inFlight: Promise<VaultPolicySnapshot> | undefined;
+  // A refresh must see the vault as of after its call: while a read is running, later callers share one
+  // read that starts when it ends, never the running one (it may predate the change they are reacting to).
+  let running: Promise<VaultPolicySnapshot> | undefined;
+  let queued: Promise<VaultPolicySnapshot> | undefined;
   const refresh = (): Promise<VaultPolicySnapshot> => {
-    inFlight ??= read()
-      .then((next) => {
-        if (next.blockNumber >= current.blockNumber) current = next;
-        return current;
-      })
-      .finally(() => {
-        inFlight = undefined;
+    if (running === undefined) {
+      running = read()
+        .then((next) => {
+          if (next.blockNumber >= current.blockNumber) current = next;
+          return current;
+        })
+        .finally(() => {
+          running = undefined;
+        });
+      return running;
+    }
+    queued ??= running
+      .catch(() => undefined)
+      .then(() => {
+        queued = undefined;
+        return refresh();
       });
-    return inFlight;
+    return queued;
   };
   const background = (work: Promise<unknown>) => {
     work.catch((error: unknown) => parameters.onError?.(error));
