@@ -3,8 +3,8 @@ import { sqrtPriceX96ToOraclePrice } from '../agent/chain/price/sqrt-price.js';
 import { vaultPolicyFromRisk } from '../agent/config/vault-policy-from-risk.js';
 import { poolIn } from '../agent/kernel/market-state.js';
 import type { MarketSnapshot, RiskGate, TradeIntent } from '../agent/kernel/types.js';
-import type { Address, OracleUpdate } from '../agent/market/market-event.js';
-import { createPolicyGate, createPolicyState, type PolicyGate } from '../agent/policy/index.js';
+import type { Address, Hex, OracleUpdate } from '../agent/market/market-event.js';
+import { createPolicyGate, createPolicyState, decisionKey, verdictOf, type PolicyGate } from '../agent/policy/index.js';
 import type { EvaluateTradeReturnType } from '../agent/policy/evaluate-trade.js';
 import type { MandateConfig } from '../agent/config/config-schema.js';
 
@@ -76,6 +76,7 @@ export function createBacktestPolicyGate(parameters: CreateBacktestPolicyGatePar
   };
 
   let gate: PolicyGate | undefined;
+  const feedsNow = () => withFeeds(snapshot());
   const gateAt = (time: number): PolicyGate =>
     (gate ??= createPolicyGate({
       state: createPolicyState({
@@ -87,12 +88,30 @@ export function createBacktestPolicyGate(parameters: CreateBacktestPolicyGatePar
         pools: [{ tokenA: market.base.address, tokenB: market.quote.address, fee }],
         deployedAt: time,
       }),
-      market: () => withFeeds(snapshot()),
+      market: feedsNow,
     }));
 
+  // applyTrade copies the state's set of executed decision ids on every trade, which is quadratic over a
+  // backtest of thousands of trades. The ids are kept here instead and the gate's state is handed back
+  // without them; check 4 (DecisionAlreadyExecuted) is applied here, after checks 1–3, as the vault orders it.
+  const executed = new Set<string>();
+  const beforeCheck4 = new Set(['NotAgent', 'VaultPaused', 'DeadlineExpired']);
+  const evaluate = (intent: TradeIntent, at: { time: number }, view: MarketSnapshot): EvaluateTradeReturnType => {
+    const result = gateAt(at.time).evaluate(intent, at, view);
+    if (!result.ok && beforeCheck4.has(result.error)) return result;
+    if (executed.has(decisionKey(intent.decisionId))) return { ok: false, error: 'DecisionAlreadyExecuted', args: [intent.decisionId.toLowerCase() as Hex] };
+    return result;
+  };
+
   return {
-    check: (intent, at) => gateAt(at.time).check(intent, at),
-    evaluate: (intent, at, view) => gateAt(at.time).evaluate(intent, at, withFeeds(view ?? snapshot())),
-    recordExecuted: (intent, at, view) => gateAt(at.time).recordExecuted(intent, at, withFeeds(view ?? snapshot())),
+    check: (intent, at) => verdictOf(evaluate(intent, at, feedsNow())),
+    evaluate: (intent, at, view) => evaluate(intent, at, withFeeds(view ?? snapshot())),
+    recordExecuted(intent, at, view) {
+      const current = gateAt(at.time);
+      const trade = current.recordExecuted(intent, at, withFeeds(view ?? snapshot()));
+      executed.add(decisionKey(intent.decisionId));
+      gate = createPolicyGate({ state: { ...current.state(), executedDecisions: new Set() }, market: feedsNow });
+      return trade;
+    },
   };
 }
