@@ -11,6 +11,14 @@ const ethUsd = fileURLToPath(new URL('../../../shared/data/chainlink/eth-usd.csv
 const executablePath = process.env.MANDATE_CHROMIUM ?? '/usr/bin/chromium';
 const directory = mkdtempSync(join(tmpdir(), 'mandate-report-browser-'));
 
+/** The bits of a page's HTMLCanvasElement the checks read (the project's tsconfig has no DOM lib). */
+type PageCanvas = {
+  width: number;
+  height: number;
+  dataset: Record<string, string | undefined>;
+  getContext(kind: '2d'): { getImageData(x: number, y: number, width: number, height: number): { data: ArrayLike<number> } } | null;
+};
+
 let browser: Browser;
 let reportUrl: string;
 let tradeCount: number;
@@ -62,7 +70,7 @@ describe('the backtest report in Chromium', () => {
     const painted = await page.$$eval(
       'canvas[data-chart]',
       (canvases, colours) =>
-        (canvases as HTMLCanvasElement[]).map((canvas) => {
+        (canvases as unknown as PageCanvas[]).map((canvas) => {
           const { data } = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height);
           const counts: Record<string, number> = {};
           for (const name of Object.keys(colours)) counts[name] = 0;
