@@ -40,9 +40,10 @@ export type VaultPolicySnapshot = {
 /**
  * Reads the vault's policy state and its feeds at one block, so the mirror sees one consistent moment:
  * agent, paused, policy, allowanceState, lastTradeAt, the sequencer feed, each candidate token's config and
- * its feed's latestRoundData and decimals, each candidate pool, and the given decision ids. The reads are
- * issued together: a client with `batch: { multicall: true }` (chains with Multicall3) or an http transport
- * with `batch: true` sends them in one request. A feed whose call reverts is left out, which evaluateTrade
+ * its feed's latestRoundData and decimals, each candidate pool, and the given decision ids. The reads go out
+ * in two rounds after the block (three when the logs name a token the candidates did not), each issued
+ * together: a client with `batch: { multicall: true }` (chains with Multicall3) or an http transport with
+ * `batch: true` sends a round in one request. A feed whose call reverts is left out, which evaluateTrade
  * reports as OracleUnreadable.
  *
  * @example
@@ -61,21 +62,17 @@ export async function readPolicyState(client: PublicClient, vault: Address, para
   for (const pool of parameters.pools ?? []) pools.set(poolKey(pool.tokenA, pool.tokenB, pool.fee), pool);
   const decisionIds = new Map<string, Hex>();
   for (const id of parameters.decisionIds ?? []) decisionIds.set(decisionKey(id), id);
-  if (parameters.fromBlock !== undefined && parameters.fromBlock <= blockNumber) {
-    const logs = await client.getContractEvents({ address: vault, abi: mandateVaultAbi, fromBlock: parameters.fromBlock, toBlock: blockNumber });
-    for (const log of logs) {
-      if (log.eventName === 'TokenConfigured') tokens.set(tokenKey(log.args.token!), log.args.token!);
-      else if (log.eventName === 'PoolAllowed') {
-        const { token0, token1, fee } = log.args as { token0: Address; token1: Address; fee: number };
-        pools.set(poolKey(token0, token1, fee), { tokenA: token0, tokenB: token1, fee });
-      } else if (log.eventName === 'TradeExecuted') decisionIds.set(decisionKey(log.args.decisionId!), log.args.decisionId!);
-    }
-  }
+  const readLists = (tokenList: readonly Address[], poolList: readonly { tokenA: Address; tokenB: Address; fee: number }[], idList: readonly Hex[]) =>
+    Promise.all([
+      Promise.all(tokenList.map((token) => read('tokenConfig', [token]))),
+      Promise.all(poolList.map((pool) => read('poolAllowed', [pool.tokenA, pool.tokenB, pool.fee]))),
+      Promise.all(idList.map((id) => read('decisionExecuted', [id]))),
+    ]);
 
-  const tokenList = [...tokens.values()];
-  const poolList = [...pools.values()];
-  const idList = [...decisionIds.values()];
-  const [agent, paused, policy, allowanceState, lastTradeAt, sequencerFeed, sequencerGrace, configs, allowedPools, executed] = await Promise.all([
+  // Round 1: the vault's fields, the candidates, and the logs that may name more of them, together.
+  const scan = parameters.fromBlock !== undefined && parameters.fromBlock <= blockNumber;
+  const candidates = { tokens: [...tokens.values()], pools: [...pools.values()], ids: [...decisionIds.values()] };
+  const [agent, paused, policy, allowanceState, lastTradeAt, sequencerFeed, sequencerGrace, listed, logs] = await Promise.all([
     read('agent'),
     read('paused'),
     read('policy'),
@@ -83,17 +80,42 @@ export async function readPolicyState(client: PublicClient, vault: Address, para
     read('lastTradeAt'),
     read('sequencerUptimeFeed'),
     read('sequencerGracePeriod'),
-    Promise.all(tokenList.map((token) => read('tokenConfig', [token]))),
-    Promise.all(poolList.map((pool) => read('poolAllowed', [pool.tokenA, pool.tokenB, pool.fee]))),
-    Promise.all(idList.map((id) => read('decisionExecuted', [id]))),
+    readLists(candidates.tokens, candidates.pools, candidates.ids),
+    scan ? client.getContractEvents({ address: vault, abi: mandateVaultAbi, fromBlock: parameters.fromBlock, toBlock: blockNumber }) : [],
   ]);
+  const discovered = { tokens: new Map<string, Address>(), pools: new Map<string, { tokenA: Address; tokenB: Address; fee: number }>(), ids: new Map<string, Hex>() };
+  for (const log of logs) {
+    if (log.eventName === 'TokenConfigured') {
+      if (!tokens.has(tokenKey(log.args.token!))) discovered.tokens.set(tokenKey(log.args.token!), log.args.token!);
+    } else if (log.eventName === 'PoolAllowed') {
+      const { token0, token1, fee } = log.args as { token0: Address; token1: Address; fee: number };
+      if (!pools.has(poolKey(token0, token1, fee))) discovered.pools.set(poolKey(token0, token1, fee), { tokenA: token0, tokenB: token1, fee });
+    } else if (log.eventName === 'TradeExecuted') {
+      if (!decisionIds.has(decisionKey(log.args.decisionId!))) discovered.ids.set(decisionKey(log.args.decisionId!), log.args.decisionId!);
+    }
+  }
 
   const tokenPolicies = new Map<string, TokenPolicy>();
-  tokenList.forEach((token, i) => {
-    const config = configs[i]!;
-    if (config.allowed) tokenPolicies.set(tokenKey(token), { feed: config.feed, maxOracleAge: config.maxOracleAge, decimals: config.decimals });
-  });
+  const addTokens = (tokenList: readonly Address[], configs: readonly VaultViewReturn<'tokenConfig'>[]) =>
+    tokenList.forEach((token, i) => {
+      const config = configs[i]!;
+      if (config.allowed) tokenPolicies.set(tokenKey(token), { feed: config.feed, maxOracleAge: config.maxOracleAge, decimals: config.decimals });
+    });
+  addTokens(candidates.tokens, listed[0]);
   const sequencer = sequencerFeed === zeroAddress ? undefined : { feed: sequencerFeed, gracePeriod: sequencerGrace };
+
+  // Round 2: what only the logs named, with the feeds of the tokens known so far.
+  const more = { tokens: [...discovered.tokens.values()], pools: [...discovered.pools.values()], ids: [...discovered.ids.values()] };
+  const knownFeeds = [...tokenPolicies.values()].map((token) => token.feed);
+  const [moreListed, knownOracles] = await Promise.all([readLists(more.tokens, more.pools, more.ids), readOracles(client, knownFeeds, sequencer?.feed, blockNumber)]);
+  addTokens(more.tokens, moreListed[0]);
+  // Round 3, rarely: feeds of tokens only the logs named.
+  const read$ = new Set(knownFeeds.map((feed) => feed.toLowerCase()));
+  const newFeeds = [...tokenPolicies.values()].map((token) => token.feed).filter((feed) => !read$.has(feed.toLowerCase()));
+  const oracles = newFeeds.length === 0 ? knownOracles : mergeOracles(knownOracles, await readOracles(client, newFeeds, undefined, blockNumber));
+
+  const allowedPools = [...candidates.pools.filter((_, i) => listed[1][i]), ...more.pools.filter((_, i) => moreListed[1][i])];
+  const executedIds = [...candidates.ids.filter((_, i) => listed[2][i]), ...more.ids.filter((_, i) => moreListed[2][i])];
   const state: PolicyState = {
     agent,
     paused,
@@ -109,11 +131,10 @@ export async function readPolicyState(client: PublicClient, vault: Address, para
     allowanceUpdatedAt: BigInt(allowanceState[1]),
     lastTradeAt: BigInt(lastTradeAt),
     tokens: tokenPolicies,
-    pools: new Set(poolList.filter((_, i) => allowedPools[i]).map((pool) => poolKey(pool.tokenA, pool.tokenB, pool.fee))),
-    executedDecisions: new Set(idList.filter((_, i) => executed[i]).map(decisionKey)),
+    pools: new Set(allowedPools.map((pool) => poolKey(pool.tokenA, pool.tokenB, pool.fee))),
+    executedDecisions: new Set(executedIds.map(decisionKey)),
     sequencer,
   };
-  const oracles = await readOracles(client, [...tokenPolicies.values()].map((token) => token.feed), sequencer?.feed, blockNumber);
   return { state, oracles, blockNumber, timestamp: block.timestamp };
 }
 
@@ -151,6 +172,14 @@ export async function readOracles(
   });
   const sequencer: SequencerReading | undefined = sequencerRound === undefined ? undefined : { answer: sequencerRound[1], startedAt: sequencerRound[2] };
   return { oracleRounds, feedDecimals, sequencer };
+}
+
+function mergeOracles(a: VaultPolicySnapshot['oracles'], b: VaultPolicySnapshot['oracles']): VaultPolicySnapshot['oracles'] {
+  return {
+    oracleRounds: new Map([...a.oracleRounds, ...b.oracleRounds]),
+    feedDecimals: new Map([...a.feedDecimals, ...b.feedDecimals]),
+    sequencer: a.sequencer ?? b.sequencer,
+  };
 }
 
 type VaultViewName =
