@@ -32,6 +32,8 @@ const sentences: Record<string, Describe> = {
   OracleStale: ([feed, updatedAt, maxAge, timestamp]) =>
     `Price feed ${text(feed)} is stale: its answer is ${formatSeconds(big(timestamp) - big(updatedAt))} old (updated ${formatUnixTime(big(updatedAt))}), at most ${formatSeconds(big(maxAge))} is accepted.`,
   OracleDecimalsUnsupported: ([feed, decimals]) => `Price feed ${text(feed)} reports ${text(decimals)} decimals; at most 36 are supported.`,
+  MulDivOverflow: ([x, y, denominator]) =>
+    `The trade's pricing overflows 256 bits (${text(x)} × ${text(y)} / ${text(denominator)}): the amount or the oracle answer is far outside any real market.`,
   TradeValueExceedsCap: ([value, cap]) => `Trade value ${formatUsd18(big(value))} exceeds the per-trade cap ${formatUsd18(big(cap))}.`,
   TradeValueExceedsAllowance: ([value, allowance]) =>
     `Trade value ${formatUsd18(big(value))} exceeds the available allowance ${formatUsd18(big(allowance))}.`,
