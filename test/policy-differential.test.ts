@@ -6,12 +6,13 @@
  * value, the oracle output and the floor under minAmountOutUsed.
  *
  * Setup, per case: revert to a base snapshot (tokens of 0/6/8/18/36 decimals, feeds of 0/8/18/24/36/37
- * decimals, a sequencer-uptime feed), deploy a vault with a random policy, tokens and pools through its real
- * constructor, run real guardian transactions (pause, revoke the agent, tighten the policy, remove a token or
- * a pool, lower an oracle age), set the feeds' rounds with real transactions, then put the allowance, its
- * anchor, the last trade time and some executed decision ids into the vault's storage (anvil_setStorageAt:
- * trades cannot produce arbitrary states quickly; every value is read back through the vault's own views),
- * and mine one block at the case's time.
+ * decimals, a sequencer-uptime feed, with or without a grace period), deploy a vault with a random policy,
+ * tokens and pools through its real constructor (sometimes followed by a real tightenPolicy, whose settle-and-
+ * clamp is checked against applyPolicy), queue real guardian/owner transactions (pause, revoke the agent,
+ * remove a token or a pool, lower an oracle age) and the feeds' rounds, put the allowance, its anchor, the last
+ * trade time and some executed decision ids into the vault's storage (anvil_setStorageAt: trades cannot reach
+ * arbitrary states quickly; every value is read back through the vault's own views and compared with the plan),
+ * and mine the queued transactions in one block at the case's time (anvil runs with --no-mining).
  *
  * The vault's router is a stub that returns 0 and moves nothing, so a trade that passes every pre-trade
  * check reverts with UnexpectedAmountSpent(0, amountIn): that revert is the vault's "allowed" verdict here.
@@ -46,7 +47,6 @@ import {
   accrueAllowance,
   applyPolicy,
   createPolicyState,
-  createVaultRiskGate,
   decisionKey,
   evaluateTrade,
   poolKey,
