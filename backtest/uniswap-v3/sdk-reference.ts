@@ -65,14 +65,18 @@ export type SdkSwapReturnType = {
   liquidity: bigint;
 };
 
+/** The SDK's raw answer: its CurrencyAmount and the Pool it returns, unconverted. */
+export type SdkRawSwapReturnType = { amount: any; next: any };
+
 /**
  * Runs one swap through the SDK's public quote methods (Pool.getOutputAmount for exact input,
- * Pool.getInputAmount for exact output) and moves the reference to the pool they return.
+ * Pool.getInputAmount for exact output) and moves the reference to the pool they return, leaving the
+ * answer in the SDK's own types: the benchmark times only this, and converts afterwards.
  *
  * @example
- * const { amountCalculated } = await sdkSwap(reference, { zeroForOne: true, amountSpecified: 10n ** 15n });
+ * const { amount, next } = await sdkSwapRaw(reference, { zeroForOne: true, amountSpecified: 10n ** 15n });
  */
-export async function sdkSwap(reference: SdkReferencePool, parameters: SwapParameters): Promise<SdkSwapReturnType> {
+export async function sdkSwapRaw(reference: SdkReferencePool, parameters: SwapParameters): Promise<SdkRawSwapReturnType> {
   const { zeroForOne, amountSpecified } = parameters;
   const limit = parameters.sqrtPriceLimitX96 === undefined ? undefined : JSBI.BigInt(parameters.sqrtPriceLimitX96.toString());
   const exactInput = amountSpecified > 0n;
@@ -86,10 +90,30 @@ export async function sdkSwap(reference: SdkReferencePool, parameters: SwapParam
         limit,
       );
   reference.pool = next;
+  return { amount, next };
+}
+
+/**
+ * The SDK's raw answer as bigints (see SdkSwapReturnType).
+ *
+ * @example
+ * const { amountCalculated } = fromSdkRaw(await sdkSwapRaw(reference, parameters));
+ */
+export function fromSdkRaw({ amount, next }: SdkRawSwapReturnType): SdkSwapReturnType {
   return {
     amountCalculated: BigInt(amount.quotient.toString()),
     sqrtPriceX96: BigInt(next.sqrtRatioX96.toString()),
     tick: next.tickCurrent,
     liquidity: BigInt(next.liquidity.toString()),
   };
+}
+
+/**
+ * Runs one swap through the SDK (see sdkSwapRaw) and returns its answer as bigints.
+ *
+ * @example
+ * const { amountCalculated } = await sdkSwap(reference, { zeroForOne: true, amountSpecified: 10n ** 15n });
+ */
+export async function sdkSwap(reference: SdkReferencePool, parameters: SwapParameters): Promise<SdkSwapReturnType> {
+  return fromSdkRaw(await sdkSwapRaw(reference, parameters));
 }
