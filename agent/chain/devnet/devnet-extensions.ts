@@ -1,3 +1,4 @@
+import { safeDevnetExtension } from '../safe/devnet-safe.js';
 import { vaultDevnetExtension } from '../vault/devnet-vault.js';
 import type { DevnetExtension } from './deploy-devnet.js';
 
@@ -13,4 +14,4 @@ import type { DevnetExtension } from './deploy-devnet.js';
  * @example
  * export const defaultDevnetExtensions: readonly DevnetExtension[] = [vaultDevnetExtension, safeDevnetExtension];
  */
-export const defaultDevnetExtensions: readonly DevnetExtension[] = [vaultDevnetExtension];
+export const defaultDevnetExtensions: readonly DevnetExtension[] = [vaultDevnetExtension, safeDevnetExtension];

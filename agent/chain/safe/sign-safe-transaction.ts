@@ -1,0 +1,44 @@
+import { concat } from 'viem';
+import { privateKeyToAccount } from 'viem/accounts';
+import type { Address, Hex } from '../../market/market-event.js';
+import { type SafeTransaction, safeTransactionTypedData } from './safe-transaction.js';
+
+/** One owner's EIP-712 signature of a Safe transaction (65 bytes: r, s, v with v 27 or 28). */
+export type SafeSignature = { signer: Address; signature: Hex };
+
+export type SignSafeTransactionParameters = {
+  chainId: number;
+  safe: Address;
+  transaction: SafeTransaction;
+  /** The signing owners' private keys (enough of them to meet the threshold). */
+  privateKeys: readonly Hex[];
+};
+
+/**
+ * Signs a Safe transaction with each key (EIP-712 typed data, no eth_sign prefix).
+ *
+ * @example
+ * const signatures = await signSafeTransaction({ chainId, safe, transaction, privateKeys: [alice, bob] });
+ * const packed = packSafeSignatures(signatures);
+ */
+export async function signSafeTransaction(parameters: SignSafeTransactionParameters): Promise<SafeSignature[]> {
+  const typedData = safeTransactionTypedData(parameters);
+  return Promise.all(
+    parameters.privateKeys.map(async (key) => {
+      const account = privateKeyToAccount(key);
+      return { signer: account.address, signature: await account.signTypedData(typedData) };
+    }),
+  );
+}
+
+/**
+ * The `signatures` argument of execTransaction: the signatures concatenated in ascending order of their
+ * signer's address, which is the order the Safe checks them in (it rejects duplicates that way).
+ *
+ * @example
+ * await safe.write.execTransaction([...fields, packSafeSignatures(signatures)]);
+ */
+export function packSafeSignatures(signatures: readonly SafeSignature[]): Hex {
+  const sorted = [...signatures].sort((a, b) => (BigInt(a.signer) < BigInt(b.signer) ? -1 : BigInt(a.signer) > BigInt(b.signer) ? 1 : 0));
+  return sorted.length === 0 ? '0x' : concat(sorted.map((s) => s.signature));
+}
