@@ -123,7 +123,7 @@ describe('policy changes through the Safe', () => {
     const looser = { ...policy, perTradeCapUsd: 10_000n * USD };
     const queued = await adminWriteVault({ publicClient, vault, admin: throughSafe([1, 2]) }, 'queuePolicy', [looser]);
     expect(queued.via).toBe('safe');
-    expect(queued.signers.sort()).toEqual([owners()[1]!.address, owners()[2]!.address].sort());
+    expect(queued.signers?.sort()).toEqual([owners()[1]!.address, owners()[2]!.address].sort());
     const id = queued.result;
     const [pending] = await readPendingChanges({ publicClient, vault });
     expect(pending).toMatchObject({ id, kind: 'SetPolicy', policy: looser });
