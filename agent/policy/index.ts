@@ -10,4 +10,5 @@ export * from './evaluate-trade.js';
 export * from './policy-errors.js';
 export * from './policy-state.js';
 export * from './read-policy-state.js';
+export * from './refresh-after-trades.js';
 export * from './verdict-of.js';

@@ -17,13 +17,14 @@ import type { DevnetManifest } from '../chain/devnet/devnet-manifest.js';
 import { defaultReplayCsvPath, loadReplayRounds } from '../chain/devnet/replay-rounds.js';
 import { createSeededRandom } from '../chain/devnet/seeded-random.js';
 import { devAggregatorAbi, erc20Abi, mandateVaultAbi, mandateVaultBytecode } from '../chain/generated/index.js';
-import type { MarketSnapshot, TradeIntent } from '../kernel/types.js';
+import type { Executor, MarketSnapshot, TradeIntent } from '../kernel/types.js';
 import type { OracleUpdate } from '../market/market-event.js';
 import { createPolicyGate } from './create-policy-gate.js';
 import { applyPolicy, createPolicyState } from './create-policy-state.js';
 import { type VaultRiskGate, createVaultRiskGate } from './create-vault-risk-gate.js';
 import type { EvaluateTradeReturnType } from './evaluate-trade.js';
 import type { VaultPolicy } from './policy-state.js';
+import { refreshAfterTrades } from './refresh-after-trades.js';
 
 // The live gate (createVaultRiskGate, reading the vault) and the backtest gate (createPolicyGate over
 // createPolicyState + applyTrade, never reading the vault) follow the real vault through a seeded run of real
@@ -277,5 +278,46 @@ describe('the policy gates on the devnet', () => {
     // No refresh() here: the gate's own event watch must pick the pause up.
     await vi.waitFor(() => expect(liveGate.check(intent, { time })).toEqual({ allowed: false, reason: 'VaultPaused', args: [] }), { timeout: 20_000, interval: 20 });
     expect(liveGate.events.slice(before).map((event) => event.eventName)).toContain('Paused');
+  });
+
+  it('sees its own fill before the next check when the executor is wrapped with refreshAfterTrades', async () => {
+    const { accounts, tokens, feeds } = manifest;
+    if (liveGate.snapshot().state.paused) await sendAt(accounts.owner.address, vault, encodeFunctionData({ abi: mandateVaultAbi, functionName: 'unpause', args: [] }));
+    // Far enough ahead for a full allowance and no cooldown, with fresh rounds.
+    const now = (await client.getBlock()).timestamp + 100_000n;
+    const round = (feed: Address, answer: bigint, at: bigint) =>
+      sendAt(accounts.market.address, feed, encodeFunctionData({ abi: devAggregatorAbi, functionName: 'setRound', args: [at, answer, at, at, at] }), at);
+    await round(feeds['ETH/USD'].address, BigInt(manifest.replay.firstAnswer), now - 2n);
+    await round(feeds['USDC/USD'].address, 100_000_000n, now - 1n);
+    const vaultExecutor: Executor = {
+      async execute(intent) {
+        const receipt = await sendAt(accounts.agent.address, vault, encodeFunctionData({ abi: mandateVaultAbi, functionName: 'executeTrade', args: [intent] }), now);
+        if (receipt.status !== 'success') return { ok: false, reason: 'reverted' };
+        const [event] = parseEventLogs({ abi: mandateVaultAbi, eventName: 'TradeExecuted', logs: receipt.logs as never });
+        const { amountIn, amountOut, minAmountOutUsed, valueUsd } = event!.args;
+        return { ok: true, fill: { txHash: event!.transactionHash, block: receipt.blockNumber, amountIn, amountOut, minAmountOutUsed, valueUsd, gasUsed: 0n, effectiveGasPrice: 0n } };
+      },
+      balances: async () => new Map(),
+    };
+    const executor = refreshAfterTrades(vaultExecutor, liveGate, (error) => gateErrors.push(error));
+    const intent = (id: bigint): TradeIntent => ({
+      decisionId: toHex(id, { size: 32 }),
+      strategyId: toHex(1n, { size: 32 }),
+      reasoningHash: toHex(2n, { size: 32 }),
+      tokenIn: tokens.USDC.address,
+      tokenOut: tokens.WETH.address,
+      fee: 500,
+      amountIn: 100n * 10n ** 6n,
+      minAmountOut: 0n,
+      deadline: now + 600n,
+    });
+    await liveGate.refresh();
+    expect(liveGate.check(intent(5_000_001n), { time: Number(now) })).toEqual({ allowed: true });
+    expect((await executor.execute(intent(5_000_001n))).ok).toBe(true);
+    // No waiting: the wrapped executor resolved after the gate re-read the vault.
+    expect(liveGate.check(intent(5_000_001n), { time: Number(now) })).toMatchObject({ allowed: false, reason: 'DecisionAlreadyExecuted' });
+    const cooldown = BigInt(liveGate.snapshot().state.policy.cooldown);
+    expect(liveGate.check(intent(5_000_002n), { time: Number(now) })).toEqual({ allowed: false, reason: 'CooldownActive', args: [now, now + cooldown] });
+    expect(gateErrors).toEqual([]);
   });
 });
