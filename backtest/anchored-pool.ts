@@ -27,6 +27,9 @@ export type LiquidityRange = { halfWidthTicks: number; depthQuote: string };
 /**
  * Defaults shaped like the mainnet USDC/WETH 0.05 % pool on 2024-01-05 (about 1.2e19 active liquidity,
  * ≈ $3M per 1 % of price), plus a wide band so large trades never run out of liquidity.
+ *
+ * @example
+ * createAnchoredPool({ fee: 500, base, quote, ranges: [...defaultLiquidityRanges, { halfWidthTicks: 20, depthQuote: '500000' }] });
  */
 export const defaultLiquidityRanges: readonly LiquidityRange[] = [
   { halfWidthTicks: 100, depthQuote: '3000000' },

@@ -31,7 +31,12 @@ export type CreateBacktestPolicyGateParameters = {
   snapshot: () => MarketSnapshot;
 };
 
-/** The quote token's feed in the policy: mainnet USDC/USD, answered at exactly 1.00 (the data has no such feed). */
+/**
+ * The quote token's feed in the policy: mainnet USDC/USD, answered at exactly 1.00 (the data has no such feed).
+ *
+ * @example
+ * decision.content.verdict.args?.includes(quoteFeed); // a denial about the quote token's oracle
+ */
 export const quoteFeed: Address = ethereumPreset.chainlink.usdcUsd.address;
 
 /**

@@ -3,7 +3,12 @@
  * never close (crypto): periodsPerYear = 365 × 86,400 / sampleSeconds. Risk-free rate 0.
  */
 
-/** One year in seconds, 365 days. */
+/**
+ * One year in seconds, 365 days (markets that never close).
+ *
+ * @example
+ * const periodsPerYear = SECONDS_PER_YEAR / 3600; // hourly samples
+ */
 export const SECONDS_PER_YEAR = 365 * 86_400;
 
 export type BacktestMetrics = {

@@ -34,7 +34,12 @@ export type SourceStats = {
   rejectedByReason: Record<string, number>;
 };
 
-/** How many events a streamed source puts in one batch: big enough to amortise an `await`, small in memory. */
+/**
+ * How many events a streamed source puts in one batch: big enough to amortise an `await`, small in memory.
+ *
+ * @example
+ * if (batch.length === DEFAULT_BATCH_SIZE) yield batch;
+ */
 export const DEFAULT_BATCH_SIZE = 4096;
 
 /**

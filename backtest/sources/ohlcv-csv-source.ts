@@ -4,7 +4,12 @@ import { createRoundValidator } from '../../agent/market/validate-round.js';
 import { createSourceStats, DEFAULT_BATCH_SIZE, type HistoricalSource } from './historical-source.js';
 import { parseTimeSeconds } from './parse-time.js';
 
-/** The columns of an OHLCV candle CSV. */
+/**
+ * The columns of an OHLCV candle CSV.
+ *
+ * @example
+ * requireColumns(path, header, ohlcvColumns);
+ */
 export const ohlcvColumns = ['timestamp', 'open', 'high', 'low', 'close', 'volume'] as const;
 
 /**

@@ -4,7 +4,12 @@ import { liquidityAfterPositionChange } from '../../agent/market/pool-liquidity.
 import { createSourceStats, DEFAULT_BATCH_SIZE, type HistoricalSource } from './historical-source.js';
 import { parseTimeSeconds } from './parse-time.js';
 
-/** The columns the Uniswap events layout needs (see ../shared/data/README.md). */
+/**
+ * The columns the Uniswap events layout needs (see ../shared/data/README.md).
+ *
+ * @example
+ * requireColumns(path, header, uniswapEventColumns);
+ */
 export const uniswapEventColumns = [
   'block_number',
   'block_timestamp',
