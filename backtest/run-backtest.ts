@@ -3,7 +3,8 @@ import { configSchema, type MandateConfig, type MandateConfigInput } from '../ag
 import { MandateError } from '../agent/errors/base-error.js';
 import { createVirtualClock, type VirtualClock } from '../agent/kernel/clock.js';
 import { createKernel, type KernelSummary } from '../agent/kernel/create-kernel.js';
-import type { Reasoner, RecordedDecision, RiskGate } from '../agent/kernel/types.js';
+import { KernelJournalError } from '../agent/kernel/kernel-errors.js';
+import type { DecisionJournal, Reasoner, RecordedDecision, RiskGate } from '../agent/kernel/types.js';
 import { canonicalJson } from '../agent/journal/canonical-json.js';
 import { openJournal, type Journal } from '../agent/journal/open-journal.js';
 import type { Address, MarketEvent } from '../agent/market/market-event.js';
@@ -268,13 +269,36 @@ export async function runBacktest(parameters: RunBacktestParameters): Promise<Ba
       },
     });
 
+    // The kernel stops taking events when the journal fails (nothing may happen off the record); its per-event
+    // core then returns nothing, so the failure is caught here and ends the backtest with the kernel's error.
+    let journalFailure: KernelJournalError | undefined;
+    const failed = (id: string, error: unknown): never => {
+      if (!(error instanceof Error && error.name === 'CanonicalJsonError')) journalFailure ??= new KernelJournalError(id, error);
+      throw error;
+    };
+    const decisionJournal: DecisionJournal = {
+      record: (content) => {
+        try {
+          return journal.decisions.record(content);
+        } catch (error) {
+          return failed(content.id, error);
+        }
+      },
+      complete: (id, completion) => {
+        try {
+          journal.decisions.complete(id, completion);
+        } catch (error) {
+          failed(id, error);
+        }
+      },
+    };
     const kernel = createKernel({
       runId,
       strategies: [instance],
       reasoner,
       riskGate,
       executor,
-      journal: journal.decisions,
+      journal: decisionJournal,
       clock,
       tradeDeadlineSeconds: settings.execution.deadlineSeconds,
     });
@@ -317,7 +341,10 @@ export async function runBacktest(parameters: RunBacktestParameters): Promise<Ba
           if (from !== undefined && time < from) continue;
           if (to !== undefined && time > to) break replay;
           const work = kernel.onEvent(event);
-          if (work !== undefined) await work;
+          if (work !== undefined) {
+            await work;
+            if (journalFailure !== undefined) throw journalFailure;
+          }
           if (time >= lastTime) {
             lastTime = time;
             const address = event.kind === 'oracle' ? event.feed : event.pool;
@@ -331,6 +358,14 @@ export async function runBacktest(parameters: RunBacktestParameters): Promise<Ba
         }
       }
       await kernel.idle();
+      if (journalFailure !== undefined) throw journalFailure;
+    } catch (error) {
+      try {
+        journal.runs.end(runId, 'failed');
+      } catch {
+        // The journal itself may be what failed; the error below says so.
+      }
+      throw error;
     } finally {
       subscription.unsubscribe();
     }

@@ -247,3 +247,19 @@ describe('other data', () => {
     expect(decisions.length).toBe(result.summary.signals);
   });
 });
+
+describe('journal failure', () => {
+  it('stops the backtest with the kernel journal error and marks the run failed', async () => {
+    const path = join(directory, 'failing.sqlite');
+    const journal = openJournal({ path, clock: createVirtualClock(0) });
+    try {
+      // A trigger that refuses every decision row: the journal fails on the first signal.
+      journal.db.exec(`CREATE TRIGGER refuse BEFORE INSERT ON decisions BEGIN SELECT RAISE(ABORT, 'disk says no'); END;`);
+      const run = runBacktest({ strategy: 'trend', params: trendParams, data: chainlinkPath, journal, runId: 'failing' });
+      await expect(run).rejects.toThrow(/journal failed/);
+      expect(journal.runs.get('failing')?.status).toBe('failed');
+    } finally {
+      journal.close();
+    }
+  });
+});
