@@ -448,6 +448,36 @@ describe('deployVault', () => {
 });
 
 describe('simulation first', () => {
+  it('a trade that passed its simulation but reverts on-chain names the reason and the transaction', async () => {
+    const agent = manifest.accounts.agent.address;
+    const nonce = await publicClient.getTransactionCount({ address: agent });
+    await rpc('evm_setAutomine', [false]);
+    try {
+      const trade = executeTrade({ ...as('agent'), intent: await intent() }).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      // Once the trade waits in the pool, the guardian pauses with a higher tip, so the pause is mined first.
+      while ((await publicClient.getTransactionCount({ address: agent, blockTag: 'pending' })) === nonce) await new Promise((r) => setTimeout(r, 10));
+      await walletOf('guardian').writeContract({
+        address: vault,
+        abi: mandateVaultAbi,
+        functionName: 'pause',
+        maxPriorityFeePerGas: 100_000_000_000n,
+        maxFeePerGas: 200_000_000_000n,
+        gas: 100_000n,
+      });
+      await rpc('evm_mine');
+      const error = await trade;
+      expect(error).toBeInstanceOf(VaultRevertError);
+      expect((error as VaultRevertError).errorName).toBe('VaultPaused');
+      expect((error as VaultRevertError).txHash).toMatch(/^0x[0-9a-f]{64}$/);
+      expect((error as VaultRevertError).details).toMatch(/reverted on-chain with VaultPaused\(\)/);
+    } finally {
+      await rpc('evm_setAutomine', [true]);
+    }
+  });
+
   it('spends no gas on a violation: the agent nonce does not move', async () => {
     const agent = manifest.accounts.agent.address;
     const nonce = await publicClient.getTransactionCount({ address: agent });

@@ -39,8 +39,8 @@ export type VaultWriteReturnType<name extends VaultWriteFunctionName> = {
 /**
  * Simulates a vault call from the wallet's account, sends it with the simulated gas, and waits for the
  * receipt. A revert in the simulation throws VaultRevertError before anything is sent; a transaction that
- * still reverts on-chain (the state moved in between) is replayed against the block before it to recover
- * the reason, and throws VaultRevertError with the transaction hash.
+ * still reverts on-chain (another transaction changed the state first) throws VaultRevertError with the
+ * transaction hash and the reason recovered from the node (see revertReason).
  *
  * @example
  * const { result: id } = await writeVault({ publicClient, walletClient, vault }, 'queuePolicy', [newPolicy]);
@@ -76,7 +76,11 @@ export async function writeVault<const name extends VaultWriteFunctionName>(
   return { hash, receipt, result: simulated.result as VaultWriteReturnType<name>['result'] };
 }
 
-/** Replays a reverted transaction at the block before it, to decode why it reverted. */
+/**
+ * Recovers why a mined transaction reverted. The exact revert data comes from the node's call tracer when it
+ * has one (anvil, geth, most archive providers); otherwise the call is re-run on the state at the end of its
+ * block, which includes whatever earlier transaction in that block made it fail.
+ */
 async function revertReason(
   parameters: VaultWriteParameters,
   functionName: string,
@@ -84,18 +88,29 @@ async function revertReason(
   receipt: TransactionReceipt,
 ): Promise<Error> {
   const { publicClient, walletClient, vault } = parameters;
+  const txHash = receipt.transactionHash;
+  try {
+    const frame = (await publicClient.request({
+      method: 'debug_traceTransaction' as 'eth_chainId',
+      params: [txHash, { tracer: 'callTracer' }] as never,
+    })) as { output?: Hex } | undefined;
+    const decoded = frame?.output ? toVaultError(frame.output, { functionName, txHash }) : undefined;
+    if (decoded && !(decoded instanceof VaultCallError)) return decoded;
+  } catch {
+    // No debug namespace on this node: fall back to re-running the call.
+  }
   try {
     await publicClient.call({
       account: walletClient.account,
       to: vault,
       data: encodeFunctionData({ abi: mandateVaultAbi, functionName, args } as never),
-      blockNumber: receipt.blockNumber - 1n,
+      blockNumber: receipt.blockNumber,
     });
   } catch (error) {
-    const decoded = toVaultError(error, { functionName, txHash: receipt.transactionHash });
+    const decoded = toVaultError(error, { functionName, txHash });
     if (!(decoded instanceof VaultCallError)) return decoded;
   }
   return new VaultCallError(`${functionName} reverted on-chain.`, {
-    details: `Transaction ${receipt.transactionHash} in block ${receipt.blockNumber} reverted; replaying it on the block before did not reproduce a decodable revert (another transaction in the same block may have changed the state).`,
+    details: `Transaction ${txHash} in block ${receipt.blockNumber} reverted, and neither a trace nor re-running it gave a decodable reason.`,
   });
 }
