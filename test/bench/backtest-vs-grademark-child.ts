@@ -75,7 +75,11 @@ async function runMandate(prices: Float64Array) {
 }
 
 const prices = closes();
+const cpuBefore = process.cpuUsage();
 const measured = engine === 'grademark' ? runGrademark(prices) : await runMandate(prices);
+const cpu = process.cpuUsage(cpuBefore);
+// Shared machines: CPU time is what one core spent, whatever else ran beside it.
+const cpuSeconds = (cpu.user + cpu.system) / 1e6;
 process.stdout.write(
   `${JSON.stringify({
     engine,
@@ -85,6 +89,8 @@ process.stdout.write(
     ...measured,
     seconds: Number(measured.seconds.toFixed(3)),
     barsPerSecond: Math.round(bars / measured.seconds),
+    cpuSeconds: Number(cpuSeconds.toFixed(3)),
+    barsPerCpuSecond: Math.round(bars / cpuSeconds),
     peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
   })}\n`,
 );

@@ -39,6 +39,10 @@ export const bench: Benchmark = {
       typeof grademark.barsPerSecond === 'number' && typeof mandate.barsPerSecond === 'number'
         ? Number((mandate.barsPerSecond / grademark.barsPerSecond).toFixed(2))
         : null;
-    return { grademark, mandate, speedRatio: ratio, targetSpeedRatio: 50 };
+    const cpuRatio =
+      typeof grademark.barsPerCpuSecond === 'number' && typeof mandate.barsPerCpuSecond === 'number'
+        ? Number((mandate.barsPerCpuSecond / grademark.barsPerCpuSecond).toFixed(2))
+        : null;
+    return { grademark, mandate, speedRatio: ratio, cpuSpeedRatio: cpuRatio, targetSpeedRatio: 50 };
   },
 };
