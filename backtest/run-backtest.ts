@@ -235,8 +235,8 @@ export async function runBacktest(parameters: RunBacktestParameters): Promise<Ba
           }
           const event = list[position]!;
           if (to !== undefined && event.time > to) return seen;
-          const block = event.kind === 'pool' ? event.block : event.block;
-          const beyond = limit.block !== undefined && block !== undefined ? block > limit.block : event.time > limit.time;
+          // Events with block numbers are measured in blocks, the rest (oracle rounds) in time.
+          const beyond = limit.block !== undefined && event.block !== undefined ? event.block > limit.block : event.time > limit.time;
           if (beyond) return seen;
           seen.push(event);
           position++;
