@@ -210,6 +210,18 @@ describe('trading through the vault', () => {
   });
 });
 
+describe('sending', () => {
+  it('applies the gas headroom and fee caps it is given', async () => {
+    const transaction = { gasLimitMultiplier: 1.5, maxFeePerGas: 30_000_000_000n, maxPriorityFeePerGas: 2_000_000_000n };
+    const { hash, receipt } = await executeTrade({ ...as('agent'), transaction, intent: await intent() });
+    const sent = await publicClient.getTransaction({ hash });
+    expect(sent.maxFeePerGas).toBe(transaction.maxFeePerGas);
+    expect(sent.maxPriorityFeePerGas).toBe(transaction.maxPriorityFeePerGas);
+    // The limit is the estimate × 1.5, so well above what the trade used.
+    expect(sent.gas).toBeGreaterThan((receipt.gasUsed * 14n) / 10n);
+  });
+});
+
 describe('each policy violation reverts with its decoded error', () => {
   it('per-trade cap', async () => {
     const error = await revertOf(executeTrade({ ...as('agent'), intent: await intent({ amountIn: 6_012_330_000n }) }));

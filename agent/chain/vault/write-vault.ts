@@ -21,8 +21,16 @@ export type VaultWriteClients = {
   walletClient: WalletClient<Transport, Chain, Account>;
 };
 
+/** How to send: the config's `execution.gas` caps and headroom. Unset fields are what the node suggests. */
+export type VaultTransactionOptions = {
+  /** Gas limit = the node's estimate × this (state can change between estimate and inclusion). Default 1. */
+  gasLimitMultiplier?: number | undefined;
+  maxFeePerGas?: bigint | undefined;
+  maxPriorityFeePerGas?: bigint | undefined;
+};
+
 /** A vault address with the clients to write to it. */
-export type VaultWriteParameters = VaultWriteClients & { vault: Address };
+export type VaultWriteParameters = VaultWriteClients & { vault: Address; transaction?: VaultTransactionOptions | undefined };
 
 type VaultAbi = typeof mandateVaultAbi;
 /** Every state-changing vault function. */
@@ -37,8 +45,8 @@ export type VaultWriteReturnType<name extends VaultWriteFunctionName> = {
 };
 
 /**
- * Simulates a vault call from the wallet's account, sends it with the simulated gas, and waits for the
- * receipt. A revert in the simulation throws VaultRevertError before anything is sent; a transaction that
+ * Simulates a vault call from the wallet's account, estimates its gas (times `transaction.gasLimitMultiplier`),
+ * sends it with the given fee caps, and waits for the receipt. A revert in the simulation throws VaultRevertError before anything is sent; a transaction that
  * still reverts on-chain (another transaction changed the state first) throws VaultRevertError with the
  * transaction hash and the reason recovered from the node (see revertReason).
  *
@@ -64,11 +72,19 @@ export async function writeVault<const name extends VaultWriteFunctionName>(
   } catch (error) {
     throw toVaultError(error, { functionName });
   }
+  const options = parameters.transaction ?? {};
   let hash: Hex;
   try {
-    hash = await walletClient.writeContract(simulated.request);
-  } catch (error) {
     // The gas estimate runs the call once more: a state change since the simulation shows up here.
+    const estimate = await publicClient.estimateContractGas(simulated.request as never);
+    const multiplier = BigInt(Math.round((options.gasLimitMultiplier ?? 1) * 1000));
+    hash = await walletClient.writeContract({
+      ...simulated.request,
+      gas: (estimate * multiplier + 999n) / 1000n,
+      ...(options.maxFeePerGas === undefined ? {} : { maxFeePerGas: options.maxFeePerGas }),
+      ...(options.maxPriorityFeePerGas === undefined ? {} : { maxPriorityFeePerGas: options.maxPriorityFeePerGas }),
+    } as never);
+  } catch (error) {
     throw toVaultError(error, { functionName });
   }
   const receipt = await publicClient.waitForTransactionReceipt({ hash, pollingInterval: 20 });
