@@ -1,0 +1,21 @@
+/**
+ * Inside a sweep worker thread: runs each task the pool posts and posts back its summary, or the error's
+ * message and stack (errors do not cross threads as MandateErrors).
+ */
+import { parentPort } from 'node:worker_threads';
+import { runSweepTask, type SweepTask } from './sweep-task.js';
+
+if (parentPort === null) throw new Error('sweep-worker-main.ts runs only as a worker thread.');
+const port = parentPort;
+
+port.on('message', (task: SweepTask) => {
+  runSweepTask(task).then(
+    (summary) => port.postMessage({ index: task.index, summary }),
+    (error: unknown) =>
+      port.postMessage({
+        index: task.index,
+        error: { name: error instanceof Error ? error.name : 'Error', message: error instanceof Error ? error.message : String(error) },
+      }),
+  );
+});
+port.postMessage({ ready: true });
