@@ -2,8 +2,18 @@ import { MAX_UINT128 } from './full-math.js';
 import { PoolMathError } from './errors.js';
 import { addDelta } from './liquidity-math.js';
 import { getAmount0DeltaSigned, getAmount1DeltaSigned } from './sqrt-price-math.js';
-import { computeSwapStepInto, type SwapStepResult } from './swap-math.js';
-import { MAX_SQRT_RATIO, MAX_TICK, MIN_SQRT_RATIO, MIN_TICK, getSqrtRatioAtTick, getSqrtRatioAtTickCached, getTickAtSqrtRatio } from './tick-math.js';
+import { computeSwapStepWithFloats, type SwapStepResult } from './swap-math.js';
+import {
+  MAX_SQRT_RATIO,
+  MAX_TICK,
+  MIN_SQRT_RATIO,
+  MIN_TICK,
+  getSqrtRatioAtTick,
+  getSqrtRatioAtTickCached,
+  getSqrtRatioFloatAtTickCached,
+  getTickAtSqrtRatio,
+  tickAtSqrtRatioFromFloat,
+} from './tick-math.js';
 import {
   createTickStore,
   nextInitializedTickWithinOneWord,
@@ -230,6 +240,10 @@ function runSwap(pool: UniswapV3Pool, parameters: SwapParameters, commit: boolea
   let liquidity = pool.liquidity;
   let ticksCrossed = 0;
   let feeTotal = 0n;
+  // Float shadows of the price and liquidity: the step uses them only to skip exact work that cannot
+  // matter, and keeping them here converts each bigint once instead of in every check.
+  let sqrtPriceFloat = Number(sqrtPriceX96);
+  let liquidityFloat = Number(liquidity);
 
   while (remaining !== 0n && sqrtPriceX96 !== sqrtPriceLimitX96) {
     const stepStartPrice = sqrtPriceX96;
@@ -237,28 +251,32 @@ function runSwap(pool: UniswapV3Pool, parameters: SwapParameters, commit: boolea
     if (tickNext < MIN_TICK) tickNext = MIN_TICK;
     else if (tickNext > MAX_TICK) tickNext = MAX_TICK;
     const sqrtPriceNextX96 = getSqrtRatioAtTickCached(tickNext);
-    const target = (zeroForOne ? sqrtPriceNextX96 < sqrtPriceLimitX96 : sqrtPriceNextX96 > sqrtPriceLimitX96)
-      ? sqrtPriceLimitX96
-      : sqrtPriceNextX96;
-    computeSwapStepInto(step, sqrtPriceX96, target, liquidity, remaining, fee);
+    const targetIsLimit = zeroForOne ? sqrtPriceNextX96 < sqrtPriceLimitX96 : sqrtPriceNextX96 > sqrtPriceLimitX96;
+    const target = targetIsLimit ? sqrtPriceLimitX96 : sqrtPriceNextX96;
+    const targetFloat = targetIsLimit ? Number(sqrtPriceLimitX96) : getSqrtRatioFloatAtTickCached(tickNext);
+    computeSwapStepWithFloats(step, sqrtPriceX96, target, liquidity, remaining, fee, sqrtPriceFloat, targetFloat, liquidityFloat);
     sqrtPriceX96 = step.sqrtRatioNextX96;
     feeTotal += step.feeAmount;
     if (exactInput) {
-      remaining -= step.amountIn + step.feeAmount;
+      // A step that stops short of its target spends all that remains (the rest is its fee).
+      remaining = sqrtPriceX96 === target ? remaining - (step.amountIn + step.feeAmount) : 0n;
       calculated -= step.amountOut;
     } else {
       remaining += step.amountOut;
       calculated += step.amountIn + step.feeAmount;
     }
     if (sqrtPriceX96 === sqrtPriceNextX96) {
+      sqrtPriceFloat = targetFloat;
       const info = store.info.get(tickNext);
       if (info !== undefined) {
         liquidity = addDelta(liquidity, zeroForOne ? -info.liquidityNet : info.liquidityNet);
+        liquidityFloat = Number(liquidity);
         ticksCrossed++;
       }
       tick = zeroForOne ? tickNext - 1 : tickNext;
     } else if (sqrtPriceX96 !== stepStartPrice) {
-      tick = getTickAtSqrtRatio(sqrtPriceX96);
+      sqrtPriceFloat = sqrtPriceX96 === target ? targetFloat : Number(sqrtPriceX96);
+      tick = tickAtSqrtRatioFromFloat(sqrtPriceX96, sqrtPriceFloat);
     }
   }
 

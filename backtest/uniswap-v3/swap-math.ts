@@ -1,22 +1,26 @@
-import {
-  getAmount0Delta,
-  getAmount1Delta,
-  getNextSqrtPriceFromInput,
-  getNextSqrtPriceFromOutput,
-} from './sqrt-price-math.js';
+import { PoolMathError } from './errors.js';
 
 const ONE_MILLION = 1_000_000n;
+const Q96 = 1n << 96n;
+const Q96_MINUS_ONE = Q96 - 1n;
+const MAX_UINT256 = (1n << 256n) - 1n;
 const TWO_POW_96 = 2 ** 96;
-// Float estimates below are accurate to ~1e-15 relative; demanding a 1e-9 margin leaves no doubt.
+// Float estimates below are accurate to ~1e-10 relative; demanding a 1e-9 margin leaves no doubt.
 const SAFE_SHORTFALL = 1 - 1e-9;
+// A float difference of two prices is accurate to 2^-52 of the larger; requiring the difference to be at
+// least 1e-5 of it keeps the difference's relative error below ~5e-11.
+const MIN_RELATIVE_GAP = 1e-5;
 
 /**
  * True when `amount` is certainly smaller than the token0 amount between the two prices at `liquidity`
  * (L·2^96·(upper − lower)/(upper·lower)), judged in floating point with a wide safety margin. False means
- * "not certain", and the caller computes exactly.
+ * "not certain", and the caller computes exactly. Takes the floats of the prices and the liquidity, which
+ * the swap loop keeps, so only the amount is converted here.
  */
-function token0AmountClearlyExceeds(lower: bigint, upper: bigint, liquidity: bigint, amount: bigint, roundedDown: boolean): boolean {
-  const estimate = (Number(liquidity) * Number(upper - lower) * TWO_POW_96) / (Number(upper) * Number(lower));
+function token0AmountClearlyExceeds(lowerF: number, upperF: number, liquidityF: number, amount: bigint, roundedDown: boolean): boolean {
+  const gap = upperF - lowerF;
+  if (!(gap > upperF * MIN_RELATIVE_GAP)) return false;
+  const estimate = (liquidityF * gap * TWO_POW_96) / (upperF * lowerF);
   // Against a floored amount x, `amount < floor(x)` needs amount + 1 ≤ x; against a ceiling, amount < x is enough.
   return (roundedDown ? Number(amount) + 1 : Number(amount)) < estimate * SAFE_SHORTFALL;
 }
@@ -47,65 +51,226 @@ export function computeSwapStepInto(
   amountRemaining: bigint,
   feePips: bigint,
 ): SwapStepResult {
+  return computeSwapStepWithFloats(
+    out,
+    sqrtRatioCurrentX96,
+    sqrtRatioTargetX96,
+    liquidity,
+    amountRemaining,
+    feePips,
+    Number(sqrtRatioCurrentX96),
+    Number(sqrtRatioTargetX96),
+    Number(liquidity),
+  );
+}
+
+/**
+ * computeSwapStepInto for the swap loop, which already holds the float values of the current price, the
+ * target and the liquidity (`Number()` of each, used only to skip exact work that cannot matter). Each of
+ * the four cases (direction × exact input/output) computes the shared terms of the contract's formulas
+ * once: the same floor and ceiling divisions as SqrtPriceMath, with the same reverts, in fewer bigint
+ * operations, which are most of a swap's cost.
+ *
+ * @example
+ * const step = { sqrtRatioNextX96: 0n, amountIn: 0n, amountOut: 0n, feeAmount: 0n };
+ * computeSwapStepWithFloats(step, 2n ** 96n, 2n ** 95n, 10n ** 18n, 10n ** 15n, 3000n, 2 ** 96, 2 ** 95, 1e18);
+ */
+export function computeSwapStepWithFloats(
+  out: SwapStepResult,
+  sqrtRatioCurrentX96: bigint,
+  sqrtRatioTargetX96: bigint,
+  liquidity: bigint,
+  amountRemaining: bigint,
+  feePips: bigint,
+  currentF: number,
+  targetF: number,
+  liquidityF: number,
+): SwapStepResult {
+  const current = sqrtRatioCurrentX96;
+  const target = sqrtRatioTargetX96;
   const fee = feePips;
-  const zeroForOne = sqrtRatioCurrentX96 >= sqrtRatioTargetX96;
-  const exactIn = amountRemaining >= 0n;
-  let sqrtRatioNextX96: bigint;
-  let amountIn = 0n;
-  let amountOut = 0n;
+  const zeroForOne = current >= target;
 
-  if (exactIn) {
+  if (amountRemaining >= 0n) {
     const amountRemainingLessFee = (amountRemaining * (ONE_MILLION - fee)) / ONE_MILLION;
-    // The token0 amount to the target needs a bigint division; skip it when a float estimate already shows
-    // the remaining amount falls short (the exact value is then never used).
-    if (zeroForOne && token0AmountClearlyExceeds(sqrtRatioTargetX96, sqrtRatioCurrentX96, liquidity, amountRemainingLessFee, false)) {
-      sqrtRatioNextX96 = getNextSqrtPriceFromInput(sqrtRatioCurrentX96, liquidity, amountRemainingLessFee, true);
-      // Rounding can still land exactly on the target; the contract then uses the amount to the target.
-      if (sqrtRatioNextX96 === sqrtRatioTargetX96) amountIn = getAmount0Delta(sqrtRatioTargetX96, sqrtRatioCurrentX96, liquidity, true);
-    } else {
-      amountIn = zeroForOne
-        ? getAmount0Delta(sqrtRatioTargetX96, sqrtRatioCurrentX96, liquidity, true)
-        : getAmount1Delta(sqrtRatioCurrentX96, sqrtRatioTargetX96, liquidity, true);
-      sqrtRatioNextX96 =
-        amountRemainingLessFee >= amountIn
-          ? sqrtRatioTargetX96
-          : getNextSqrtPriceFromInput(sqrtRatioCurrentX96, liquidity, amountRemainingLessFee, zeroForOne);
+    if (zeroForOne) {
+      // Token0 in, price down. The token0 amount to the target needs a bigint division; skip it when a float
+      // estimate already shows the remaining amount falls short (the exact value is then never used).
+      if (
+        token0AmountClearlyExceeds(targetF, currentF, liquidityF, amountRemainingLessFee, false) &&
+        stepZeroForOneExactInShort(out, current, target, liquidity, amountRemainingLessFee, amountRemaining)
+      ) {
+        return out;
+      }
+      const amountToTarget = ceilDiv((liquidity << 96n) * (current - target), current * target);
+      if (
+        amountRemainingLessFee >= amountToTarget ||
+        // Rounding can still land exactly on the target; the contract then uses the amount to the target.
+        !stepZeroForOneExactInShort(out, current, target, liquidity, amountRemainingLessFee, amountRemaining)
+      ) {
+        return reachedTarget(out, target, amountToTarget, amount1Floor(liquidity, current - target), fee);
+      }
+      return out;
     }
-  } else if (!zeroForOne && token0AmountClearlyExceeds(sqrtRatioCurrentX96, sqrtRatioTargetX96, liquidity, -amountRemaining, true)) {
-    sqrtRatioNextX96 = getNextSqrtPriceFromOutput(sqrtRatioCurrentX96, liquidity, -amountRemaining, false);
-    if (sqrtRatioNextX96 === sqrtRatioTargetX96) amountOut = getAmount0Delta(sqrtRatioCurrentX96, sqrtRatioTargetX96, liquidity, false);
-  } else {
-    amountOut = zeroForOne
-      ? getAmount1Delta(sqrtRatioTargetX96, sqrtRatioCurrentX96, liquidity, false)
-      : getAmount0Delta(sqrtRatioCurrentX96, sqrtRatioTargetX96, liquidity, false);
-    sqrtRatioNextX96 =
-      -amountRemaining >= amountOut
-        ? sqrtRatioTargetX96
-        : getNextSqrtPriceFromOutput(sqrtRatioCurrentX96, liquidity, -amountRemaining, zeroForOne);
+    // Token1 in, price up.
+    const amountToTarget = (liquidity * (target - current) + Q96_MINUS_ONE) >> 96n;
+    if (amountRemainingLessFee >= amountToTarget) {
+      return reachedTarget(out, target, amountToTarget, amount0Floor(liquidity, current, target), fee);
+    }
+    // getNextSqrtPriceFromAmount1RoundingDown (add): floor(amount·2^96/L) on top of the price.
+    requirePriceAndLiquidity(current, liquidity);
+    const quotient = (amountRemainingLessFee << 96n) / liquidity;
+    if (quotient > MAX_UINT256) throw new PoolMathError('mulDiv', 'mulDiv overflows uint256.', `Result ${quotient} exceeds 2^256 - 1.`);
+    const next = toUint160(current + quotient);
+    const difference = next - current;
+    const amountIn = (liquidity * difference + Q96_MINUS_ONE) >> 96n;
+    out.sqrtRatioNextX96 = next;
+    out.amountIn = amountIn;
+    out.amountOut = next === current ? 0n : floorDiv((liquidity << 96n) * difference, next * current);
+    if (next === target) {
+      // Rounding reached the target after all: the contract then charges the fee on the amount in.
+      out.feeAmount = (amountIn * fee + ONE_MILLION - fee - 1n) / (ONE_MILLION - fee);
+    } else out.feeAmount = amountRemaining - amountIn;
+    return out;
   }
 
-  // Reaching the target reuses the amount already computed for it; stopping short recomputes from the new price.
-  const reachedTarget = sqrtRatioTargetX96 === sqrtRatioNextX96;
+  const amountWanted = -amountRemaining;
   if (zeroForOne) {
-    if (!(reachedTarget && exactIn)) amountIn = getAmount0Delta(sqrtRatioNextX96, sqrtRatioCurrentX96, liquidity, true);
-    if (!(reachedTarget && !exactIn)) amountOut = getAmount1Delta(sqrtRatioNextX96, sqrtRatioCurrentX96, liquidity, false);
-  } else {
-    if (!(reachedTarget && exactIn)) amountIn = getAmount1Delta(sqrtRatioCurrentX96, sqrtRatioNextX96, liquidity, true);
-    if (!(reachedTarget && !exactIn)) amountOut = getAmount0Delta(sqrtRatioCurrentX96, sqrtRatioNextX96, liquidity, false);
+    // Token1 out, price down.
+    const amountToTarget = amount1Floor(liquidity, current - target);
+    if (amountWanted >= amountToTarget) {
+      const amountIn = ceilDiv((liquidity << 96n) * (current - target), current * target);
+      return reachedTarget(out, target, amountIn, amountToTarget, fee);
+    }
+    // getNextSqrtPriceFromAmount1RoundingDown (remove): ceil(amount·2^96/L) below the price.
+    requirePriceAndLiquidity(current, liquidity);
+    const quotient = ceilDiv(amountWanted << 96n, liquidity);
+    if (quotient > MAX_UINT256) throw new PoolMathError('mulDiv', 'mulDivRoundingUp overflows uint256.', `Result ${quotient} exceeds 2^256 - 1.`);
+    if (current <= quotient) {
+      throw new PoolMathError(
+        'SqrtPriceMath',
+        'Not enough token1 liquidity for this output.',
+        `Removing ${amountWanted} token1 at sqrtPriceX96 ${current} exceeds liquidity ${liquidity}.`,
+      );
+    }
+    const next = current - quotient;
+    const difference = current - next;
+    return stoppedShort(out, next, ceilDiv((liquidity << 96n) * difference, current * next), amount1Floor(liquidity, difference), amountWanted, fee);
   }
+  // Token0 out, price up.
+  if (!token0AmountClearlyExceeds(currentF, targetF, liquidityF, amountWanted, true)) {
+    const numerator1 = liquidity << 96n;
+    const amountToTarget = floorDiv(numerator1 * (target - current), target * current);
+    if (amountWanted >= amountToTarget) {
+      return reachedTarget(out, target, (liquidity * (target - current) + Q96_MINUS_ONE) >> 96n, amountToTarget, fee);
+    }
+  }
+  // getNextSqrtPriceFromAmount0RoundingUp (remove): ceil(L·2^96·P/(L·2^96 − amount·P)).
+  requirePriceAndLiquidity(current, liquidity);
+  const numerator1 = liquidity << 96n;
+  const product = amountWanted * current;
+  if (product > MAX_UINT256 || numerator1 <= product) {
+    throw new PoolMathError(
+      'SqrtPriceMath',
+      'Not enough token0 liquidity for this output.',
+      `Removing ${amountWanted} token0 at sqrtPriceX96 ${current} exceeds liquidity ${liquidity}.`,
+    );
+  }
+  const next = toUint160(ceilDiv(numerator1 * current, numerator1 - product));
+  const difference = next - current;
+  return stoppedShort(out, next, (liquidity * difference + Q96_MINUS_ONE) >> 96n, floorDiv(numerator1 * difference, next * current), amountWanted, fee);
+}
 
-  // Rounding of an exact-output step may give slightly more than asked; the pool never pays more.
-  if (!exactIn && amountOut > -amountRemaining) amountOut = -amountRemaining;
+/**
+ * The exact-input token0 step that stops short of the target: the new price (rounded up, with the
+ * contract's overflow fallback) and the amounts from it. Returns false, writing nothing, when rounding
+ * lands exactly on the target: the contract then takes the amount to the target and charges the fee on
+ * it, which the caller does.
+ */
+function stepZeroForOneExactInShort(
+  out: SwapStepResult,
+  current: bigint,
+  target: bigint,
+  liquidity: bigint,
+  amountLessFee: bigint,
+  amountRemaining: bigint,
+): boolean {
+  requirePriceAndLiquidity(current, liquidity);
+  const numerator1 = liquidity << 96n;
+  let next = current;
+  if (amountLessFee !== 0n) {
+    const product = amountLessFee * current;
+    // getNextSqrtPriceFromAmount0RoundingUp (add): the precise formula when it fits uint256, else the fallback.
+    if (product <= MAX_UINT256 && numerator1 + product <= MAX_UINT256) next = ceilDiv(numerator1 * current, numerator1 + product);
+    else {
+      const denominator = numerator1 / current + amountLessFee;
+      if (denominator > MAX_UINT256) throw new PoolMathError('add', 'Token0 amount too large.', `Amount ${amountLessFee} overflows the price formula.`);
+      next = ceilDiv(numerator1, denominator);
+    }
+  }
+  if (next === target) return false;
+  const difference = current - next;
+  const amountIn = difference === 0n ? 0n : ceilDiv(numerator1 * difference, current * next);
+  out.sqrtRatioNextX96 = next;
+  out.amountIn = amountIn;
+  out.amountOut = amount1Floor(liquidity, difference);
+  // An exact-input step that stops short keeps the whole remainder as fee, so no input is left over.
+  out.feeAmount = amountRemaining - amountIn;
+  return true;
+}
 
-  out.sqrtRatioNextX96 = sqrtRatioNextX96;
+function reachedTarget(out: SwapStepResult, target: bigint, amountIn: bigint, amountOut: bigint, fee: bigint): SwapStepResult {
+  out.sqrtRatioNextX96 = target;
   out.amountIn = amountIn;
   out.amountOut = amountOut;
-  // An exact-input step that stops short keeps the whole remainder as fee, so no input is left over.
-  out.feeAmount =
-    exactIn && sqrtRatioNextX96 !== sqrtRatioTargetX96
-      ? amountRemaining - amountIn
-      : (amountIn * fee + ONE_MILLION - fee - 1n) / (ONE_MILLION - fee);
+  out.feeAmount = (amountIn * fee + ONE_MILLION - fee - 1n) / (ONE_MILLION - fee);
   return out;
+}
+
+/** An exact-output step that stopped before the target (or landed on it by rounding). */
+function stoppedShort(
+  out: SwapStepResult,
+  next: bigint,
+  amountIn: bigint,
+  amountOut: bigint,
+  amountWanted: bigint,
+  fee: bigint,
+): SwapStepResult {
+  out.sqrtRatioNextX96 = next;
+  out.amountIn = amountIn;
+  // Rounding of an exact-output step may give slightly more than asked; the pool never pays more.
+  out.amountOut = amountOut > amountWanted ? amountWanted : amountOut;
+  out.feeAmount = (amountIn * fee + ONE_MILLION - fee - 1n) / (ONE_MILLION - fee);
+  return out;
+}
+
+/** floor(L·(difference)/2^96): SqrtPriceMath.getAmount1Delta rounded down; a shift is exact floor division. */
+function amount1Floor(liquidity: bigint, difference: bigint): bigint {
+  return (liquidity * difference) >> 96n;
+}
+
+/** floor(L·2^96·(upper − lower)/(upper·lower)): SqrtPriceMath.getAmount0Delta rounded down. */
+function amount0Floor(liquidity: bigint, lower: bigint, upper: bigint): bigint {
+  return floorDiv((liquidity << 96n) * (upper - lower), upper * lower);
+}
+
+function floorDiv(numerator: bigint, denominator: bigint): bigint {
+  return numerator / denominator;
+}
+
+function ceilDiv(numerator: bigint, denominator: bigint): bigint {
+  return (numerator + denominator - 1n) / denominator;
+}
+
+function requirePriceAndLiquidity(sqrtPX96: bigint, liquidity: bigint): void {
+  if (sqrtPX96 <= 0n || liquidity <= 0n) {
+    throw new PoolMathError('SqrtPriceMath', 'Price and liquidity must be positive.', `Got sqrtPriceX96 ${sqrtPX96} and liquidity ${liquidity}.`);
+  }
+}
+
+function toUint160(value: bigint): bigint {
+  if (value >= 1n << 160n) throw new PoolMathError('SafeCast', 'Sqrt price overflows uint160.', `Value ${value} exceeds 2^160 - 1.`);
+  return value;
 }
 
 /**
