@@ -10,3 +10,4 @@ export * from './safe-errors.js';
 export * from './safe-transaction.js';
 export * from './sign-safe-transaction.js';
 export * from './write-vault-through-safe.js';
+export * from './read-vault-admin-status.js';
