@@ -240,11 +240,14 @@ function runSwap(pool: UniswapV3Pool, parameters: SwapParameters, commit: boolea
   let liquidity = pool.liquidity;
   let ticksCrossed = 0;
   let feeTotal = 0n;
+  let steps = 0;
   // Float shadows of the price and liquidity: the step uses them only to skip exact work that cannot
   // matter, and keeping them here converts each bigint once instead of in every check.
   let sqrtPriceFloat = Number(sqrtPriceX96);
   let liquidityFloat = Number(liquidity);
 
+  // The contract loops while an amount remains and the price is not at the limit; here each way a step can
+  // end decides that directly, which spares the bigint comparisons of re-testing both every time.
   while (remaining !== 0n && sqrtPriceX96 !== sqrtPriceLimitX96) {
     const stepStartPrice = sqrtPriceX96;
     let tickNext = nextInitializedTickWithinOneWord(store, tick, zeroForOne);
@@ -256,26 +259,30 @@ function runSwap(pool: UniswapV3Pool, parameters: SwapParameters, commit: boolea
     const targetFloat = targetIsLimit ? Number(sqrtPriceLimitX96) : getSqrtRatioFloatAtTickCached(tickNext);
     computeSwapStepWithFloats(step, sqrtPriceX96, target, liquidity, remaining, fee, sqrtPriceFloat, targetFloat, liquidityFloat);
     sqrtPriceX96 = step.sqrtRatioNextX96;
-    feeTotal += step.feeAmount;
+    feeTotal = steps++ === 0 ? step.feeAmount : feeTotal + step.feeAmount;
+    const reachedTarget = sqrtPriceX96 === target;
     if (exactInput) {
       // A step that stops short of its target spends all that remains (the rest is its fee).
-      remaining = sqrtPriceX96 === target ? remaining - (step.amountIn + step.feeAmount) : 0n;
+      remaining = reachedTarget ? remaining - (step.amountIn + step.feeAmount) : 0n;
       calculated -= step.amountOut;
     } else {
       remaining += step.amountOut;
       calculated += step.amountIn + step.feeAmount;
     }
-    if (sqrtPriceX96 === sqrtPriceNextX96) {
+    if (reachedTarget) {
       sqrtPriceFloat = targetFloat;
-      const info = store.info.get(tickNext);
-      if (info !== undefined) {
-        liquidity = addDelta(liquidity, zeroForOne ? -info.liquidityNet : info.liquidityNet);
-        liquidityFloat = Number(liquidity);
-        ticksCrossed++;
-      }
-      tick = zeroForOne ? tickNext - 1 : tickNext;
+      // A limit is a target only when strictly before the tick's price, so reaching it crosses nothing.
+      if (!targetIsLimit) {
+        const info = store.info.get(tickNext);
+        if (info !== undefined) {
+          liquidity = addDelta(liquidity, zeroForOne ? -info.liquidityNet : info.liquidityNet);
+          liquidityFloat = Number(liquidity);
+          ticksCrossed++;
+        }
+        tick = zeroForOne ? tickNext - 1 : tickNext;
+      } else tick = tickAtSqrtRatioFromFloat(sqrtPriceX96, sqrtPriceFloat);
     } else if (sqrtPriceX96 !== stepStartPrice) {
-      sqrtPriceFloat = sqrtPriceX96 === target ? targetFloat : Number(sqrtPriceX96);
+      sqrtPriceFloat = Number(sqrtPriceX96);
       tick = tickAtSqrtRatioFromFloat(sqrtPriceX96, sqrtPriceFloat);
     }
   }
@@ -285,7 +292,7 @@ function runSwap(pool: UniswapV3Pool, parameters: SwapParameters, commit: boolea
     pool.tick = tick;
     pool.liquidity = liquidity;
   }
-  const specifiedUsed = amountSpecified - remaining;
+  const specifiedUsed = remaining === 0n ? amountSpecified : amountSpecified - remaining;
   return {
     amount0: zeroForOne === exactInput ? specifiedUsed : calculated,
     amount1: zeroForOne === exactInput ? calculated : specifiedUsed,

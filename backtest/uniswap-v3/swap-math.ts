@@ -1,6 +1,16 @@
 import { PoolMathError } from './errors.js';
 
 const ONE_MILLION = 1_000_000n;
+// The fee's derived constants, for the fee of the last step: a pool's swaps all use one fee, so these are
+// recomputed only when another pool swaps, instead of two bigint subtractions per step.
+let stepFee = 0n;
+let feeComplement = ONE_MILLION; // 1e6 − fee
+let feeCeilingAddend = ONE_MILLION - 1n; // 1e6 − fee − 1: turns the division below into a ceiling
+
+/** FullMath.mulDivRoundingUp(amountIn, fee, 1e6 − fee): the fee on an amount that excludes it. */
+function feeOn(amountIn: bigint): bigint {
+  return (amountIn * stepFee + feeCeilingAddend) / feeComplement;
+}
 const Q96 = 1n << 96n;
 const Q96_MINUS_ONE = Q96 - 1n;
 const MAX_UINT256 = (1n << 256n) - 1n;
@@ -88,11 +98,15 @@ export function computeSwapStepWithFloats(
 ): SwapStepResult {
   const current = sqrtRatioCurrentX96;
   const target = sqrtRatioTargetX96;
-  const fee = feePips;
+  if (feePips !== stepFee) {
+    stepFee = feePips;
+    feeComplement = ONE_MILLION - feePips;
+    feeCeilingAddend = feeComplement - 1n;
+  }
   const zeroForOne = current >= target;
 
   if (amountRemaining >= 0n) {
-    const amountRemainingLessFee = (amountRemaining * (ONE_MILLION - fee)) / ONE_MILLION;
+    const amountRemainingLessFee = (amountRemaining * feeComplement) / ONE_MILLION;
     if (zeroForOne) {
       // Token0 in, price down. The token0 amount to the target needs a bigint division; skip it when a float
       // estimate already shows the remaining amount falls short (the exact value is then never used).
@@ -108,14 +122,14 @@ export function computeSwapStepWithFloats(
         // Rounding can still land exactly on the target; the contract then uses the amount to the target.
         !stepZeroForOneExactInShort(out, current, target, liquidity, amountRemainingLessFee, amountRemaining)
       ) {
-        return reachedTarget(out, target, amountToTarget, amount1Floor(liquidity, current - target), fee);
+        return reachedTarget(out, target, amountToTarget, amount1Floor(liquidity, current - target));
       }
       return out;
     }
     // Token1 in, price up.
     const amountToTarget = (liquidity * (target - current) + Q96_MINUS_ONE) >> 96n;
     if (amountRemainingLessFee >= amountToTarget) {
-      return reachedTarget(out, target, amountToTarget, amount0Floor(liquidity, current, target), fee);
+      return reachedTarget(out, target, amountToTarget, amount0Floor(liquidity, current, target));
     }
     // getNextSqrtPriceFromAmount1RoundingDown (add): floor(amount·2^96/L) on top of the price.
     requirePriceAndLiquidity(current, liquidity);
@@ -129,7 +143,7 @@ export function computeSwapStepWithFloats(
     out.amountOut = next === current ? 0n : floorDiv((liquidity << 96n) * difference, next * current);
     if (next === target) {
       // Rounding reached the target after all: the contract then charges the fee on the amount in.
-      out.feeAmount = (amountIn * fee + ONE_MILLION - fee - 1n) / (ONE_MILLION - fee);
+      out.feeAmount = feeOn(amountIn);
     } else out.feeAmount = amountRemaining - amountIn;
     return out;
   }
@@ -140,7 +154,7 @@ export function computeSwapStepWithFloats(
     const amountToTarget = amount1Floor(liquidity, current - target);
     if (amountWanted >= amountToTarget) {
       const amountIn = ceilDiv((liquidity << 96n) * (current - target), current * target);
-      return reachedTarget(out, target, amountIn, amountToTarget, fee);
+      return reachedTarget(out, target, amountIn, amountToTarget);
     }
     // getNextSqrtPriceFromAmount1RoundingDown (remove): ceil(amount·2^96/L) below the price.
     requirePriceAndLiquidity(current, liquidity);
@@ -155,14 +169,14 @@ export function computeSwapStepWithFloats(
     }
     const next = current - quotient;
     const difference = current - next;
-    return stoppedShort(out, next, ceilDiv((liquidity << 96n) * difference, current * next), amount1Floor(liquidity, difference), amountWanted, fee);
+    return stoppedShort(out, next, ceilDiv((liquidity << 96n) * difference, current * next), amount1Floor(liquidity, difference), amountWanted);
   }
   // Token0 out, price up.
   if (!token0AmountClearlyExceeds(currentF, targetF, liquidityF, amountWanted, true)) {
     const numerator1 = liquidity << 96n;
     const amountToTarget = floorDiv(numerator1 * (target - current), target * current);
     if (amountWanted >= amountToTarget) {
-      return reachedTarget(out, target, (liquidity * (target - current) + Q96_MINUS_ONE) >> 96n, amountToTarget, fee);
+      return reachedTarget(out, target, (liquidity * (target - current) + Q96_MINUS_ONE) >> 96n, amountToTarget);
     }
   }
   // getNextSqrtPriceFromAmount0RoundingUp (remove): ceil(L·2^96·P/(L·2^96 − amount·P)).
@@ -178,7 +192,7 @@ export function computeSwapStepWithFloats(
   }
   const next = toUint160(ceilDiv(numerator1 * current, numerator1 - product));
   const difference = next - current;
-  return stoppedShort(out, next, (liquidity * difference + Q96_MINUS_ONE) >> 96n, floorDiv(numerator1 * difference, next * current), amountWanted, fee);
+  return stoppedShort(out, next, (liquidity * difference + Q96_MINUS_ONE) >> 96n, floorDiv(numerator1 * difference, next * current), amountWanted);
 }
 
 /**
@@ -201,11 +215,12 @@ function stepZeroForOneExactInShort(
   if (amountLessFee !== 0n) {
     const product = amountLessFee * current;
     // getNextSqrtPriceFromAmount0RoundingUp (add): the precise formula when it fits uint256, else the fallback.
-    if (product <= MAX_UINT256 && numerator1 + product <= MAX_UINT256) next = ceilDiv(numerator1 * current, numerator1 + product);
+    const denominator = numerator1 + product;
+    if (product <= MAX_UINT256 && denominator <= MAX_UINT256) next = ceilDiv(numerator1 * current, denominator);
     else {
-      const denominator = numerator1 / current + amountLessFee;
-      if (denominator > MAX_UINT256) throw new PoolMathError('add', 'Token0 amount too large.', `Amount ${amountLessFee} overflows the price formula.`);
-      next = ceilDiv(numerator1, denominator);
+      const fallbackDenominator = numerator1 / current + amountLessFee;
+      if (fallbackDenominator > MAX_UINT256) throw new PoolMathError('add', 'Token0 amount too large.', `Amount ${amountLessFee} overflows the price formula.`);
+      next = ceilDiv(numerator1, fallbackDenominator);
     }
   }
   if (next === target) return false;
@@ -219,11 +234,11 @@ function stepZeroForOneExactInShort(
   return true;
 }
 
-function reachedTarget(out: SwapStepResult, target: bigint, amountIn: bigint, amountOut: bigint, fee: bigint): SwapStepResult {
+function reachedTarget(out: SwapStepResult, target: bigint, amountIn: bigint, amountOut: bigint): SwapStepResult {
   out.sqrtRatioNextX96 = target;
   out.amountIn = amountIn;
   out.amountOut = amountOut;
-  out.feeAmount = (amountIn * fee + ONE_MILLION - fee - 1n) / (ONE_MILLION - fee);
+  out.feeAmount = feeOn(amountIn);
   return out;
 }
 
@@ -234,13 +249,12 @@ function stoppedShort(
   amountIn: bigint,
   amountOut: bigint,
   amountWanted: bigint,
-  fee: bigint,
 ): SwapStepResult {
   out.sqrtRatioNextX96 = next;
   out.amountIn = amountIn;
   // Rounding of an exact-output step may give slightly more than asked; the pool never pays more.
   out.amountOut = amountOut > amountWanted ? amountWanted : amountOut;
-  out.feeAmount = (amountIn * fee + ONE_MILLION - fee - 1n) / (ONE_MILLION - fee);
+  out.feeAmount = feeOn(amountIn);
   return out;
 }
 
