@@ -8,9 +8,9 @@ import type { AgentLogger } from './start-agent.js';
  * defaults (so `mandate demo` runs in a fresh clone with no config at all).
  *
  * @example
- * const config = await loadCommandConfig(ctx.configPath, 'devnet');
+ * const config = await loadCommandConfig(ctx.configPath, 'devnet'); // undefined mode: the preset decides
  */
-export async function loadCommandConfig(configPath: string | undefined, mode: ConfigMode, options: { readOnly?: boolean } = {}): Promise<ResolvedConfig> {
+export async function loadCommandConfig(configPath: string | undefined, mode: ConfigMode | undefined, options: { readOnly?: boolean } = {}): Promise<ResolvedConfig> {
   if (configPath === undefined && !existsSync(defaultConfigPath)) return validateConfig({}, { mode, readOnly: options.readOnly });
   return loadConfig(configPath, { mode, readOnly: options.readOnly });
 }

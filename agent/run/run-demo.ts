@@ -95,7 +95,9 @@ export async function runDemo(parameters: RunDemoParameters): Promise<DemoSummar
       reasoner: parameters.reasoner,
       journalPath,
       log: parameters.log,
-      pollIntervalMs: 5,
+      // Lockstep: the agent waits for each round, so it polls briefly; only its own trades change the vault.
+      pollIntervalMs: 10,
+      policyUpdates: 'own-trades',
       commitCheckEveryMs: 0,
       onDecision: (decision) => parameters.onDecision?.(decision, agent),
     });

@@ -50,6 +50,13 @@ export type StartAgentParameters = {
   log: AgentLogger;
   /** Market stream and receipt polling, ms. Default config.market.pollIntervalMs. */
   pollIntervalMs?: number | undefined;
+  /**
+   * How the risk gate keeps up with the vault. 'watch' (default): it re-reads on every vault event and the
+   * feeds on every block. 'own-trades': no watching; the gate learns of this agent's trades as it allows
+   * them and re-reads the vault every 16 fills. Right when nothing else changes the vault (the demo), and
+   * much cheaper on a chain that mines hundreds of blocks a second.
+   */
+  policyUpdates?: 'watch' | 'own-trades' | undefined;
   /** How often (wall ms) the batch committer checks by age when nothing happens. Default 10 000. */
   commitCheckEveryMs?: number | undefined;
   /** Each decision once journaled and completed. */
@@ -120,6 +127,7 @@ export type RunningAgent = {
 export async function startAgent(parameters: StartAgentParameters): Promise<RunningAgent> {
   const { config, target, log } = parameters;
   const pollIntervalMs = parameters.pollIntervalMs ?? config.market.pollIntervalMs;
+  const watchPolicy = (parameters.policyUpdates ?? 'watch') === 'watch';
   const client = createPublicClient({ chain: target.chain, transport: http(target.rpcUrl, { batch: false }), pollingInterval: pollIntervalMs }) as PublicClient;
   const account = privateKeyToAccount(target.agentKey);
 
@@ -179,6 +187,8 @@ export async function startAgent(parameters: StartAgentParameters): Promise<Runn
       tokens: [target.base.address, target.quote.address],
       pools: target.pools.map((pool) => ({ tokenA: target.quote.address, tokenB: target.base.address, fee: pool.fee })),
       fromBlock: target.vaultFromBlock,
+      watchEvents: watchPolicy,
+      watchOracles: watchPolicy,
       onError: (error) => log.warn({ error: error instanceof Error ? error.message.split('\n')[0] : String(error) }, 'Re-reading the vault policy failed; keeping the last snapshot'),
     });
     cleanups.push(() => vaultGate.stop());
@@ -210,11 +220,12 @@ export async function startAgent(parameters: StartAgentParameters): Promise<Runn
     });
     cleanups.push(() => commits.stop());
 
+    let fills = 0;
     kernel.decisions$.subscribe((decision) => {
       const { content, completion } = decision;
       if (content.intent !== undefined && (completion.outcome === 'trade' || completion.outcome === 'failed')) {
         gate.settle(content.id, completion.outcome === 'trade');
-        if (completion.outcome === 'trade') void vaultGate.refresh().catch(() => undefined);
+        if (completion.outcome === 'trade' && (watchPolicy || ++fills % 16 === 0)) void vaultGate.refresh().catch(() => undefined);
       }
       if (completion.outcome !== 'trade') commits.poke();
       parameters.onDecision?.(decision);

@@ -1,0 +1,88 @@
+import type { Command } from 'commander';
+import { addReasonerOptions, reasonerOverrides, type ReasonerCliOptions } from '../reasoner-options.js';
+import { type CommandContext, commandAction, withCommonOptions } from '../action.js';
+
+export type RunCommandOptions = ReasonerCliOptions & {
+  devnet?: boolean;
+  manifest?: string;
+  journal?: string;
+  logLevel?: string;
+};
+
+async function runAgentCommand(ctx: CommandContext, options: RunCommandOptions) {
+  // Heavy modules load here, so `mandate --help` and the other commands stay fast.
+  const [{ loadCommandConfig, createAgentLogger, onStopSignal }, { devnetAgentTarget, liveAgentTarget }, { readDevnetManifest }, { startAgent }, { formatDecision }] =
+    await Promise.all([
+      import('../../run/cli-support.js'),
+      import('../../run/agent-target.js'),
+      import('../../chain/devnet/devnet-manifest.js'),
+      import('../../run/start-agent.js'),
+      import('../../kernel/format-decision.js'),
+    ]);
+  const config = await loadCommandConfig(ctx.configPath, options.devnet ? 'devnet' : undefined);
+  const devnet = options.devnet === true || config.chain.preset === 'devnet';
+  const target = devnet ? devnetAgentTarget(readDevnetManifest(options.manifest ?? config.chain.devnetManifest), config) : liveAgentTarget(config);
+  const log = createAgentLogger(options.logLevel ?? config.observability.logLevel);
+
+  const agent = await startAgent({
+    config,
+    target,
+    mode: 'live',
+    // A devnet's time is whatever the market driver warped it to: follow chain time there.
+    time: devnet ? 'chain' : 'wall',
+    reasoner: reasonerOverrides(options),
+    journalPath: options.journal,
+    log,
+    // Anvil answers in microseconds; a real RPC is polled at the configured interval.
+    pollIntervalMs: devnet ? Math.min(config.market.pollIntervalMs, 100) : undefined,
+    onDecision: (decision) => ctx.print(formatDecision(decision, { tokens: agent.tokens })),
+  });
+  const interrupt = onStopSignal((signal) => {
+    log.info({ signal }, 'Stopping: finishing the work in flight, then committing the remaining decisions');
+    agent.stop();
+  });
+  log.info({ runId: agent.runId, network: target.network, chainId: target.chain.id, vault: target.vault, journal: agent.journal.path }, 'Agent started');
+  ctx.print(`Agent ${agent.runId} running on ${target.network} (chain ${target.chain.id}), vault ${target.vault}; journal ${agent.journal.path}. Ctrl-C or SIGTERM stops it.`);
+  try {
+    const summary = await agent.done;
+    const { start, end, ...rest } = summary;
+    return { ...rest, startValueUsd: start.valueUsd, endValueUsd: end.valueUsd };
+  } finally {
+    interrupt.dispose();
+    agent.close();
+  }
+}
+
+type RunResult = Awaited<ReturnType<typeof runAgentCommand>>;
+
+function render(summary: RunResult): string {
+  return [
+    `Run ${summary.runId} ${summary.status}${summary.error ? `: ${summary.error}` : ''}.`,
+    `Decisions ${summary.decisions}: ${summary.trades} trades, ${summary.holds} holds, ${summary.denied} denied, ${summary.failed} failed, ${summary.superseded} superseded; ${summary.events} market events.`,
+    `Merkle batches committed: ${summary.batches}; uncommitted decisions: ${summary.uncommitted}. Journal: ${summary.journalPath}.`,
+  ].join('\n');
+}
+
+/**
+ * `mandate run [--devnet] [--config <path>] [--json] [--reasoner rules|llm]`: the long-running agent.
+ * `--devnet` (or chain.preset 'devnet') trades on the local devnet from its manifest; otherwise the chain
+ * preset, chain.vault, MANDATE_RPC_URL and MANDATE_AGENT_KEY. Prints a line per decision; SIGINT/SIGTERM
+ * stop it gracefully (work in flight finishes, decisions are committed, the run row is ended); under
+ * `--json` the last line is the run summary.
+ *
+ * @example
+ * registerRunCommand(program); // then: mandate run --devnet
+ */
+export function registerRunCommand(program: Command): void {
+  addReasonerOptions(
+    withCommonOptions(
+      program
+        .command('run')
+        .description('run the agent: watch prices, decide, trade through the vault, journal and commit every decision')
+        .option('--devnet', 'trade on the local devnet (addresses and agent key from its manifest)')
+        .option('--manifest <path>', 'the devnet manifest (default: the config\'s chain.devnetManifest)')
+        .option('--journal <path>', 'the decision journal (default: the config\'s journal.path)')
+        .option('--log-level <level>', 'log level on stderr (default: the config\'s observability.logLevel)'),
+    ),
+  ).action(commandAction(runAgentCommand, render));
+}
