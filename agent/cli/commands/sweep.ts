@@ -1,0 +1,246 @@
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { existsSync } from 'node:fs';
+import { configSchema, type MandateConfig } from '../../config/config-schema.js';
+import { defaultConfigPath, loadConfig } from '../../config/index.js';
+import { parseTimeSeconds } from '../../../backtest/sources/parse-time.js';
+import {
+  defaultSweepStorePath,
+  rankByNames,
+  runSweep,
+  runWalkForward,
+  SweepInputError,
+  type RankBy,
+  type RunSweepReturnType,
+  type RunWalkForwardReturnType,
+  type SweepProgress,
+} from '../../../backtest/sweep/index.js';
+import { getBuiltinStrategy } from '../../../strategies/registry.js';
+import { commandAction, withCommonOptions, type CommandContext } from '../action.js';
+import { parseParamArguments } from './backtest.js';
+
+export type SweepCommandOptions = {
+  strategy: string;
+  grid: string[];
+  param: string[];
+  data: string;
+  from?: number;
+  to?: number;
+  workers?: number;
+  rankBy: RankBy;
+  walkForward?: boolean;
+  train?: number;
+  test?: number;
+  step?: number;
+  store: string;
+  candles?: 'close' | 'path';
+  top: number;
+};
+
+/** What `mandate sweep --json` prints as its last line: the ranked runs, or the walk-forward windows. */
+export type SweepCommandResult = ({ kind: 'grid' } & RunSweepReturnType) | ({ kind: 'walk-forward' } & RunWalkForwardReturnType);
+
+/**
+ * Turns `--grid key=v1,v2,v3` arguments into a grid for paramGrid; each value is read as a `--param`
+ * value is (JSON when it parses, text for string params).
+ *
+ * @example
+ * parseGridArguments(getBuiltinStrategy('trend'), ['fastPeriod=6,12', 'average=sma,ema']);
+ * // { fastPeriod: [6, 12], average: ['sma', 'ema'] }
+ */
+export function parseGridArguments(definition: ReturnType<typeof getBuiltinStrategy>, args: readonly string[]): Record<string, unknown[]> {
+  const grid: Record<string, unknown[]> = {};
+  for (const arg of args) {
+    const split = arg.indexOf('=');
+    const key = arg.slice(0, split).trim();
+    const values = arg
+      .slice(split + 1)
+      .split(',')
+      .map((value) => value.trim())
+      .filter((value) => value !== '');
+    if (split <= 0 || values.length === 0) {
+      throw new SweepInputError('grid', `"${arg}"`, 'key=v1,v2,... is accepted, e.g. --grid fastPeriod=6,12,24');
+    }
+    if (key in grid) throw new SweepInputError('grid', `"${key}" twice`, 'each param once; list all its values in one --grid');
+    grid[key] = values.map((value) => parseParamArguments(definition, [`${key}=${value}`])[key]);
+  }
+  return grid;
+}
+
+const parseTime = (text: string): number => {
+  const seconds = parseTimeSeconds(text);
+  if (seconds === undefined) throw new InvalidArgumentError(`"${text}" is not a time: give unix seconds (1704412800) or an ISO date (2024-01-05).`);
+  return seconds;
+};
+const parsePositive = (what: string, integer: boolean) => (text: string): number => {
+  const value = Number(text);
+  if (!Number.isFinite(value) || value <= 0 || (integer && !Number.isInteger(value))) {
+    throw new InvalidArgumentError(`"${text}" is not ${integer ? 'a whole number' : 'a number'} > 0 (${what}).`);
+  }
+  return value;
+};
+const collect = (value: string, previous: string[]): string[] => [...previous, value];
+const days = (value: number): number => Math.round(value * 86_400);
+
+/**
+ * `mandate sweep --strategy <name> --grid k=v1,v2 [--grid ...] --data <csv> [--workers n] [--rank-by m]
+ * [--walk-forward --train <days> --test <days>] [--json]`: backtests every combination on worker threads,
+ * ranks them and stores them in SQLite; with --walk-forward, fits on rolling train windows and reports the
+ * out-of-sample test windows apart.
+ *
+ * @example
+ * registerSweepCommand(program); // mandate sweep --strategy trend --grid fastPeriod=6,12,24 --grid slowPeriod=48,96 --data eth-usd.csv
+ */
+export function registerSweepCommand(program: Command): void {
+  // How many rows the human output shows; set from --top by the handler, read by the renderer.
+  let top = 10;
+  withCommonOptions(
+    program
+      .command('sweep')
+      .description('backtest a grid of strategy params on worker threads, ranked and stored in SQLite; --walk-forward for out-of-sample results')
+      .requiredOption('--strategy <name>', 'a built-in strategy (trend, mean-reversion, oracle-dex-deviation, treasury-rebalancer, dca)')
+      .option('--grid <key=v1,v2,...>', 'values to try for a param (repeatable; every combination is run)', collect, [])
+      .option('--param <key=value>', 'a param fixed for every combination (repeatable)', collect, [])
+      .requiredOption('--data <csv>', 'Chainlink rounds, Uniswap v3 events or OHLCV candles (detected by header)')
+      .option('--from <time>', 'replay from this time (unix seconds or ISO date)', parseTime)
+      .option('--to <time>', 'replay up to this time (unix seconds or ISO date)', parseTime)
+      .option('--workers <n>', 'worker threads (default: all cores)', parsePositive('workers', true))
+      .addOption(new Option('--rank-by <metric>', 'what ranks the runs').choices(rankByNames).default('sharpe'))
+      .option('--walk-forward', 'rolling train/test windows: best params on train, evaluated on the following test window')
+      .option('--train <days>', 'walk-forward training window, days', parsePositive('train days', false))
+      .option('--test <days>', 'walk-forward test window, days', parsePositive('test days', false))
+      .option('--step <days>', 'walk-forward step between windows, days (default: the test window)', parsePositive('step days', false))
+      .option('--store <path>', 'the SQLite file results are stored in', defaultSweepStorePath)
+      .addOption(new Option('--candles <mode>', 'OHLCV files: one event at each close, or the open/high/low/close path').choices(['close', 'path']))
+      .option('--top <n>', 'rows shown (not under --json, which has them all)', parsePositive('top', true), 10),
+  ).action(
+    commandAction(async (ctx: CommandContext, options: SweepCommandOptions): Promise<SweepCommandResult> => {
+      top = options.top;
+      const definition = getBuiltinStrategy(options.strategy);
+      if (options.grid.length === 0) throw new SweepInputError('grid', 'no --grid', 'at least one --grid key=v1,v2,... is accepted');
+      const grid = parseGridArguments(definition, options.grid);
+      const fixed = parseParamArguments(definition, options.param);
+      const walkForward = options.walkForward === true;
+      if (walkForward && (options.train === undefined || options.test === undefined)) {
+        throw new SweepInputError('walk-forward', `--train ${options.train ?? '(none)'} --test ${options.test ?? '(none)'}`, '--walk-forward needs --train <days> and --test <days>');
+      }
+      if (!walkForward && (options.train !== undefined || options.test !== undefined || options.step !== undefined)) {
+        throw new SweepInputError('train/test', 'without --walk-forward', 'add --walk-forward to use --train, --test and --step');
+      }
+      const config = await loadSweepConfig(ctx.configPath);
+      const progress = createProgress(ctx);
+      const common = {
+        strategy: options.strategy,
+        grid,
+        fixed,
+        data: options.data,
+        from: options.from,
+        to: options.to,
+        candles: options.candles,
+        settings: { risk: config.risk, execution: config.execution, backtest: config.backtest },
+        workers: options.workers,
+        rankBy: options.rankBy,
+        storePath: options.store,
+        onProgress: progress?.update,
+      };
+      try {
+        if (walkForward) {
+          const result = await runWalkForward({ ...common, trainSeconds: days(options.train!), testSeconds: days(options.test!), stepSeconds: options.step === undefined ? undefined : days(options.step) });
+          return { kind: 'walk-forward', ...result };
+        }
+        return { kind: 'grid', ...(await runSweep(common)) };
+      } finally {
+        progress?.done();
+      }
+    }, (result) => render(result, top)),
+  );
+}
+
+/** The config file when there is one; a sweep needs none (every section has defaults). */
+async function loadSweepConfig(path: string | undefined): Promise<Pick<MandateConfig, 'risk' | 'execution' | 'backtest'>> {
+  if (path === undefined && !existsSync(defaultConfigPath)) return configSchema.parse({});
+  return loadConfig(path, { mode: 'backtest' });
+}
+
+/** A progress bar on stderr, only on a terminal and never under --json. */
+function createProgress(ctx: CommandContext): { update(progress: SweepProgress): void; done(): void } | undefined {
+  if (ctx.json || !process.stderr.isTTY) return undefined;
+  let shown = false;
+  return {
+    update({ phase, done, total }) {
+      const width = 30;
+      const filled = Math.round((done / total) * width);
+      const what = phase === 'grid' ? 'backtests' : `${phase} backtests`;
+      process.stderr.write(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total} ${what}\x1b[K`);
+      shown = true;
+    },
+    done() {
+      if (shown) process.stderr.write('\n');
+    },
+  };
+}
+
+const percent = (value: number | undefined): string => (value === undefined ? '–' : `${(value * 100).toFixed(2)} %`);
+const ratio = (value: number | undefined): string => (value === undefined ? '–' : value.toFixed(2));
+const date = (time: number): string => new Date(time * 1000).toISOString().slice(0, 10);
+const paramsText = (params: Record<string, unknown>, keys: readonly string[]): string => keys.map((key) => `${key}=${JSON.stringify(params[key])}`).join(' ');
+
+function table(rows: string[][]): string {
+  const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
+  return rows.map((row) => row.map((cell, column) => cell.padEnd(widths[column]!)).join('  ').trimEnd()).join('\n');
+}
+
+function render(result: SweepCommandResult, top: number): string {
+  const lines: string[] = [];
+  if (result.kind === 'grid') {
+    const keys = Object.keys(result.ranked[0]?.params ?? {}).filter((key) => result.ranked.some((run) => JSON.stringify(run.params[key]) !== JSON.stringify(result.ranked[0]!.params[key])));
+    lines.push(`${result.strategy}: ${result.combinations} combinations on ${result.workers} workers in ${(result.elapsedMs / 1000).toFixed(1)} s, ranked by ${result.rankBy}`);
+    // The ranking metric first, then the usual ones (each once).
+    const columns: [string, (m: RunSweepReturnType['ranked'][number]['metrics']) => string][] = [
+      ['return', (m) => percent(m.totalReturn)],
+      ['buy&hold', (m) => percent(m.buyAndHoldReturn)],
+      ['cagr', (m) => percent(m.cagr)],
+      ['sharpe', (m) => ratio(m.sharpe)],
+      ['sortino', (m) => ratio(m.sortino)],
+      ['max-drawdown', (m) => percent(m.maxDrawdown)],
+      ['win-rate', (m) => percent(m.winRate)],
+      ['final-equity', (m) => m.finalEquity.toFixed(2)],
+      ['trades', (m) => String(m.trades)],
+    ];
+    const first = columns.find(([name]) => name === result.rankBy)!;
+    const shownColumns = [first, ...columns.filter((column) => column !== first && !['cagr', 'final-equity'].includes(column[0]))];
+    const rows = [['#', 'params', ...shownColumns.map(([name]) => name)]];
+    for (const run of result.ranked.slice(0, top)) {
+      rows.push([String(run.rank), paramsText(run.params, keys), ...shownColumns.map(([, show]) => show(run.metrics))]);
+    }
+    lines.push(table(rows));
+    if (result.ranked.length > top) lines.push(`… ${result.ranked.length - top} more (--top, or --json for all)`);
+  } else {
+    const keys = Object.keys(result.windows[0]?.best.params ?? {}).filter((key) => result.windows.some((w) => JSON.stringify(w.best.params[key]) !== JSON.stringify(result.windows[0]!.best.params[key])));
+    const shown = keys.length > 0 ? keys : Object.keys(result.windows[0]?.best.params ?? {}).slice(0, 2);
+    lines.push(
+      `${result.strategy}: walk-forward, ${result.windows.length} windows (train ${(result.trainSeconds / 86_400).toFixed(1)} d, test ${(result.testSeconds / 86_400).toFixed(1)} d), ${result.combinations} combinations, ${result.workers} workers, ${(result.elapsedMs / 1000).toFixed(1)} s, best by ${result.rankBy}`,
+    );
+    const rows = [['window', 'train', 'best params', 'in-sample', 'test', 'out-of-sample', 'oos sharpe', 'oos trades']];
+    for (const w of result.windows) {
+      rows.push([
+        String(w.index),
+        `${date(w.train.from)} → ${date(w.train.to)}`,
+        paramsText(w.best.params, shown),
+        percent(w.best.metrics.totalReturn),
+        `${date(w.test.from)} → ${date(w.test.to)}`,
+        percent(w.outOfSample.metrics.totalReturn),
+        ratio(w.outOfSample.metrics.sharpe),
+        String(w.outOfSample.metrics.trades),
+      ]);
+    }
+    lines.push(table(rows), '');
+    const aggregate = [['', 'return (chained)', 'buy&hold', 'mean sharpe', 'worst dd', 'trades', 'win rate']];
+    for (const [label, a] of [['in-sample', result.inSample], ['out-of-sample', result.outOfSample]] as const) {
+      aggregate.push([label, percent(a.compoundedReturn), percent(a.compoundedBuyAndHold), ratio(a.meanSharpe), percent(a.worstDrawdown), String(a.trades), percent(a.winRate)]);
+    }
+    lines.push(table(aggregate));
+  }
+  if (result.rejected.length > 0) lines.push(`${result.rejected.length} combinations rejected by the strategy's schema (first: ${result.rejected[0]!.reason})`);
+  if (result.sweepId !== undefined) lines.push(`Stored as ${result.sweepId} in ${result.storePath}`);
+  return lines.join('\n');
+}
