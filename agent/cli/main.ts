@@ -6,6 +6,7 @@ import { registerDevnetCommand } from './commands/devnet.js';
 import { registerRunCommand } from './commands/run.js';
 import { registerVerifySwapsCommand } from './commands/verify-swaps.js';
 import { registerBacktestCommand } from './commands/backtest.js';
+import { registerSweepCommand } from './commands/sweep.js';
 
 /** The `mandate` command line. Each subcommand lives in its own file under ./commands. */
 const program = new Command('mandate')
@@ -21,5 +22,6 @@ registerDemoCommand(program);
 registerDecisionsCommand(program);
 registerVerifySwapsCommand(program);
 registerBacktestCommand(program);
+registerSweepCommand(program);
 
 await program.parseAsync(process.argv);
