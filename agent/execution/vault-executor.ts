@@ -88,7 +88,9 @@ export function createVaultExecutor(parameters: CreateVaultExecutorParameters): 
       return { ok: false, reason: `${name}: ${messageOf(error)}`, txHash };
     }
     if (receipt.status !== 'success') {
-      const revert = await simulatedRevert(data, receipt.blockNumber - 1n);
+      // Replayed on the state the block left (a reverted call changed nothing, and whatever made it revert,
+      // say an earlier trade in the same block starting the cooldown, is in it); then on the block before.
+      const revert = (await simulatedRevert(data, receipt.blockNumber)) ?? (await simulatedRevert(data, receipt.blockNumber - 1n));
       if (revert?.errorName === 'DecisionAlreadyExecuted') return alreadyExecuted(intent.decisionId);
       return { ok: false, reason: revert ? reasonOf(revert) : `Reverted: transaction ${txHash} reverted without a decodable reason`, txHash };
     }
