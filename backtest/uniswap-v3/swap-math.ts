@@ -136,7 +136,7 @@ export function computeSwapStepWithFloats(
     const quotient = (amountRemainingLessFee << 96n) / liquidity;
     if (quotient > MAX_UINT256) throw new PoolMathError('mulDiv', 'mulDiv overflows uint256.', `Result ${quotient} exceeds 2^256 - 1.`);
     const next = toUint160(current + quotient);
-    const difference = next - current;
+    const difference = quotient;
     const amountIn = (liquidity * difference + Q96_MINUS_ONE) >> 96n;
     out.sqrtRatioNextX96 = next;
     out.amountIn = amountIn;
@@ -168,7 +168,7 @@ export function computeSwapStepWithFloats(
       );
     }
     const next = current - quotient;
-    const difference = current - next;
+    const difference = quotient;
     return stoppedShort(out, next, ceilDiv((liquidity << 96n) * difference, current * next), amount1Floor(liquidity, difference), amountWanted);
   }
   // Token0 out, price up.
@@ -212,19 +212,25 @@ function stepZeroForOneExactInShort(
   requirePriceAndLiquidity(current, liquidity);
   const numerator1 = liquidity << 96n;
   let next = current;
+  let difference = 0n;
   if (amountLessFee !== 0n) {
     const product = amountLessFee * current;
-    // getNextSqrtPriceFromAmount0RoundingUp (add): the precise formula when it fits uint256, else the fallback.
+    // getNextSqrtPriceFromAmount0RoundingUp (add): the precise formula ceil(L·2^96·P/(L·2^96 + amount·P))
+    // when it fits uint256, else the contract's fallback. The precise one is computed as
+    // P − floor(amount·P²/(L·2^96 + amount·P)), the same integer (the two fractions add up to P), which
+    // gives the price difference directly and saves two bigint operations.
     const denominator = numerator1 + product;
-    if (product <= MAX_UINT256 && denominator <= MAX_UINT256) next = ceilDiv(numerator1 * current, denominator);
-    else {
+    if (product <= MAX_UINT256 && denominator <= MAX_UINT256) {
+      difference = (product * current) / denominator;
+      next = current - difference;
+    } else {
       const fallbackDenominator = numerator1 / current + amountLessFee;
       if (fallbackDenominator > MAX_UINT256) throw new PoolMathError('add', 'Token0 amount too large.', `Amount ${amountLessFee} overflows the price formula.`);
       next = ceilDiv(numerator1, fallbackDenominator);
+      difference = current - next;
     }
   }
   if (next === target) return false;
-  const difference = current - next;
   const amountIn = difference === 0n ? 0n : ceilDiv(numerator1 * difference, current * next);
   out.sqrtRatioNextX96 = next;
   out.amountIn = amountIn;

@@ -80,4 +80,20 @@ describe('getTickAtSqrtRatio', () => {
       expect(getTickAtSqrtRatio(inside)).toBe(sdk.TickMath.getTickAtSqrtRatio(JSBI.BigInt(inside.toString())));
     }
   });
+
+  it('is exact where the float estimate is near the 1e-4 margin that decides between float and exact paths', () => {
+    // Prices a fraction k/10^6 of the way into a tick and k/10^6 short of its end, for k around 100 (the
+    // margin): whichever path answers, it must be the tick the price lies in, across the whole range.
+    const random = createSeededRandom(13);
+    const ticks = [MIN_TICK, MIN_TICK + 1, -1, 0, 1, MAX_TICK - 2];
+    for (let i = 0; i < 400; i++) ticks.push(random.int(MIN_TICK, MAX_TICK - 2));
+    for (const tick of ticks) {
+      const low = getSqrtRatioAtTick(tick);
+      const width = getSqrtRatioAtTick(tick + 1) - low;
+      for (const k of [0n, 1n, 10n, 50n, 90n, 99n, 100n, 101n, 110n, 150n, 1000n]) {
+        expect(getTickAtSqrtRatio(low + (width * k) / 1_000_000n)).toBe(tick);
+        expect(getTickAtSqrtRatio(low + width - 1n - (width * k) / 1_000_000n)).toBe(tick);
+      }
+    }
+  });
 });
