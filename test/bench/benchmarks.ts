@@ -1,0 +1,11 @@
+import { kernelThroughputBenchmark } from '../../agent/kernel/kernel-throughput.js';
+import type { Benchmark } from './benchmark.js';
+import { bench as vaultGasBenchmark } from './vault-gas.js';
+import { journalThroughputBenchmark } from './journal-throughput.js';
+import { swapSimulatorBenchmark } from './swap-simulator.js';
+import { bench as backtestThroughputBenchmark } from './backtest-throughput.js';
+import { bench as backtestVsGrademarkBenchmark } from './backtest-vs-grademark.js';
+import { bench as soakBenchmark } from './soak.js';
+
+/** Every benchmark `npm run bench` runs, in order. */
+export const benchmarks: Benchmark[] = [kernelThroughputBenchmark, journalThroughputBenchmark, swapSimulatorBenchmark, vaultGasBenchmark, backtestThroughputBenchmark, backtestVsGrademarkBenchmark, soakBenchmark];
