@@ -31,6 +31,7 @@ import type { DevnetManifest } from '../agent/chain/devnet/devnet-manifest.js';
 import { defaultReplayCsvPath, loadReplayRounds } from '../agent/chain/devnet/replay-rounds.js';
 import { devAggregatorAbi, devTokenAbi, erc20Abi, mandateVaultAbi, quoterV2Abi, swapRouterAbi } from '../agent/chain/generated/index.js';
 import {
+  VaultOutOfGasError,
   VaultRevertError,
   applyChange,
   cancelChange,
@@ -219,6 +220,15 @@ describe('sending', () => {
     expect(sent.maxPriorityFeePerGas).toBe(transaction.maxPriorityFeePerGas);
     // The limit is the estimate × 1.5, so well above what the trade used.
     expect(sent.gas).toBeGreaterThan((receipt.gasUsed * 14n) / 10n);
+  });
+
+  it('names an on-chain out-of-gas as such', async () => {
+    const error = await executeTrade({ ...as('agent'), transaction: { gasLimitMultiplier: 0.8 }, intent: await intent() }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(VaultOutOfGasError);
+    expect((error as VaultOutOfGasError).shortMessage).toBe('executeTrade ran out of gas on-chain.');
   });
 });
 

@@ -102,3 +102,15 @@ export function toVaultError(error: unknown, options: { functionName: string; tx
   const short = error instanceof BaseError ? error.shortMessage : error instanceof Error ? error.message : String(error);
   return new VaultCallError(`${options.functionName} failed: ${short}`, { cause: error });
 }
+
+/**
+ * A vault transaction ran out of gas on-chain: the state it met at inclusion cost more than the estimate
+ * (a call inside the vault gets only 63/64 of what is left, so even a small difference fails it). Resend with
+ * more headroom (`transaction.gasLimitMultiplier`).
+ *
+ * @example
+ * catch (error) { if (error instanceof VaultOutOfGasError) await executeTrade({ ...parameters, transaction: { gasLimitMultiplier: 1.5 } }); }
+ */
+export class VaultOutOfGasError extends VaultCallError {
+  override name = 'VaultOutOfGasError';
+}

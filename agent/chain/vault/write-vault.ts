@@ -12,7 +12,7 @@ import {
 } from 'viem';
 import type { Address, Hex } from '../../market/market-event.js';
 import { mandateVaultAbi } from '../generated/MandateVault.js';
-import { VaultCallError, toVaultError } from './vault-errors.js';
+import { VaultCallError, VaultOutOfGasError, toVaultError } from './vault-errors.js';
 
 /** The clients every vault write needs: a public client to simulate and wait, a wallet to sign. */
 export type VaultWriteClients = {
@@ -23,7 +23,11 @@ export type VaultWriteClients = {
 
 /** How to send: the config's `execution.gas` caps and headroom. Unset fields are what the node suggests. */
 export type VaultTransactionOptions = {
-  /** Gas limit = the node's estimate × this (state can change between estimate and inclusion). Default 1. */
+  /**
+   * Gas limit = the node's estimate × this. Default 1.2 (the config's default): the estimate is the least gas
+   * that passes on the state at estimate time, and a trade included a few seconds later can take a slightly
+   * longer path (an allowance refill step, say), which with no headroom runs out of gas.
+   */
   gasLimitMultiplier?: number | undefined;
   maxFeePerGas?: bigint | undefined;
   maxPriorityFeePerGas?: bigint | undefined;
@@ -77,7 +81,7 @@ export async function writeVault<const name extends VaultWriteFunctionName>(
   try {
     // The gas estimate runs the call once more: a state change since the simulation shows up here.
     const estimate = await publicClient.estimateContractGas(simulated.request as never);
-    const multiplier = BigInt(Math.round((options.gasLimitMultiplier ?? 1) * 1000));
+    const multiplier = BigInt(Math.round((options.gasLimitMultiplier ?? 1.2) * 1000));
     hash = await walletClient.writeContract({
       ...simulated.request,
       gas: (estimate * multiplier + 999n) / 1000n,
@@ -90,6 +94,17 @@ export async function writeVault<const name extends VaultWriteFunctionName>(
   const receipt = await publicClient.waitForTransactionReceipt({ hash, pollingInterval: 20 });
   if (receipt.status !== 'success') throw await revertReason(parameters, functionName, args as readonly unknown[], receipt);
   return { hash, receipt, result: simulated.result as VaultWriteReturnType<name>['result'] };
+}
+
+type TraceFrame = { output?: Hex; error?: string; calls?: TraceFrame[] };
+
+function findOutOfGas(frame: TraceFrame): string | undefined {
+  if (frame.error && /out of gas/i.test(frame.error)) return frame.error;
+  for (const call of frame.calls ?? []) {
+    const found = findOutOfGas(call);
+    if (found) return found;
+  }
+  return undefined;
 }
 
 /**
@@ -105,15 +120,24 @@ async function revertReason(
 ): Promise<Error> {
   const { publicClient, walletClient, vault } = parameters;
   const txHash = receipt.transactionHash;
+  let traced: string | undefined;
   try {
     const frame = (await publicClient.request({
       method: 'debug_traceTransaction' as 'eth_chainId',
       params: [txHash, { tracer: 'callTracer' }] as never,
-    })) as { output?: Hex } | undefined;
+    })) as TraceFrame | undefined;
     const decoded = frame?.output ? toVaultError(frame.output, { functionName, txHash }) : undefined;
     if (decoded && !(decoded instanceof VaultCallError)) return decoded;
+    // A call inside the vault that ran out of gas (the 63/64 rule leaves it less than the estimate assumed)
+    // reverts with no data at the top: look for it in the nested frames.
+    traced = frame && (findOutOfGas(frame) ?? frame.error);
   } catch {
     // No debug namespace on this node: fall back to re-running the call.
+  }
+  if (traced && /out of gas/i.test(traced)) {
+    return new VaultOutOfGasError(`${functionName} ran out of gas on-chain.`, {
+      details: `Transaction ${txHash} in block ${receipt.blockNumber} ran out of gas (${receipt.gasUsed} used): the state at inclusion cost more than the estimate. Raise transaction.gasLimitMultiplier.`,
+    });
   }
   try {
     await publicClient.call({
@@ -127,6 +151,6 @@ async function revertReason(
     if (!(decoded instanceof VaultCallError)) return decoded;
   }
   return new VaultCallError(`${functionName} reverted on-chain.`, {
-    details: `Transaction ${txHash} in block ${receipt.blockNumber} reverted, and neither a trace nor re-running it gave a decodable reason.`,
+    details: `Transaction ${txHash} in block ${receipt.blockNumber} reverted (${traced ?? 'no trace'}), and neither a trace nor re-running it gave a decodable reason.`,
   });
 }
