@@ -36,7 +36,10 @@ export type RunSweepReturnType = {
   rejected: { params: Record<string, unknown>; reason: string }[];
   /** Best first. */
   ranked: RankedRun[];
+  /** Wall time of the whole sweep, ms. */
   elapsedMs: number;
+  /** Of which starting the worker threads, ms. */
+  workerStartMs: number;
 };
 
 /**
@@ -131,5 +134,6 @@ export async function runSweep(parameters: SweepParameters): Promise<RunSweepRet
     rejected,
     ranked,
     elapsedMs,
+    workerStartMs: pool.startMs,
   };
 }

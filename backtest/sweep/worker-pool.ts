@@ -5,6 +5,8 @@ import type { SweepRunSummary, SweepTask } from './sweep-task.js';
 export type SweepWorkerPool = {
   /** The number of worker threads. */
   size: number;
+  /** How long the workers took to start (load tsx and the kernel), ms: a fixed cost the backtests then share. */
+  startMs: number;
   /**
    * Runs the tasks on the workers, each worker taking the next task when it is free; resolves with the
    * summaries in task order (so the result never depends on the number of workers or their timing).
@@ -30,7 +32,8 @@ const workerEntry = new URL('./sweep-worker.js', import.meta.url);
  * try { const summaries = await pool.run(tasks); } finally { await pool.close(); }
  */
 export async function createSweepWorkerPool(size: number): Promise<SweepWorkerPool> {
-  const started = await Promise.allSettled(
+  const started = performance.now();
+  const starts = await Promise.allSettled(
     Array.from({ length: size }, () => {
       const worker = new Worker(workerEntry);
       return new Promise<Worker>((resolve, reject) => {
@@ -42,16 +45,19 @@ export async function createSweepWorkerPool(size: number): Promise<SweepWorkerPo
       });
     }),
   );
-  const workers = started.flatMap((outcome) => (outcome.status === 'fulfilled' ? [outcome.value] : []));
-  const failure = started.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
+  const workers = starts.flatMap((outcome) => (outcome.status === 'fulfilled' ? [outcome.value] : []));
+  const failure = starts.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
   if (failure !== undefined) {
     // One worker that cannot start (a broken install) fails the sweep; stop the others with it.
     await Promise.all(workers.map((worker) => worker.terminate()));
     throw failure.reason;
   }
 
+  const startMs = performance.now() - started;
+
   return {
     size,
+    startMs,
     run(tasks, onDone) {
       return new Promise<SweepRunSummary[]>((resolve, reject) => {
         const results: SweepRunSummary[] = new Array(tasks.length);
