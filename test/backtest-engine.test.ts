@@ -263,3 +263,37 @@ describe('journal failure', () => {
     }
   });
 });
+
+describe('candles and resampled history', () => {
+  it('backtests OHLCV candles from a file and a block bootstrap of the real returns', async () => {
+    const { writeFileSync } = await import('node:fs');
+    const path = join(directory, 'candles.csv');
+    const lines = ['timestamp,open,high,low,close,volume'];
+    for (let i = 0; i < 3000; i++) {
+      const close = (2000 + 150 * Math.sin(i / 40) + 20 * Math.sin(i / 7)).toFixed(2);
+      lines.push(`${1_704_067_200 + i * 3600},${close},${close},${close},${close},1`);
+    }
+    writeFileSync(path, `${lines.join('\n')}\n`);
+    const candles = await runBacktest({ strategy: 'trend', params: { fastPeriod: 5, slowPeriod: 20 }, data: path });
+    expect(candles.source.kind).toBe('ohlcv-csv');
+    expect(candles.summary.events).toBe(3000);
+    expect(candles.trades.length).toBeGreaterThan(10);
+    const first = Number(lines[1]!.split(',')[4]);
+    const last = Number(lines.at(-1)!.split(',')[4]);
+    expect(candles.metrics.buyAndHoldReturn).toBeCloseTo(last / first - 1, 12);
+
+    const { bootstrapSource, chainlinkCsvSource } = await import('../backtest/sources/index.js');
+    const prices: number[] = [];
+    for await (const batch of chainlinkCsvSource({ path: chainlinkPath, feed }).batches() as AsyncIterable<readonly OracleUpdate[]>) {
+      for (const round of batch) prices.push(Number(round.answer) / 1e8);
+    }
+    const resampled = await runBacktest({
+      strategy: 'trend',
+      params: trendParams,
+      data: bootstrapSource({ prices, events: 20_000, feed, intervalSeconds: 3600, seed: 4 }),
+    });
+    expect(resampled.source.kind).toBe('bootstrap');
+    expect(resampled.summary.events).toBe(20_000);
+    expect(resampled.trades.length).toBeGreaterThan(0);
+  });
+});
