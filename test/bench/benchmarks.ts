@@ -6,6 +6,7 @@ import { swapSimulatorBenchmark } from './swap-simulator.js';
 import { bench as backtestThroughputBenchmark } from './backtest-throughput.js';
 import { bench as backtestVsGrademarkBenchmark } from './backtest-vs-grademark.js';
 import { bench as soakBenchmark } from './soak.js';
+import { bench as sweepSpeedupBenchmark } from './sweep-speedup.js';
 
 /** Every benchmark `npm run bench` runs, in order. */
-export const benchmarks: Benchmark[] = [kernelThroughputBenchmark, journalThroughputBenchmark, swapSimulatorBenchmark, vaultGasBenchmark, backtestThroughputBenchmark, backtestVsGrademarkBenchmark, soakBenchmark];
+export const benchmarks: Benchmark[] = [kernelThroughputBenchmark, journalThroughputBenchmark, swapSimulatorBenchmark, vaultGasBenchmark, backtestThroughputBenchmark, backtestVsGrademarkBenchmark, sweepSpeedupBenchmark, soakBenchmark];
