@@ -15,6 +15,7 @@ import { startAnvil } from '../agent/chain/anvil.js';
 import { devAccountAt } from '../agent/chain/dev-accounts.js';
 import { createDevnetClients } from '../agent/chain/devnet/devnet-clients.js';
 import { devAggregatorAbi, devAggregatorBytecode } from '../agent/chain/generated/index.js';
+import { holdDecision } from '../agent/journal/journal-fixtures.js';
 import { openJournal } from '../agent/journal/open-journal.js';
 import { createVirtualClock } from '../agent/kernel/clock.js';
 import { createKernel } from '../agent/kernel/create-kernel.js';
@@ -172,6 +173,26 @@ describe('createAgentTelemetry', () => {
     } finally {
       await anvil.stop();
     }
+  });
+});
+
+describe('recordDecision', () => {
+  it('counts LLM calls, cache hits and tokens, and keeps verdict labels to the reason name', async () => {
+    const telemetry = await createAgentTelemetry({ runId: 'tokens', processMetrics: false });
+    const base = holdDecision('tokens', 1);
+    const llm = { ...base.reasoning, reasoner: 'llm' as const, model: 'gpt-4o-mini', tokens: { prompt: 1_200, completion: 80 } };
+    telemetry.recordDecision({ content: { ...base, reasoning: llm }, hash: `0x${'1'.repeat(64)}`, completion: { outcome: 'hold' } });
+    telemetry.recordDecision({ content: { ...base, reasoning: { ...llm, cached: true } }, hash: `0x${'2'.repeat(64)}`, completion: { outcome: 'hold' } });
+    const denied = { ...base, reasoning: llm, verdict: { allowed: false as const, reason: 'InvalidToken: the model named 0xdead which is not allowed' } };
+    telemetry.recordDecision({ content: denied, hash: `0x${'3'.repeat(64)}`, completion: { outcome: 'denied', reason: 'InvalidToken' } });
+    const samples = parsePrometheusText(await telemetry.metrics.registry.metrics());
+    expect(sumBy(samples, 'mandate_reasoner_calls_total', 'cached')).toEqual({ false: 2, true: 1 });
+    expect(sumBy(samples, 'mandate_reasoner_tokens_total', 'type')).toEqual({ prompt: 3_600, completion: 240 });
+    expect(sumBy(samples, 'mandate_decisions_total', 'verdict')).toEqual({ allowed: 2, InvalidToken: 1 });
+    expect(telemetry.health()).toMatchObject({ status: 'ok', decisions: 3, events: 0 });
+    telemetry.markStopped();
+    expect(telemetry.health().status).toBe('stopped');
+    await telemetry.close();
   });
 });
 
