@@ -242,9 +242,11 @@ function runSwap(pool: UniswapV3Pool, parameters: SwapParameters, commit: boolea
   let feeTotal = 0n;
   let steps = 0;
   // Float shadows of the price and liquidity: the step uses them only to skip exact work that cannot
-  // matter, and keeping them here converts each bigint once instead of in every check.
-  let sqrtPriceFloat = Number(sqrtPriceX96);
-  let liquidityFloat = Number(liquidity);
+  // matter, and keeping them here converts each bigint once instead of in every check. Only steps whose
+  // specified side is token0 use them; the others get zeros, which merely disable the shortcut.
+  const useFloats = zeroForOne === exactInput;
+  let sqrtPriceFloat = useFloats ? Number(sqrtPriceX96) : 0;
+  let liquidityFloat = useFloats ? Number(liquidity) : 0;
 
   // The contract loops while an amount remains and the price is not at the limit; here each way a step can
   // end decides that directly, which spares the bigint comparisons of re-testing both every time.
@@ -256,7 +258,7 @@ function runSwap(pool: UniswapV3Pool, parameters: SwapParameters, commit: boolea
     const sqrtPriceNextX96 = getSqrtRatioAtTickCached(tickNext);
     const targetIsLimit = zeroForOne ? sqrtPriceNextX96 < sqrtPriceLimitX96 : sqrtPriceNextX96 > sqrtPriceLimitX96;
     const target = targetIsLimit ? sqrtPriceLimitX96 : sqrtPriceNextX96;
-    const targetFloat = targetIsLimit ? Number(sqrtPriceLimitX96) : getSqrtRatioFloatAtTickCached(tickNext);
+    const targetFloat = !useFloats ? 0 : targetIsLimit ? Number(sqrtPriceLimitX96) : getSqrtRatioFloatAtTickCached(tickNext);
     computeSwapStepWithFloats(step, sqrtPriceX96, target, liquidity, remaining, fee, sqrtPriceFloat, targetFloat, liquidityFloat);
     sqrtPriceX96 = step.sqrtRatioNextX96;
     feeTotal = steps++ === 0 ? step.feeAmount : feeTotal + step.feeAmount;
@@ -276,11 +278,11 @@ function runSwap(pool: UniswapV3Pool, parameters: SwapParameters, commit: boolea
         const info = store.info.get(tickNext);
         if (info !== undefined) {
           liquidity = addDelta(liquidity, zeroForOne ? -info.liquidityNet : info.liquidityNet);
-          liquidityFloat = Number(liquidity);
+          if (useFloats) liquidityFloat = Number(liquidity);
           ticksCrossed++;
         }
         tick = zeroForOne ? tickNext - 1 : tickNext;
-      } else tick = tickAtSqrtRatioFromFloat(sqrtPriceX96, sqrtPriceFloat);
+      } else tick = tickAtSqrtRatioFromFloat(sqrtPriceX96, Number(sqrtPriceX96));
     } else if (sqrtPriceX96 !== stepStartPrice) {
       sqrtPriceFloat = Number(sqrtPriceX96);
       tick = tickAtSqrtRatioFromFloat(sqrtPriceX96, sqrtPriceFloat);
