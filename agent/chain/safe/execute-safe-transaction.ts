@@ -71,7 +71,12 @@ export async function executeSafeTransaction(parameters: ExecuteSafeTransactionP
   return { hash, receipt, safeTxHash: outcome.args.txHash };
 }
 
-/** A Safe refusal (GSxxx) or the inner call's revert, decoded. */
+/**
+ * A Safe refusal (GSxxx) as SafeTransactionError, or the inner call's revert decoded with the vault's ABI.
+ *
+ * @example
+ * catch (error) { throw safeError(error, 'applyChange'); }
+ */
 export function safeError(error: unknown, functionName: string, txHash?: Hex): MandateError {
   const code = safeErrorCodeOf(error);
   if (code) return new SafeTransactionError(code, { details: `${functionName} through the Safe${txHash ? ` (transaction ${txHash})` : ''}.`, cause: error });

@@ -39,9 +39,19 @@ export function renderAgentStatus(status: AgentStatus): string {
   ].join('\n');
 }
 
-async function status(_ctx: CommandContext, options: StatusCommandOptions): Promise<CommandResult> {
+/** --url, else the config's observability.metrics.port on 127.0.0.1 when a config is given or present, else the default. */
+async function statusUrl(ctx: CommandContext, options: StatusCommandOptions): Promise<string> {
+  if (options.url) return options.url;
+  const { existsSync } = await import('node:fs');
+  const { defaultConfigPath, loadConfig } = await import('../../config/index.js');
+  if (ctx.configPath === undefined && !existsSync(defaultConfigPath)) return defaultStatusUrl;
+  const config = await loadConfig(ctx.configPath, { mode: 'live', readOnly: true });
+  return `http://127.0.0.1:${config.observability.metrics.port}`;
+}
+
+async function status(ctx: CommandContext, options: StatusCommandOptions): Promise<CommandResult> {
   const { readAgentStatus } = await import('../../observability/read-agent-status.js');
-  const found = await readAgentStatus(options.url ?? defaultStatusUrl);
+  const found = await readAgentStatus(await statusUrl(ctx, options));
   // The raw series are for Prometheus; the JSON keeps the health and the figures.
   return { url: found.url, health: found.health, figures: found.figures };
 }
@@ -55,6 +65,6 @@ async function status(_ctx: CommandContext, options: StatusCommandOptions): Prom
 export function registerStatusCommand(program: Command): void {
   withCommonOptions(program.command('status'))
     .description("show a running agent's health and metrics (from its /health and /metrics)")
-    .option('--url <url>', `the agent's observability URL (default ${defaultStatusUrl})`)
+    .option('--url <url>', `the agent's observability URL (default: 127.0.0.1 on the config's observability.metrics.port, ${defaultStatusUrl})`)
     .action(commandAction(status, (result) => renderAgentStatus(result as unknown as AgentStatus)));
 }
