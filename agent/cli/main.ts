@@ -7,6 +7,8 @@ import { registerRunCommand } from './commands/run.js';
 import { registerVerifySwapsCommand } from './commands/verify-swaps.js';
 import { registerBacktestCommand } from './commands/backtest.js';
 import { registerSweepCommand } from './commands/sweep.js';
+import { registerVaultCommand } from './commands/vault.js';
+import { registerStatusCommand } from './commands/status.js';
 
 /** The `mandate` command line. Each subcommand lives in its own file under ./commands. */
 const program = new Command('mandate')
@@ -23,5 +25,7 @@ registerDecisionsCommand(program);
 registerVerifySwapsCommand(program);
 registerBacktestCommand(program);
 registerSweepCommand(program);
+registerVaultCommand(program);
+registerStatusCommand(program);
 
 await program.parseAsync(process.argv);
