@@ -137,7 +137,9 @@ export function computeSwapStepWithFloats(
     if (quotient > MAX_UINT256) throw new PoolMathError('mulDiv', 'mulDiv overflows uint256.', `Result ${quotient} exceeds 2^256 - 1.`);
     const next = toUint160(current + quotient);
     const difference = quotient;
-    const amountIn = (liquidity * difference + Q96_MINUS_ONE) >> 96n;
+    // ceil(L·q/2^96) with q = floor(amount·2^96/L) lies in (amount − L/2^96, amount]: for L ≤ 2^96 (any
+    // realistic pool) it is `amount` itself, without the product.
+    const amountIn = liquidity <= Q96 ? amountRemainingLessFee : (liquidity * difference + Q96_MINUS_ONE) >> 96n;
     out.sqrtRatioNextX96 = next;
     out.amountIn = amountIn;
     out.amountOut = next === current ? 0n : floorDiv((liquidity << 96n) * difference, next * current);
@@ -223,6 +225,11 @@ function stepZeroForOneExactInShort(
     if (product <= MAX_UINT256 && denominator <= MAX_UINT256) {
       difference = (product * current) / denominator;
       next = current - difference;
+      // The amount in is then ceil(L·2^96/next − L·2^96/P): the amount that moves the price exactly to
+      // y = L·2^96·P/(L·2^96 + amount·P), which is `amount`, minus L·2^96·(next − y)/(y·next). With
+      // next − y in [0, 1) and y > next − 1, that shortfall is below 1 whenever (next − 1)·next ≥ L·2^96,
+      // and then the ceiling is `amount` itself: no division needed (true for any realistic pool).
+      if ((next - 1n) * next >= numerator1) return stoppedShortAt(out, next, target, amountLessFee, amount1Floor(liquidity, difference), amountRemaining);
     } else {
       const fallbackDenominator = numerator1 / current + amountLessFee;
       if (fallbackDenominator > MAX_UINT256) throw new PoolMathError('add', 'Token0 amount too large.', `Amount ${amountLessFee} overflows the price formula.`);
@@ -230,11 +237,16 @@ function stepZeroForOneExactInShort(
       difference = current - next;
     }
   }
-  if (next === target) return false;
   const amountIn = difference === 0n ? 0n : ceilDiv(numerator1 * difference, current * next);
+  return stoppedShortAt(out, next, target, amountIn, amount1Floor(liquidity, difference), amountRemaining);
+}
+
+/** Writes an exact-input step that stopped short; false (nothing written) if it landed on the target. */
+function stoppedShortAt(out: SwapStepResult, next: bigint, target: bigint, amountIn: bigint, amountOut: bigint, amountRemaining: bigint): boolean {
+  if (next === target) return false;
   out.sqrtRatioNextX96 = next;
   out.amountIn = amountIn;
-  out.amountOut = amount1Floor(liquidity, difference);
+  out.amountOut = amountOut;
   // An exact-input step that stops short keeps the whole remainder as fee, so no input is left over.
   out.feeAmount = amountRemaining - amountIn;
   return true;
