@@ -27,13 +27,16 @@ const MIN_RELATIVE_GAP = 1e-5;
  * "not certain", and the caller computes exactly. Takes the floats of the prices and the liquidity, which
  * the swap loop keeps, so only the amount is converted here.
  */
-function token0AmountClearlyExceeds(lowerF: number, upperF: number, liquidityF: number, amount: bigint, roundedDown: boolean): boolean {
+function token0AmountClearlyExceeds(lowerF: number, upperF: number, liquidityF: number, amountF: number, roundedDown: boolean): boolean {
   const gap = upperF - lowerF;
   if (!(gap > upperF * MIN_RELATIVE_GAP)) return false;
   const estimate = (liquidityF * gap * TWO_POW_96) / (upperF * lowerF);
   // Against a floored amount x, `amount < floor(x)` needs amount + 1 ≤ x; against a ceiling, amount < x is enough.
-  return (roundedDown ? Number(amount) + 1 : Number(amount)) < estimate * SAFE_SHORTFALL;
+  return (roundedDown ? amountF + 1 : amountF) < estimate * SAFE_SHORTFALL;
 }
+
+// amount·P below this (in floats, ~1e-15 accurate) certainly fits uint256, and so does L·2^96 + amount·P.
+const PRODUCT_SURELY_FITS = 2 ** 250;
 
 /** The outcome of one swap step; the pool's hot loop reuses one of these instead of allocating per step. */
 export type SwapStepResult = {
@@ -110,17 +113,20 @@ export function computeSwapStepWithFloats(
     if (zeroForOne) {
       // Token0 in, price down. The token0 amount to the target needs a bigint division; skip it when a float
       // estimate already shows the remaining amount falls short (the exact value is then never used).
-      if (
-        token0AmountClearlyExceeds(targetF, currentF, liquidityF, amountRemainingLessFee, false) &&
-        stepZeroForOneExactInShort(out, current, target, liquidity, amountRemainingLessFee, amountRemaining)
-      ) {
-        return out;
+      const amountF = Number(amountRemainingLessFee);
+      if (token0AmountClearlyExceeds(targetF, currentF, liquidityF, amountF, false)) {
+        // The floats settle the checks that guard the formulas too: liquidity and price are positive (or
+        // the estimate would be 0), amount·P fits uint256, and the new price, which is at least the target,
+        // satisfies (next − 1)·next ≥ L·2^96 (see stepZeroForOneExactInShort).
+        const proven =
+          amountF * currentF < PRODUCT_SURELY_FITS && targetF > 1e6 && targetF * targetF * (1 - 2e-6) > liquidityF * TWO_POW_96;
+        if (stepZeroForOneExactInShort(out, current, target, liquidity, amountRemainingLessFee, amountRemaining, proven)) return out;
       }
       const amountToTarget = ceilDiv((liquidity << 96n) * (current - target), current * target);
       if (
         amountRemainingLessFee >= amountToTarget ||
         // Rounding can still land exactly on the target; the contract then uses the amount to the target.
-        !stepZeroForOneExactInShort(out, current, target, liquidity, amountRemainingLessFee, amountRemaining)
+        !stepZeroForOneExactInShort(out, current, target, liquidity, amountRemainingLessFee, amountRemaining, false)
       ) {
         return reachedTarget(out, target, amountToTarget, amount1Floor(liquidity, current - target));
       }
@@ -174,7 +180,7 @@ export function computeSwapStepWithFloats(
     return stoppedShort(out, next, ceilDiv((liquidity << 96n) * difference, current * next), amount1Floor(liquidity, difference), amountWanted);
   }
   // Token0 out, price up.
-  if (!token0AmountClearlyExceeds(currentF, targetF, liquidityF, amountWanted, true)) {
+  if (!token0AmountClearlyExceeds(currentF, targetF, liquidityF, Number(amountWanted), true)) {
     const numerator1 = liquidity << 96n;
     const amountToTarget = floorDiv(numerator1 * (target - current), target * current);
     if (amountWanted >= amountToTarget) {
@@ -210,9 +216,16 @@ function stepZeroForOneExactInShort(
   liquidity: bigint,
   amountLessFee: bigint,
   amountRemaining: bigint,
+  proven: boolean,
 ): boolean {
-  requirePriceAndLiquidity(current, liquidity);
   const numerator1 = liquidity << 96n;
+  if (proven) {
+    // Float-proven: positive price and liquidity, no overflow, and the amount in is the amount (below).
+    const product = amountLessFee * current;
+    const difference = (product * current) / (numerator1 + product);
+    return stoppedShortAt(out, current - difference, target, amountLessFee, amount1Floor(liquidity, difference), amountRemaining);
+  }
+  requirePriceAndLiquidity(current, liquidity);
   let next = current;
   let difference = 0n;
   if (amountLessFee !== 0n) {
