@@ -242,9 +242,9 @@ function runSwap(pool: UniswapV3Pool, parameters: SwapParameters, commit: boolea
   let feeTotal = 0n;
   let steps = 0;
   // Float shadows of the price and liquidity: the step uses them only to skip exact work that cannot
-  // matter, and keeping them here converts each bigint once instead of in every check. Only steps whose
-  // specified side is token0 use them; the others get zeros, which merely disable the shortcut.
-  const useFloats = zeroForOne === exactInput;
+  // matter, and keeping them here converts each bigint once instead of in every check. Exact-output
+  // token1 steps do not use them; they get zeros, which merely disable the shortcuts.
+  const useFloats = exactInput || !zeroForOne;
   let sqrtPriceFloat = useFloats ? Number(sqrtPriceX96) : 0;
   let liquidityFloat = useFloats ? Number(liquidity) : 0;
 

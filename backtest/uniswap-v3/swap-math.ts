@@ -132,7 +132,24 @@ export function computeSwapStepWithFloats(
       }
       return out;
     }
-    // Token1 in, price up.
+    // Token1 in, price up. When the floats show the amount clearly short of the target, they also prove
+    // the guards (positive liquidity, next price below the target so within uint160) and, with L < 2^96,
+    // that the amount in is the amount itself (see below): the step is a division and a product.
+    const amountF = Number(amountRemainingLessFee);
+    const gap = targetF - currentF;
+    if (
+      gap > targetF * MIN_RELATIVE_GAP &&
+      amountF < ((liquidityF * gap) / TWO_POW_96) * SAFE_SHORTFALL &&
+      liquidityF < TWO_POW_96 * SAFE_SHORTFALL
+    ) {
+      const difference = (amountRemainingLessFee << 96n) / liquidity;
+      const next = current + difference;
+      out.sqrtRatioNextX96 = next;
+      out.amountIn = amountRemainingLessFee;
+      out.amountOut = ((liquidity << 96n) * difference) / (next * current);
+      out.feeAmount = amountRemaining - amountRemainingLessFee;
+      return out;
+    }
     const amountToTarget = (liquidity * (target - current) + Q96_MINUS_ONE) >> 96n;
     if (amountRemainingLessFee >= amountToTarget) {
       return reachedTarget(out, target, amountToTarget, amount0Floor(liquidity, current, target));
