@@ -80,7 +80,7 @@ describe('runSweep', () => {
     expect(one.workers).toBe(1);
     expect(two.workers).toBe(2);
     expect(two.ranked).toEqual(one.ranked);
-    expect(progress).toEqual([1, 2, 3, 4]);
+    expect(progress).toEqual([0, 1, 2, 3, 4]);
 
     // fastPeriod 60 ≥ slowPeriod 24 or 48 is rejected by the schema, reported and not run.
     expect(one.combinations).toBe(4);

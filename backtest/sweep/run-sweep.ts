@@ -71,6 +71,8 @@ export async function runSweep(parameters: SweepParameters): Promise<RunSweepRet
     settings: parameters.settings,
   }));
 
+  // Shown at once: starting the workers takes a second or more before the first backtest ends.
+  parameters.onProgress?.({ phase: 'grid', done: 0, total: tasks.length });
   const pool = await createSweepWorkerPool(Math.min(workers, tasks.length));
   let summaries;
   try {

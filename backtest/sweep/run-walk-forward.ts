@@ -84,6 +84,7 @@ export async function runWalkForward(parameters: RunWalkForwardParameters): Prom
 
   const count = combinations.length;
   const trainTasks = windows.flatMap((window) => combinations.map((params, c) => task(window.index * count + c, params, window.train)));
+  parameters.onProgress?.({ phase: 'train', done: 0, total: trainTasks.length });
   const pool = await createSweepWorkerPool(Math.min(workers, trainTasks.length));
   let trainRanked: SweepRunSummary[][];
   let tests: SweepRunSummary[];
