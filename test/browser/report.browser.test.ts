@@ -5,7 +5,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeReport } from '../../backtest/report/index.js';
-import { runBacktest } from '../../backtest/run-backtest.js';
+import { runBacktest, type BacktestResult } from '../../backtest/run-backtest.js';
 
 const ethUsd = fileURLToPath(new URL('../../../shared/data/chainlink/eth-usd.csv', import.meta.url));
 const executablePath = process.env.MANDATE_CHROMIUM ?? '/usr/bin/chromium';
@@ -22,10 +22,11 @@ type PageCanvas = {
 let browser: Browser;
 let reportUrl: string;
 let tradeCount: number;
+let result: BacktestResult;
 
 beforeAll(async () => {
   // A real backtest (trend over a few months of real ETH/USD rounds), not a fixture.
-  const result = await runBacktest({
+  result = await runBacktest({
     strategy: 'trend',
     params: { fastPeriod: 12, slowPeriod: 48 },
     data: ethUsd,
@@ -107,6 +108,22 @@ describe('the backtest report in Chromium', () => {
     expect(requests).toEqual([]);
     await page.screenshot({ path: join(directory, 'report.png'), fullPage: true });
     if (process.env.MANDATE_KEEP_SCREENSHOT) await page.screenshot({ path: process.env.MANDATE_KEEP_SCREENSHOT, fullPage: true });
+    await page.close();
+  });
+
+  it('opens a run with no market data or trades (a window with no events) without errors', async () => {
+    const path = join(directory, 'empty.html');
+    await writeReport({ ...result, equityCurve: [], trades: [], from: undefined, to: undefined }, path);
+    const page = await browser.newPage();
+    const problems: string[] = [];
+    page.on('console', (message) => {
+      if (message.type() === 'error' || message.type() === 'warning') problems.push(`console.${message.type()}: ${message.text()}`);
+    });
+    page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+    await page.goto(pathToFileURL(path).href, { waitUntil: 'load' });
+    await page.waitForSelector('html[data-charts-drawn]');
+    expect(await page.getAttribute('html', 'data-charts-drawn')).toBe('3');
+    expect(problems).toEqual([]);
     await page.close();
   });
 });
