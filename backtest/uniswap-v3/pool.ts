@@ -282,10 +282,16 @@ function runSwap(pool: UniswapV3Pool, parameters: SwapParameters, commit: boolea
           ticksCrossed++;
         }
         tick = zeroForOne ? tickNext - 1 : tickNext;
-      } else tick = tickAtSqrtRatioFromFloat(sqrtPriceX96, Number(sqrtPriceX96));
-    } else if (sqrtPriceX96 !== stepStartPrice) {
-      sqrtPriceFloat = Number(sqrtPriceX96);
-      tick = tickAtSqrtRatioFromFloat(sqrtPriceX96, sqrtPriceFloat);
+      } else {
+        tick = tickAtSqrtRatioFromFloat(sqrtPriceX96, Number(sqrtPriceX96));
+        break; // at the limit
+      }
+    } else {
+      if (sqrtPriceX96 !== stepStartPrice) {
+        sqrtPriceFloat = Number(sqrtPriceX96);
+        tick = tickAtSqrtRatioFromFloat(sqrtPriceX96, sqrtPriceFloat);
+      }
+      if (exactInput) break; // nothing remains
     }
   }
 
