@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import type { Account, Chain, PublicClient, TransactionReceipt } from 'viem';
 import { MandateError } from '../errors/base-error.js';
 import type { Address, Hex } from '../market/market-event.js';
@@ -30,6 +31,12 @@ export type CreateTransactionSenderParameters = {
   /** Caps on EIP-1559 fees, wei (config: execution.gas.*Gwei). Unset: what the node suggests. */
   maxFeePerGas?: bigint | undefined;
   maxPriorityFeePerGas?: bigint | undefined;
+  /**
+   * How long a fee estimate is reused, wall ms (default 2 000): fees are read once per couple of seconds
+   * instead of on every send, which keeps two RPC calls off the trade's path. A send the node refuses for
+   * its fee re-reads them and retries once.
+   */
+  feeCacheMs?: number | undefined;
   /** How long to wait for a receipt. Default 120 000 ms. */
   receiptTimeoutMs?: number | undefined;
   /** Receipt polling interval. Default: the client's. */
@@ -55,6 +62,7 @@ export type TransactionSender = {
 };
 
 const nonceProblem = /nonce/i;
+const feeProblem = /fee|underpriced/i;
 
 /**
  * The agent account's only way to the chain: one local nonce counter, seeded from the chain's pending
@@ -79,7 +87,21 @@ export function createTransactionSender(parameters: CreateTransactionSenderParam
     return nonce;
   }
 
-  async function fees(): Promise<{ maxFeePerGas: bigint; maxPriorityFeePerGas: bigint }> {
+  const feeCacheMs = parameters.feeCacheMs ?? 2_000;
+  let cachedFees: { at: number; value: Promise<{ maxFeePerGas: bigint; maxPriorityFeePerGas: bigint }> } | undefined;
+
+  function fees(): Promise<{ maxFeePerGas: bigint; maxPriorityFeePerGas: bigint }> {
+    // performance.now() measures elapsed time only; it is not the agent's clock and decides nothing recorded.
+    const now = performance.now();
+    if (cachedFees === undefined || now - cachedFees.at > feeCacheMs) {
+      const value = readFees();
+      cachedFees = { at: now, value };
+      value.catch(() => (cachedFees = undefined));
+    }
+    return cachedFees.value;
+  }
+
+  async function readFees(): Promise<{ maxFeePerGas: bigint; maxPriorityFeePerGas: bigint }> {
     const suggested = await client.estimateFeesPerGas({ chain });
     const cap = (value: bigint, limit: bigint | undefined) => (limit !== undefined && value > limit ? limit : value);
     const maxPriorityFeePerGas = cap(suggested.maxPriorityFeePerGas, parameters.maxPriorityFeePerGas);
@@ -109,6 +131,10 @@ export function createTransactionSender(parameters: CreateTransactionSenderParam
         await resync();
         return signAndSend(request, 1);
       }
+      if (attempt === 0 && feeProblem.test(message)) {
+        cachedFees = undefined;
+        return signAndSend(request, 1);
+      }
       // What the node did with this nonce is unknown: read it again before the next send.
       nonce = undefined;
       throw new TransactionSendError(`The node refused the transaction to ${request.to}.`, { cause: error });
@@ -135,8 +161,10 @@ export function createTransactionSender(parameters: CreateTransactionSenderParam
       }
     },
     async estimateGas(request) {
-      const estimate = await client.estimateGas({ account, to: request.to, data: request.data });
-      return (estimate * multiplierPercent) / 100n;
+      // The plain JSON-RPC call: viem's estimateGas with a local account first fills the whole transaction
+      // (nonce, fees) through the node, an extra round trip on the trade's path.
+      const estimate = await client.request({ method: 'eth_estimateGas', params: [{ from: account.address, to: request.to, data: request.data }] });
+      return (BigInt(estimate) * multiplierPercent) / 100n;
     },
     resync,
   };

@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import { encodeFunctionData, parseEventLogs, type PublicClient, type TransactionReceipt } from 'viem';
 import { erc20Abi, mandateVaultAbi } from '../chain/generated/index.js';
 import { decodeVaultRevert, type DecodedVaultRevert } from '../chain/vault/vault-errors.js';
@@ -15,6 +16,8 @@ export type CreateVaultExecutorParameters = {
   tokens: readonly Address[];
   /** Where to look for an earlier TradeExecuted of a retried decision id: the vault's deploy block. Default 0. */
   fromBlock?: bigint | undefined;
+  /** How long a balance read is reused when no trade happened, wall ms. Default 1 000; 0 reads every time. */
+  balanceCacheMs?: number | undefined;
   /** Called right after the node accepted a trade transaction (latency measurements, logs). */
   onSent?: ((intent: TradeIntent, txHash: Hex) => void) | undefined;
 };
@@ -59,6 +62,14 @@ export function createVaultExecutor(parameters: CreateVaultExecutorParameters): 
   }
 
   async function execute(intent: TradeIntent): Promise<ExecutionResult> {
+    try {
+      return await executeOnce(intent);
+    } finally {
+      cachedBalances = undefined;
+    }
+  }
+
+  async function executeOnce(intent: TradeIntent): Promise<ExecutionResult> {
     const data = encodeFunctionData({ abi: mandateVaultAbi, functionName: 'executeTrade', args: [intent] });
     let gas: bigint;
     try {
@@ -115,7 +126,22 @@ export function createVaultExecutor(parameters: CreateVaultExecutorParameters): 
     }
   }
 
-  async function balances(): Promise<ReadonlyMap<Address, bigint>> {
+  // Only trades move the vault's balances (and the owner's deposits and withdrawals, which are rare): the
+  // kernel reads them before every signal, so they are kept until the next trade, or `balanceCacheMs`.
+  let cachedBalances: { at: number; value: Promise<ReadonlyMap<Address, bigint>> } | undefined;
+  const balanceCacheMs = parameters.balanceCacheMs ?? 1_000;
+
+  function balances(): Promise<ReadonlyMap<Address, bigint>> {
+    const now = performance.now();
+    if (cachedBalances === undefined || now - cachedBalances.at > balanceCacheMs) {
+      const value = readBalances();
+      cachedBalances = { at: now, value };
+      value.catch(() => (cachedBalances = undefined));
+    }
+    return cachedBalances.value;
+  }
+
+  async function readBalances(): Promise<ReadonlyMap<Address, bigint>> {
     const amounts = await Promise.all(
       tokens.map((token) => client.readContract({ address: token, abi: erc20Abi, functionName: 'balanceOf', args: [vault] })),
     );

@@ -1,15 +1,18 @@
-import type { MarketSnapshot, RiskGate, TradeIntent } from '../kernel/types.js';
+import type { MarketSnapshot, RiskGate } from '../kernel/types.js';
 import { oracleContextFromMarket } from '../policy/create-policy-gate.js';
-import { applyTrade } from '../policy/create-policy-state.js';
 import type { VaultRiskGate } from '../policy/create-vault-risk-gate.js';
-import { evaluateTrade, type EvaluateTradeContext, type OracleReading } from '../policy/evaluate-trade.js';
+import { accrueAllowance, evaluateTrade, type EvaluateTradeContext, type OracleReading } from '../policy/evaluate-trade.js';
 import { decisionKey, type PolicyState } from '../policy/policy-state.js';
 import { verdictOf } from '../policy/verdict-of.js';
 import type { Address, Hex } from '../market/market-event.js';
 
 export type InFlightRiskGate = RiskGate & {
-  /** The executor finished a trade (filled or failed): the chain's state is the truth for it from now on. */
-  settle(decisionId: Hex, filled: boolean): void;
+  /**
+   * The executor finished a trade: failed (forgotten: the chain never saw it) or filled at `blockTime`, the
+   * timestamp the vault charged the allowance and started the cooldown at (later than the decision's time
+   * when chain time runs ahead of the market events).
+   */
+  settle(decisionId: Hex, filled: boolean, blockTime?: number | undefined): void;
   /** Trades allowed and not yet reflected in the vault snapshot. */
   readonly inFlight: number;
 };
@@ -27,8 +30,8 @@ export type InFlightRiskGate = RiskGate & {
  * kernel.decisions$.subscribe((d) => d.content.intent && gate.settle(d.content.id, d.completion.outcome === 'trade'));
  */
 export function withInFlightTrades(gate: VaultRiskGate, caller: Address, market: () => MarketSnapshot): InFlightRiskGate {
-  // Allowed trades by decision key, with the time they were allowed at (what the vault will charge).
-  const pending = new Map<string, { intent: TradeIntent; time: number; filled: boolean }>();
+  // Allowed trades by decision key: the USD value the vault will charge and the time it charges it at.
+  const pending = new Map<string, { valueUsd: bigint; time: number; filled: boolean }>();
 
   function context(state: PolicyState, time: number): EvaluateTradeContext {
     const base = gate.snapshot().oracles;
@@ -52,11 +55,7 @@ export function withInFlightTrades(gate: VaultRiskGate, caller: Address, market:
         if (entry.filled) pending.delete(key); // the snapshot has it now
         continue;
       }
-      try {
-        state = applyTrade(state, entry.intent, context(state, entry.time)).state;
-      } catch {
-        // The vault would not take it any more at that time (policy tightened meanwhile): it will fail.
-      }
+      state = charged(state, key, entry.valueUsd, entry.time);
     }
     return state;
   }
@@ -65,19 +64,42 @@ export function withInFlightTrades(gate: VaultRiskGate, caller: Address, market:
     check(intent, at) {
       const state = effectiveState();
       const evaluation = evaluateTrade(state, intent, context(state, at.time));
-      if (evaluation.ok) pending.set(decisionKey(intent.decisionId), { intent, time: at.time, filled: false });
+      if (evaluation.ok) pending.set(decisionKey(intent.decisionId), { valueUsd: evaluation.valueUsd, time: at.time, filled: false });
       return verdictOf(evaluation);
     },
-    settle(decisionId, filled) {
+    settle(decisionId, filled, blockTime) {
       const key = decisionKey(decisionId);
       if (!filled) pending.delete(key);
       else {
         const entry = pending.get(key);
-        if (entry) entry.filled = true;
+        if (entry) {
+          entry.filled = true;
+          if (blockTime !== undefined && blockTime > entry.time) entry.time = blockTime;
+        }
       }
     },
     get inFlight() {
       return pending.size;
     },
+  };
+}
+
+/**
+ * The state after the vault executes a trade worth `valueUsd` at `time`: the allowance refilled to then and
+ * charged, the cooldown started, the id used. Applied directly rather than by re-evaluating the trade, whose
+ * checks (oracle freshness, deadline) were passed at its own time and need not pass against today's rounds.
+ */
+function charged(state: PolicyState, key: string, valueUsd: bigint, time: number): PolicyState {
+  const now = BigInt(time);
+  const accrued = accrueAllowance(state, now < state.allowanceUpdatedAt ? state.allowanceUpdatedAt : now);
+  const allowance = accrued.ok ? accrued.allowance : state.allowanceUsd;
+  const executedDecisions = new Set(state.executedDecisions);
+  executedDecisions.add(key);
+  return {
+    ...state,
+    allowanceUsd: allowance > valueUsd ? allowance - valueUsd : 0n,
+    allowanceUpdatedAt: accrued.ok ? accrued.anchor : state.allowanceUpdatedAt,
+    lastTradeAt: now > state.lastTradeAt ? now : state.lastTradeAt,
+    executedDecisions,
   };
 }

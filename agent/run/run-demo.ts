@@ -94,6 +94,7 @@ export async function runDemo(parameters: RunDemoParameters): Promise<DemoSummar
       time: 'chain',
       reasoner: parameters.reasoner,
       journalPath,
+      journalDurability: 'normal',
       log: parameters.log,
       // Lockstep: the agent waits for each round, so it polls briefly; only its own trades change the vault.
       pollIntervalMs: 10,

@@ -12,7 +12,7 @@ import { openJournal, type Journal } from '../journal/open-journal.js';
 import { createVirtualClock, systemClock, type Clock, type VirtualClock } from '../kernel/clock.js';
 import { createKernel, type Kernel, type KernelSummary } from '../kernel/create-kernel.js';
 import type { TokenDisplay } from '../kernel/format-decision.js';
-import type { KernelStrategy, RecordedDecision, TradeIntent } from '../kernel/types.js';
+import type { KernelStrategy, RecordedDecision, Signal, TradeIntent } from '../kernel/types.js';
 import { createLiveMarketStream } from '../market/create-live-market-stream.js';
 import type { MarketStreamStats } from '../market/create-market-stream.js';
 import type { Address, Hex } from '../market/market-event.js';
@@ -20,7 +20,7 @@ import { createVaultRiskGate, type VaultRiskGate } from '../policy/create-vault-
 import { createAgentReasoner } from './agent-reasoner.js';
 import type { AgentTarget } from './agent-target.js';
 import { createAgentStrategies } from './agent-strategies.js';
-import { withInFlightTrades } from './in-flight-risk-gate.js';
+import { withInFlightTrades, type InFlightRiskGate } from './in-flight-risk-gate.js';
 import { readPortfolio, type Portfolio } from './portfolio.js';
 
 /** A pino logger, or anything with its (details, message) methods. */
@@ -45,6 +45,11 @@ export type StartAgentParameters = {
   reasoner?: { reasoner?: 'rules' | 'llm' | undefined; cacheMode?: 'off' | 'record' | 'replay' | undefined } | undefined;
   /** Default: config.journal.path. */
   journalPath?: string | undefined;
+  /**
+   * The journal's fsync policy (see openJournal): 'full' (default) for real runs; the demo, whose chain
+   * is gone when it ends, uses 'normal'.
+   */
+  journalDurability?: 'full' | 'normal' | undefined;
   /** Default: `<mode>-<UTC time>-<random>`. */
   runId?: string | undefined;
   log: AgentLogger;
@@ -61,6 +66,8 @@ export type StartAgentParameters = {
   commitCheckEveryMs?: number | undefined;
   /** Each decision once journaled and completed. */
   onDecision?: ((decision: RecordedDecision) => void) | undefined;
+  /** When a strategy emits a signal, before any reasoning (latency benchmarks). */
+  onSignal?: ((signal: Signal) => void) | undefined;
   /** Right after the node accepted a trade transaction (latency benchmarks). */
   onTradeSent?: ((intent: TradeIntent, txHash: Hex) => void) | undefined;
 };
@@ -131,10 +138,10 @@ export async function startAgent(parameters: StartAgentParameters): Promise<Runn
   const client = createPublicClient({ chain: target.chain, transport: http(target.rpcUrl, { batch: false }), pollingInterval: pollIntervalMs }) as PublicClient;
   const account = privateKeyToAccount(target.agentKey);
 
-  const clock: Clock | VirtualClock =
-    parameters.time === 'chain' ? createVirtualClock(Number((await client.getBlock({ blockTag: 'latest' })).timestamp) * 1000) : systemClock;
+  const virtualClock = parameters.time === 'chain' ? createVirtualClock(Number((await client.getBlock({ blockTag: 'latest' })).timestamp) * 1000) : undefined;
+  const clock: Clock | VirtualClock = virtualClock ?? systemClock;
   const journalPath = parameters.journalPath ?? config.journal.path;
-  const journal = openJournal({ path: journalPath, clock });
+  const journal = openJournal({ path: journalPath, clock, durability: parameters.journalDurability });
   const runId = parameters.runId ?? defaultRunId(parameters.mode);
   const configDigest = keccak256(toBytes(canonicalJson(JSON.parse(JSON.stringify(redactConfig(config).config)) as unknown)));
 
@@ -159,7 +166,7 @@ export async function startAgent(parameters: StartAgentParameters): Promise<Runn
       maxPriorityFeePerGas: gwei(config.execution.gas.maxPriorityFeePerGasGwei),
       pollingIntervalMs: pollIntervalMs,
     });
-    const executor = createVaultExecutor({
+    const vaultExecutor = createVaultExecutor({
       client,
       sender,
       vault: target.vault,
@@ -167,6 +174,26 @@ export async function startAgent(parameters: StartAgentParameters): Promise<Runn
       fromBlock: target.vaultFromBlock,
       onSent: parameters.onTradeSent,
     });
+    let gate: InFlightRiskGate | undefined;
+    // After a fill, before the kernel moves on: the gate learns the block time the vault charged the trade
+    // at, and a chain-time clock catches up with it (anvil's time runs ahead of the replayed events).
+    const executor: VaultExecutor = {
+      ...vaultExecutor,
+      async execute(intent) {
+        const result = await vaultExecutor.execute(intent);
+        if (!result.ok) {
+          gate?.settle(intent.decisionId, false);
+          return result;
+        }
+        const blockTime = await client
+          .getBlock({ blockNumber: result.fill.block })
+          .then((block) => Number(block.timestamp))
+          .catch(() => undefined);
+        gate?.settle(intent.decisionId, true, blockTime);
+        if (blockTime !== undefined && virtualClock !== undefined && blockTime * 1000 > virtualClock.now()) virtualClock.advanceTo(blockTime * 1000);
+        return result;
+      },
+    };
     const stream = createLiveMarketStream({
       client,
       feeds: target.feeds,
@@ -176,7 +203,20 @@ export async function startAgent(parameters: StartAgentParameters): Promise<Runn
       pollIntervalMs,
       logger: log.child({ module: 'market' }) as never,
     });
-    const strategies: KernelStrategy[] = createAgentStrategies(config, target);
+    const onSignal = parameters.onSignal;
+    const strategies: KernelStrategy[] = createAgentStrategies(config, target).map((strategy) =>
+      onSignal === undefined
+        ? strategy
+        : {
+            id: strategy.id,
+            setBalances: (balances) => strategy.setBalances?.(balances),
+            onMarket(market) {
+              const signal = strategy.onMarket(market);
+              if (signal !== undefined) onSignal(signal);
+              return signal;
+            },
+          },
+    );
     const reasoning = createAgentReasoner(config, target, { ...parameters.reasoner, clock, log: log.child({ module: 'reasoner' }) });
     cleanups.push(() => reasoning.close());
 
@@ -193,7 +233,7 @@ export async function startAgent(parameters: StartAgentParameters): Promise<Runn
     });
     cleanups.push(() => vaultGate.stop());
     let kernel: Kernel | undefined;
-    const gate = withInFlightTrades(vaultGate, account.address, () => kernel!.market);
+    gate = withInFlightTrades(vaultGate, account.address, () => kernel!.market);
 
     // The run starts after every check that can fail on a bad config, so a refused start leaves no run row.
     journal.runs.start({ id: runId, configDigest, mode: parameters.mode, chainId: target.chain.id, vault: target.vault });
@@ -223,10 +263,7 @@ export async function startAgent(parameters: StartAgentParameters): Promise<Runn
     let fills = 0;
     kernel.decisions$.subscribe((decision) => {
       const { content, completion } = decision;
-      if (content.intent !== undefined && (completion.outcome === 'trade' || completion.outcome === 'failed')) {
-        gate.settle(content.id, completion.outcome === 'trade');
-        if (completion.outcome === 'trade' && (watchPolicy || ++fills % 16 === 0)) void vaultGate.refresh().catch(() => undefined);
-      }
+      if (completion.outcome === 'trade' && (watchPolicy || ++fills % 16 === 0)) void vaultGate.refresh().catch(() => undefined);
       if (completion.outcome !== 'trade') commits.poke();
       parameters.onDecision?.(decision);
     });

@@ -1,4 +1,5 @@
 import { kernelThroughputBenchmark } from '../../agent/kernel/kernel-throughput.js';
+import { bench as agentLatencyBenchmark } from './agent-latency.js';
 import type { Benchmark } from './benchmark.js';
 import { bench as vaultGasBenchmark } from './vault-gas.js';
 import { journalThroughputBenchmark } from './journal-throughput.js';
