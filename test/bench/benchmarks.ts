@@ -10,4 +10,4 @@ import { bench as soakBenchmark } from './soak.js';
 import { bench as sweepSpeedupBenchmark } from './sweep-speedup.js';
 
 /** Every benchmark `npm run bench` runs, in order. */
-export const benchmarks: Benchmark[] = [kernelThroughputBenchmark, journalThroughputBenchmark, swapSimulatorBenchmark, vaultGasBenchmark, backtestThroughputBenchmark, backtestVsGrademarkBenchmark, sweepSpeedupBenchmark, soakBenchmark];
+export const benchmarks: Benchmark[] = [kernelThroughputBenchmark, journalThroughputBenchmark, swapSimulatorBenchmark, vaultGasBenchmark, backtestThroughputBenchmark, backtestVsGrademarkBenchmark, sweepSpeedupBenchmark, soakBenchmark, agentLatencyBenchmark];
