@@ -47,6 +47,27 @@ describe('mandate sweep', () => {
     }
   });
 
+  it('--walk-forward --json reports each window and the out-of-sample record apart from the in-sample one', async () => {
+    const { stdout, code } = await mandate([
+      '--strategy', 'trend', '--grid', 'fastPeriod=6,12', '--param', 'slowPeriod=24',
+      '--data', '../shared/data/chainlink/eth-usd.csv', '--from', '2023-07-01', '--to', '2023-08-01',
+      '--walk-forward', '--train', '10', '--test', '5', '--workers', '2', '--store', join(directory, 'wf.sqlite'), '--json',
+    ]);
+    expect(code).toBe(0);
+    const lines = stdout.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    const result = JSON.parse(lines[0]!);
+    expect(result).toMatchObject({ kind: 'walk-forward', trainSeconds: 10 * 86_400, testSeconds: 5 * 86_400, combinations: 2 });
+    expect(result.windows.length).toBeGreaterThanOrEqual(3);
+    for (const window of result.windows) {
+      expect(window.test.from).toBe(window.train.to + 1);
+      expect(window.outOfSample.metrics).toBeDefined();
+      expect([6, 12]).toContain(window.best.params.fastPeriod);
+    }
+    expect(result.outOfSample.windows).toBe(result.windows.length);
+    expect(result.inSample.windows).toBe(result.windows.length);
+  });
+
   it('names what is wrong with the grid or the walk-forward options', async () => {
     // Started together: each is a CLI start, and none runs a backtest.
     const [noTrainTest, badGrid, badKey] = await Promise.all([
