@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createVirtualClock } from '../agent/kernel/clock.js';
-import { SweepInputError, openSweepStore, parseRankBy, rankResults, runSweep, type SweepRunSummary } from '../backtest/sweep/index.js';
+import { SweepInputError, SweepRunError, openSweepStore, parseRankBy, rankResults, runSweep, type SweepRunSummary } from '../backtest/sweep/index.js';
 import type { BacktestMetrics } from '../backtest/metrics.js';
 
 const ethUsd = fileURLToPath(new URL('../../shared/data/chainlink/eth-usd.csv', import.meta.url));
@@ -122,5 +122,13 @@ describe('runSweep', () => {
   it('rejects a grid key the strategy does not have, and a bad worker count, naming what is accepted', async () => {
     await expect(runSweep({ strategy: 'trend', grid: { fastPeriods: [5] }, data: ethUsd, storePath: null })).rejects.toThrow(/fastPeriod, slowPeriod/);
     await expect(runSweep({ strategy: 'trend', grid: { fastPeriod: [5] }, data: ethUsd, workers: 0, storePath: null })).rejects.toThrow(SweepInputError);
+  });
+
+  it('stops with the failing backtest named when one fails in its worker', async () => {
+    const missing = join(directory, 'missing.csv');
+    const failure = runSweep({ strategy: 'trend', grid: { fastPeriod: [5] }, data: missing, workers: 1, storePath: null });
+    await expect(failure).rejects.toThrow(SweepRunError);
+    await expect(failure).rejects.toThrow(/fastPeriod/);
+    await expect(failure).rejects.toThrow(/missing\.csv/);
   });
 });

@@ -9,4 +9,4 @@ export { dataSpan, type DataSpanReturnType } from './data-span.js';
 export { openSweepStore, defaultSweepStorePath, type SweepStore, type SweepRecord, type SweepResultRecord } from './sweep-store.js';
 export { createSweepWorkerPool, type SweepWorkerPool } from './worker-pool.js';
 export { runSweepTask, type SweepTask, type SweepRunSummary } from './sweep-task.js';
-export { SweepInputError, SweepRunError } from './sweep-errors.js';
+export { SweepInputError, SweepRunError, SweepWorkerError } from './sweep-errors.js';

@@ -25,3 +25,19 @@ export class SweepRunError extends MandateError {
     super(`A sweep backtest failed with params ${JSON.stringify(params)}.`, { details: `${errorName}: ${message}` });
   }
 }
+
+/**
+ * A sweep worker thread stopped (or could not start) without reporting an error of a backtest: out of
+ * memory, a broken install, a crash in native code.
+ *
+ * @example
+ * throw new SweepWorkerError(1);
+ */
+export class SweepWorkerError extends MandateError {
+  override name = 'SweepWorkerError';
+  constructor(exitCode: number) {
+    super('A sweep worker thread stopped unexpectedly.', {
+      details: `It exited with code ${exitCode} while backtests were pending; a worker exits only when the sweep closes it.`,
+    });
+  }
+}

@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import { SweepRunError } from './sweep-errors.js';
+import { SweepRunError, SweepWorkerError } from './sweep-errors.js';
 import type { SweepRunSummary, SweepTask } from './sweep-task.js';
 
 export type SweepWorkerPool = {
@@ -37,11 +37,14 @@ export async function createSweepWorkerPool(size: number): Promise<SweepWorkerPo
     Array.from({ length: size }, () => {
       const worker = new Worker(workerEntry);
       return new Promise<Worker>((resolve, reject) => {
+        const exited = (code: number) => reject(new SweepWorkerError(code));
         worker.once('message', () => {
           worker.off('error', reject);
+          worker.off('exit', exited);
           resolve(worker);
         });
         worker.once('error', reject);
+        worker.once('exit', exited);
       });
     }),
   );
@@ -71,6 +74,7 @@ export async function createSweepWorkerPool(size: number): Promise<SweepWorkerPo
           for (const worker of workers) {
             worker.removeAllListeners('message');
             worker.removeAllListeners('error');
+            worker.removeAllListeners('exit');
           }
         };
         const fail = (error: unknown) => {
@@ -96,6 +100,7 @@ export async function createSweepWorkerPool(size: number): Promise<SweepWorkerPo
             } else feed(worker);
           });
           worker.on('error', fail);
+          worker.on('exit', (code: number) => fail(new SweepWorkerError(code)));
           feed(worker);
         }
       });
