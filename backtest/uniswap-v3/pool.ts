@@ -204,12 +204,6 @@ export type SwapReturnType = {
 
 const LOWEST_LIMIT = MIN_SQRT_RATIO + 1n;
 const HIGHEST_LIMIT = MAX_SQRT_RATIO - 1n;
-const FEE_BIGINTS = new Map<number, bigint>();
-function feeAsBigint(fee: number): bigint {
-  let value = FEE_BIGINTS.get(fee);
-  if (value === undefined) FEE_BIGINTS.set(fee, (value = BigInt(fee)));
-  return value;
-}
 
 // One scratch step result for all swaps: the loop below never allocates an object per step.
 const step: SwapStepResult = { sqrtRatioNextX96: 0n, amountIn: 0n, amountOut: 0n, feeAmount: 0n };
@@ -231,7 +225,6 @@ function runSwap(pool: UniswapV3Pool, parameters: SwapParameters, commit: boolea
   }
 
   const exactInput = amountSpecified > 0n;
-  const fee = feeAsBigint(pool.fee);
   const store = pool.ticks;
   let remaining = amountSpecified;
   let calculated = 0n;
@@ -248,9 +241,10 @@ function runSwap(pool: UniswapV3Pool, parameters: SwapParameters, commit: boolea
   let sqrtPriceFloat = useFloats ? Number(sqrtPriceX96) : 0;
   let liquidityFloat = useFloats ? Number(liquidity) : 0;
 
-  // The contract loops while an amount remains and the price is not at the limit; here each way a step can
-  // end decides that directly, which spares the bigint comparisons of re-testing both every time.
-  while (remaining !== 0n && sqrtPriceX96 !== sqrtPriceLimitX96) {
+  // The contract loops while an amount remains and the price is not at the limit. Both hold on entry
+  // (amount ≠ 0 and a valid limit), and each way a step can end decides the rest directly, which spares
+  // the bigint comparisons of re-testing both every time.
+  for (;;) {
     const stepStartPrice = sqrtPriceX96;
     let tickNext = nextInitializedTickWithinOneWord(store, tick, zeroForOne);
     if (tickNext < MIN_TICK) tickNext = MIN_TICK;
@@ -259,7 +253,7 @@ function runSwap(pool: UniswapV3Pool, parameters: SwapParameters, commit: boolea
     const targetIsLimit = zeroForOne ? sqrtPriceNextX96 < sqrtPriceLimitX96 : sqrtPriceNextX96 > sqrtPriceLimitX96;
     const target = targetIsLimit ? sqrtPriceLimitX96 : sqrtPriceNextX96;
     const targetFloat = !useFloats ? 0 : targetIsLimit ? Number(sqrtPriceLimitX96) : getSqrtRatioFloatAtTickCached(tickNext);
-    computeSwapStepWithFloats(step, sqrtPriceX96, target, liquidity, remaining, fee, sqrtPriceFloat, targetFloat, liquidityFloat);
+    computeSwapStepWithFloats(step, sqrtPriceX96, target, liquidity, remaining, pool.fee, zeroForOne, exactInput, sqrtPriceFloat, targetFloat, liquidityFloat);
     sqrtPriceX96 = step.sqrtRatioNextX96;
     feeTotal = steps++ === 0 ? step.feeAmount : feeTotal + step.feeAmount;
     const reachedTarget = sqrtPriceX96 === target;
@@ -287,12 +281,15 @@ function runSwap(pool: UniswapV3Pool, parameters: SwapParameters, commit: boolea
         break; // at the limit
       }
     } else {
-      if (sqrtPriceX96 !== stepStartPrice) {
-        sqrtPriceFloat = Number(sqrtPriceX96);
-        tick = tickAtSqrtRatioFromFloat(sqrtPriceX96, sqrtPriceFloat);
+      const nextFloat = Number(sqrtPriceX96);
+      // Different floats mean different prices; equal floats need the exact comparison.
+      if ((useFloats && nextFloat !== sqrtPriceFloat) || sqrtPriceX96 !== stepStartPrice) {
+        sqrtPriceFloat = nextFloat;
+        tick = tickAtSqrtRatioFromFloat(sqrtPriceX96, nextFloat);
       }
       if (exactInput) break; // nothing remains
     }
+    if (remaining === 0n || sqrtPriceX96 === sqrtPriceLimitX96) break;
   }
 
   if (commit) {

@@ -3,6 +3,7 @@ import { PoolMathError } from './errors.js';
 const ONE_MILLION = 1_000_000n;
 // The fee's derived constants, for the fee of the last step: a pool's swaps all use one fee, so these are
 // recomputed only when another pool swaps, instead of two bigint subtractions per step.
+let stepFeeNumber = 0;
 let stepFee = 0n;
 let feeComplement = ONE_MILLION; // 1e6 − fee
 let feeCeilingAddend = ONE_MILLION - 1n; // 1e6 − fee − 1: turns the division below into a ceiling
@@ -70,7 +71,9 @@ export function computeSwapStepInto(
     sqrtRatioTargetX96,
     liquidity,
     amountRemaining,
-    feePips,
+    Number(feePips),
+    sqrtRatioCurrentX96 >= sqrtRatioTargetX96,
+    amountRemaining >= 0n,
     Number(sqrtRatioCurrentX96),
     Number(sqrtRatioTargetX96),
     Number(liquidity),
@@ -78,15 +81,17 @@ export function computeSwapStepInto(
 }
 
 /**
- * computeSwapStepInto for the swap loop, which already holds the float values of the current price, the
- * target and the liquidity (`Number()` of each, used only to skip exact work that cannot matter). Each of
- * the four cases (direction × exact input/output) computes the shared terms of the contract's formulas
- * once: the same floor and ceiling divisions as SqrtPriceMath, with the same reverts, in fewer bigint
- * operations, which are most of a swap's cost.
+ * computeSwapStepInto for the swap loop, which already knows what costs bigint comparisons to find out
+ * again: the fee as a number, the direction (`zeroForOne` must equal current ≥ target, as in the
+ * contract) and whether the amount is exact input (`amountRemaining ≥ 0`), and the float values of the
+ * current price, the target and the liquidity (`Number()` of each, used only to skip exact work that
+ * cannot matter; zeros disable that). Each of the four cases (direction × exact input/output) computes
+ * the shared terms of the contract's formulas once: the same floor and ceiling divisions as SqrtPriceMath,
+ * with the same reverts, in fewer bigint operations, which are most of a swap's cost.
  *
  * @example
  * const step = { sqrtRatioNextX96: 0n, amountIn: 0n, amountOut: 0n, feeAmount: 0n };
- * computeSwapStepWithFloats(step, 2n ** 96n, 2n ** 95n, 10n ** 18n, 10n ** 15n, 3000n, 2 ** 96, 2 ** 95, 1e18);
+ * computeSwapStepWithFloats(step, 2n ** 96n, 2n ** 95n, 10n ** 18n, 10n ** 15n, 3000, true, true, 2 ** 96, 2 ** 95, 1e18);
  */
 export function computeSwapStepWithFloats(
   out: SwapStepResult,
@@ -94,21 +99,23 @@ export function computeSwapStepWithFloats(
   sqrtRatioTargetX96: bigint,
   liquidity: bigint,
   amountRemaining: bigint,
-  feePips: bigint,
+  feePips: number,
+  zeroForOne: boolean,
+  exactIn: boolean,
   currentF: number,
   targetF: number,
   liquidityF: number,
 ): SwapStepResult {
   const current = sqrtRatioCurrentX96;
   const target = sqrtRatioTargetX96;
-  if (feePips !== stepFee) {
-    stepFee = feePips;
-    feeComplement = ONE_MILLION - feePips;
+  if (feePips !== stepFeeNumber) {
+    stepFeeNumber = feePips;
+    stepFee = BigInt(feePips);
+    feeComplement = ONE_MILLION - stepFee;
     feeCeilingAddend = feeComplement - 1n;
   }
-  const zeroForOne = current >= target;
 
-  if (amountRemaining >= 0n) {
+  if (exactIn) {
     const amountRemainingLessFee = (amountRemaining * feeComplement) / ONE_MILLION;
     if (zeroForOne) {
       // Token0 in, price down. The token0 amount to the target needs a bigint division; skip it when a float
@@ -239,8 +246,13 @@ function stepZeroForOneExactInShort(
   if (proven) {
     // Float-proven: positive price and liquidity, no overflow, and the amount in is the amount (below).
     const product = amountLessFee * current;
+    // The floats also showed the amount short of the target, so the new price is strictly above it.
     const difference = (product * current) / (numerator1 + product);
-    return stoppedShortAt(out, current - difference, target, amountLessFee, amount1Floor(liquidity, difference), amountRemaining);
+    out.sqrtRatioNextX96 = current - difference;
+    out.amountIn = amountLessFee;
+    out.amountOut = amount1Floor(liquidity, difference);
+    out.feeAmount = amountRemaining - amountLessFee;
+    return true;
   }
   requirePriceAndLiquidity(current, liquidity);
   let next = current;
