@@ -42,7 +42,7 @@ export function renderReport(result: ReportInput, options: RenderReportOptions =
   const metadata: [string, string][] = [
     ['Strategy', result.strategy.id === result.strategy.name ? result.strategy.name : `${result.strategy.name} (id ${result.strategy.id})`],
     ['Params', JSON.stringify(result.strategy.params)],
-    ['Data', `${result.source.label} (${result.source.kind}; ${result.source.stats.emitted.toLocaleString('en-US')} events, ${result.source.stats.rejected} rows rejected)`],
+    ['Data', `${result.source.label} (${result.source.kind}; ${result.source.stats.emitted.toLocaleString('en-US')} events read, ${result.source.stats.rejected} rows rejected)`],
     ['Period', `${utc(result.from)} → ${utc(result.to)}`],
     ['Market', `${market.base.symbol ?? market.base.address}/${market.quote.symbol ?? market.quote.address}, pool fee ${((market.poolFee ?? 500) / 10_000).toFixed(2)} %`],
     ['Costs', `gas ${backtest.gasPerTrade.toLocaleString('en-US')} per trade at ${backtest.gasPriceGwei} gwei, latency ${backtest.latencyBlocks} block(s)`],
