@@ -36,6 +36,22 @@ describe('decisionIdFor', () => {
     expect(ids.size).toBe(3);
   });
 
+  it('equals viem\'s abi.encode for seq across the uint64 range a safe integer reaches, and across run ids', () => {
+    const seqs = [0, 1, 255, 256, 2 ** 31 - 1, 2 ** 31, 2 ** 32 - 1, 2 ** 32, 2 ** 32 + 1, 2 ** 40 + 12_345, Number.MAX_SAFE_INTEGER];
+    for (const runId of ['run-1', 'run-2', '', 'ünïcödé', 'run-1']) {
+      for (const seq of seqs) {
+        const encoded = encodeAbiParameters([{ type: 'bytes32' }, { type: 'uint64' }], [keccak256(stringToHex(runId)), BigInt(seq)]);
+        expect(decisionIdFor(runId, seq), `${runId} ${seq}`).toBe(keccak256(encoded));
+      }
+    }
+  });
+
+  it('hashes a hex-looking run id as its bytes, as viem\'s toBytes always did (ids must not change)', () => {
+    const encoded = encodeAbiParameters([{ type: 'bytes32' }, { type: 'uint64' }], [keccak256('0xabcd'), 3n]);
+    expect(decisionIdFor('0xabcd', 3)).toBe(keccak256(encoded));
+    expect(strategyIdFor('0x01')).toBe(keccak256('0x01'));
+  });
+
   it.each([-1, 1.5, Number.NaN, 2 ** 60])('rejects seq %s', (seq) => {
     expect(() => decisionIdFor('run-1', seq)).toThrow(InvalidDecisionSeqError);
   });

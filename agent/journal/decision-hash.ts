@@ -1,8 +1,9 @@
-import { encodeAbiParameters, keccak256, toBytes } from 'viem';
+import { toBytes } from 'viem';
 import { MandateError } from '../errors/base-error.js';
 import type { Hex } from '../market/market-event.js';
 import type { DecisionContent } from '../kernel/types.js';
 import { canonicalJson } from './canonical-json.js';
+import { keccak256Hex } from './keccak.js';
 
 /** A decision sequence number that does not fit the vault's uint64 id derivation. */
 export class InvalidDecisionSeqError extends MandateError {
@@ -22,7 +23,7 @@ export class InvalidDecisionSeqError extends MandateError {
  * const hash = decisionHash(content); // '0x…' (32 bytes)
  */
 export function decisionHash(content: DecisionContent): Hex {
-  return keccak256(toBytes(canonicalJson(content)));
+  return keccak256Hex(canonicalJson(content));
 }
 
 /** Exactly what the reasoningHash covers (DESIGN.md, "Reasoning"). */
@@ -45,7 +46,7 @@ export type ReasoningHashParameters = {
  */
 export function reasoningHash(parameters: ReasoningHashParameters): Hex {
   const { model, promptVersion, inputsDigest, output } = parameters;
-  return keccak256(toBytes(canonicalJson({ model, promptVersion, inputsDigest, output })));
+  return keccak256Hex(canonicalJson({ model, promptVersion, inputsDigest, output }));
 }
 
 /**
@@ -58,19 +59,22 @@ export function reasoningHash(parameters: ReasoningHashParameters): Hex {
  */
 export function decisionIdFor(runId: string, seq: number): Hex {
   if (!Number.isSafeInteger(seq) || seq < 0) throw new InvalidDecisionSeqError(seq);
-  return keccak256(encodeAbiParameters([{ type: 'bytes32' }, { type: 'uint64' }], [runIdHash(runId), BigInt(seq)]));
-}
-
-// A run asks for thousands of ids with the same run id: remember the last run id's hash.
-let lastRunId: string | undefined;
-let lastRunIdHash: Hex = '0x';
-function runIdHash(runId: string): Hex {
+  // abi.encode(bytes32, uint64) is the 32 bytes of the run id's hash, then seq big-endian in a 32-byte word;
+  // written in place instead of through encodeAbiParameters (hex strings), which cost more than the hash.
   if (runId !== lastRunId) {
-    lastRunIdHash = keccak256(toBytes(runId));
+    // toBytes as before: a run id that looks like hex ('0x…') has always been hashed as those bytes.
+    idWords.set(Buffer.from(keccak256Hex(toBytes(runId)).slice(2), 'hex'), 0);
     lastRunId = runId;
   }
-  return lastRunIdHash;
+  // A safe integer is below 2^53: the high half of the uint64 takes its top 21 bits.
+  idWords.writeUInt32BE(Math.floor(seq / 0x1_0000_0000), 56);
+  idWords.writeUInt32BE(seq >>> 0, 60);
+  return keccak256Hex(idWords);
 }
+
+// A run asks for thousands of ids with the same run id: the last run id's hash stays in the first word.
+let lastRunId: string | undefined;
+const idWords = Buffer.alloc(64);
 
 /**
  * The vault's bytes32 strategy id for a strategy name: keccak256 of its UTF-8 bytes.
@@ -79,5 +83,6 @@ function runIdHash(runId: string): Hex {
  * strategyIdFor('trend'); // keccak256('trend')
  */
 export function strategyIdFor(name: string): Hex {
-  return keccak256(toBytes(name));
+  // toBytes as before: a name that looks like hex ('0x…') has always been hashed as those bytes.
+  return keccak256Hex(toBytes(name));
 }

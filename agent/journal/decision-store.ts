@@ -1,5 +1,4 @@
 import type BetterSqlite3 from 'better-sqlite3';
-import { keccak256, toBytes } from 'viem';
 import type { Clock } from '../kernel/clock.js';
 import type {
   DecisionCompletion,
@@ -12,6 +11,7 @@ import type {
 } from '../kernel/types.js';
 import type { Address, Hex } from '../market/market-event.js';
 import { canonicalJson } from './canonical-json.js';
+import { keccak256Hex } from './keccak.js';
 import { decisionIdFor } from './decision-hash.js';
 import {
   DecisionAlreadyCompletedError,
@@ -167,7 +167,7 @@ export function createDecisionStore(db: BetterSqlite3.Database, clock: Clock): D
       throw new DecisionIdMismatchError(content.id, expectedId, content.runId, content.seq);
     }
     const text = canonicalJson(content);
-    const hash = keccak256(toBytes(text));
+    const hash = keccak256Hex(text);
     const { reasoning, verdict } = content;
     let changes: number;
     try {

@@ -1,6 +1,6 @@
-import { keccak256, toBytes } from 'viem';
 import { Subject, from, type Observable, type Subscription } from 'rxjs';
 import { canonicalJson } from '../journal/canonical-json.js';
+import { keccak256Hex } from '../journal/keccak.js';
 import { decisionIdFor, reasoningHash, strategyIdFor } from '../journal/decision-hash.js';
 import type { Address, Hex, MarketEvent } from '../market/market-event.js';
 import type { Clock, VirtualClock } from './clock.js';
@@ -713,9 +713,9 @@ function tradeProposalProblem(proposal: Extract<Proposal, { action: 'trade' }>):
 
 function digestOf(inputs: unknown): Hex {
   try {
-    return keccak256(toBytes(canonicalJson(inputs)));
+    return keccak256Hex(canonicalJson(inputs));
   } catch {
-    return keccak256(toBytes('unencodable'));
+    return keccak256Hex('unencodable');
   }
 }
 

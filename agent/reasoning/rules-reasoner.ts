@@ -1,6 +1,7 @@
-import { formatUnits, keccak256, toBytes } from 'viem';
+import { formatUnits } from 'viem';
 import { MandateError } from '../errors/base-error.js';
 import { canonicalJson } from '../journal/canonical-json.js';
+import { keccak256Hex } from '../journal/keccak.js';
 import { oracleIn } from '../kernel/market-state.js';
 import type { Address, OracleUpdate } from '../market/market-event.js';
 import type { Proposal, Reasoner, ReasonerInput, ReasonerOutput, ReasoningRecord, TradeProposal } from '../kernel/types.js';
@@ -117,7 +118,7 @@ export function createRulesReasoner(parameters: CreateRulesReasonerParameters): 
         reasoner: 'rules',
         model: rulesModel,
         promptVersion,
-        inputsDigest: keccak256(toBytes(canonicalJson(inputs))),
+        inputsDigest: keccak256Hex(canonicalJson(inputs)),
         rawOutput: canonicalJson(proposal),
       };
       return { proposal, reasoning };
