@@ -181,7 +181,8 @@ function createProgress(ctx: CommandContext): { update(progress: SweepProgress):
 
 const percent = (value: number | undefined): string => (value === undefined ? '–' : `${(value * 100).toFixed(2)} %`);
 const ratio = (value: number | undefined): string => (value === undefined ? '–' : value.toFixed(2));
-const date = (time: number): string => new Date(time * 1000).toISOString().slice(0, 10);
+// Windows shorter than a few days need the time of day to be told apart.
+const date = (time: number, withTime = false): string => new Date(time * 1000).toISOString().slice(0, withTime ? 16 : 10).replace('T', ' ');
 const paramsText = (params: Record<string, unknown>, keys: readonly string[]): string => keys.map((key) => `${key}=${JSON.stringify(params[key])}`).join(' ');
 
 function table(rows: string[][]): string {
@@ -220,14 +221,15 @@ function render(result: SweepCommandResult, top: number): string {
     lines.push(
       `${result.strategy}: walk-forward, ${result.windows.length} windows (train ${(result.trainSeconds / 86_400).toFixed(1)} d, test ${(result.testSeconds / 86_400).toFixed(1)} d), ${result.combinations} combinations, ${result.workers} workers, ${(result.elapsedMs / 1000).toFixed(1)} s, best by ${result.rankBy}`,
     );
+    const withTime = Math.min(result.trainSeconds, result.testSeconds) < 3 * 86_400;
     const rows = [['window', 'train', 'best params', 'in-sample', 'test', 'out-of-sample', 'oos sharpe', 'oos trades']];
     for (const w of result.windows) {
       rows.push([
         String(w.index),
-        `${date(w.train.from)} → ${date(w.train.to)}`,
+        `${date(w.train.from, withTime)} → ${date(w.train.to, withTime)}`,
         paramsText(w.best.params, shown),
         percent(w.best.metrics.totalReturn),
-        `${date(w.test.from)} → ${date(w.test.to)}`,
+        `${date(w.test.from, withTime)} → ${date(w.test.to, withTime)}`,
         percent(w.outOfSample.metrics.totalReturn),
         ratio(w.outOfSample.metrics.sharpe),
         String(w.outOfSample.metrics.trades),
