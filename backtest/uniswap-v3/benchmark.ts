@@ -55,6 +55,10 @@ function realisticSwaps(seed: number, count: number): SwapParameters[] {
   return swaps;
 }
 
+// Timed rounds per side, alternating: on a shared machine a side's best round is the one least slowed by
+// other processes, and alternating gives both sides the same chances.
+const ROUNDS = 5;
+
 /** Seconds one SDK pass over the sequence takes, and its raw answers (converted outside the timing). */
 async function timeSdkPass(scenario: Parameters<typeof createSdkReferencePool>[0], swaps: readonly SwapParameters[]) {
   const reference = createSdkReferencePool(scenario);
@@ -86,7 +90,7 @@ function timeNativePasses(scenario: Parameters<typeof createPool>[0], swaps: rea
  * Fairness: both sides run the whole sequence once untimed first (the SDK needs more than a few hundred
  * swaps before its JIT settles: it runs about twice as fast on a second pass), the SDK is timed on its
  * own calls only (its answers are converted to bigints afterwards), and the two sides are timed
- * alternately, three times, keeping each side's best round, so load from other processes hits both alike.
+ * alternately, five times, keeping each side's best round, so load from other processes hits both alike.
  *
  * @example
  * const { speedup, mismatches } = await benchmarkSwapSimulator({ swaps: 5_000 });
@@ -106,11 +110,11 @@ export async function benchmarkSwapSimulator(parameters: SwapBenchmarkParameters
   let sdkSeconds = Infinity;
   let nativeSeconds = Infinity;
   let expected: SdkSwapReturnType[] = [];
-  for (let round = 0; round < 3; round++) {
+  for (let round = 0; round < ROUNDS; round++) {
     const sdk = await timeSdkPass(scenario, swaps);
     sdkSeconds = Math.min(sdkSeconds, sdk.seconds);
     if (round === 0) expected = sdk.raw.map(fromSdkRaw);
-    nativeSeconds = Math.min(nativeSeconds, timeNativePasses(scenario, swaps, minNativeMilliseconds / 3));
+    nativeSeconds = Math.min(nativeSeconds, timeNativePasses(scenario, swaps, minNativeMilliseconds / ROUNDS));
   }
 
   // The simulator's answers against the SDK's, swap by swap.
