@@ -271,8 +271,11 @@ function runSwap(pool: UniswapV3Pool, parameters: SwapParameters, commit: boolea
       if (!targetIsLimit) {
         const info = store.info.get(tickNext);
         if (info !== undefined) {
-          liquidity = addDelta(liquidity, zeroForOne ? -info.liquidityNet : info.liquidityNet);
-          if (useFloats) liquidityFloat = Number(liquidity);
+          const before = liquidity;
+          liquidity = zeroForOne ? before - info.liquidityNet : before + info.liquidityNet;
+          liquidityFloat = Number(liquidity);
+          // LiquidityMath.addDelta's range checks, settled by the float when it is clearly inside uint128.
+          if (!(liquidityFloat >= 0 && liquidityFloat < 2 ** 127)) liquidity = addDelta(before, zeroForOne ? -info.liquidityNet : info.liquidityNet);
           ticksCrossed++;
         }
         tick = zeroForOne ? tickNext - 1 : tickNext;

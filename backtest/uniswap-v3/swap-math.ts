@@ -129,13 +129,14 @@ export function computeSwapStepWithFloats(
           amountF * currentF < PRODUCT_SURELY_FITS && targetF > 1e6 && targetF * targetF * (1 - 2e-6) > liquidityF * TWO_POW_96;
         if (stepZeroForOneExactInShort(out, current, target, liquidity, amountRemainingLessFee, amountRemaining, proven)) return out;
       }
-      const amountToTarget = ceilDiv((liquidity << 96n) * (current - target), current * target);
+      const gapToTarget = current - target;
+      const amountToTarget = ceilDiv((liquidity << 96n) * gapToTarget, current * target);
       if (
         amountRemainingLessFee >= amountToTarget ||
         // Rounding can still land exactly on the target; the contract then uses the amount to the target.
         !stepZeroForOneExactInShort(out, current, target, liquidity, amountRemainingLessFee, amountRemaining, false)
       ) {
-        return reachedTarget(out, target, amountToTarget, amount1Floor(liquidity, current - target));
+        return reachedTarget(out, target, amountToTarget, amount1Floor(liquidity, gapToTarget));
       }
       return out;
     }
@@ -157,9 +158,10 @@ export function computeSwapStepWithFloats(
       out.feeAmount = amountRemaining - amountRemainingLessFee;
       return out;
     }
-    const amountToTarget = (liquidity * (target - current) + Q96_MINUS_ONE) >> 96n;
+    const gapToTarget = target - current;
+    const amountToTarget = (liquidity * gapToTarget + Q96_MINUS_ONE) >> 96n;
     if (amountRemainingLessFee >= amountToTarget) {
-      return reachedTarget(out, target, amountToTarget, amount0Floor(liquidity, current, target));
+      return reachedTarget(out, target, amountToTarget, floorDiv((liquidity << 96n) * gapToTarget, target * current));
     }
     // getNextSqrtPriceFromAmount1RoundingDown (add): floor(amount·2^96/L) on top of the price.
     requirePriceAndLiquidity(current, liquidity);
@@ -183,9 +185,10 @@ export function computeSwapStepWithFloats(
   const amountWanted = -amountRemaining;
   if (zeroForOne) {
     // Token1 out, price down.
-    const amountToTarget = amount1Floor(liquidity, current - target);
+    const gapToTarget = current - target;
+    const amountToTarget = amount1Floor(liquidity, gapToTarget);
     if (amountWanted >= amountToTarget) {
-      const amountIn = ceilDiv((liquidity << 96n) * (current - target), current * target);
+      const amountIn = ceilDiv((liquidity << 96n) * gapToTarget, current * target);
       return reachedTarget(out, target, amountIn, amountToTarget);
     }
     // getNextSqrtPriceFromAmount1RoundingDown (remove): ceil(amount·2^96/L) below the price.
@@ -205,10 +208,10 @@ export function computeSwapStepWithFloats(
   }
   // Token0 out, price up.
   if (!token0AmountClearlyExceeds(currentF, targetF, liquidityF, Number(amountWanted), true)) {
-    const numerator1 = liquidity << 96n;
-    const amountToTarget = floorDiv(numerator1 * (target - current), target * current);
+    const gapToTarget = target - current;
+    const amountToTarget = floorDiv((liquidity << 96n) * gapToTarget, target * current);
     if (amountWanted >= amountToTarget) {
-      return reachedTarget(out, target, (liquidity * (target - current) + Q96_MINUS_ONE) >> 96n, amountToTarget);
+      return reachedTarget(out, target, (liquidity * gapToTarget + Q96_MINUS_ONE) >> 96n, amountToTarget);
     }
   }
   // getNextSqrtPriceFromAmount0RoundingUp (remove): ceil(L·2^96·P/(L·2^96 − amount·P)).
@@ -321,11 +324,6 @@ function stoppedShort(
 /** floor(L·(difference)/2^96): SqrtPriceMath.getAmount1Delta rounded down; a shift is exact floor division. */
 function amount1Floor(liquidity: bigint, difference: bigint): bigint {
   return (liquidity * difference) >> 96n;
-}
-
-/** floor(L·2^96·(upper − lower)/(upper·lower)): SqrtPriceMath.getAmount0Delta rounded down. */
-function amount0Floor(liquidity: bigint, lower: bigint, upper: bigint): bigint {
-  return floorDiv((liquidity << 96n) * (upper - lower), upper * lower);
 }
 
 function floorDiv(numerator: bigint, denominator: bigint): bigint {
