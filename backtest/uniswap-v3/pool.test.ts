@@ -101,6 +101,33 @@ describe('swap', () => {
     expect(reasonOf(() => swap(pool, { zeroForOne: true, amountSpecified: 1n, sqrtPriceLimitX96: MIN_SQRT_RATIO }))).toBe('SPL');
   });
 
+  it('reverts like LiquidityMath.addDelta when a crossing would take liquidity below 0 (LS) or above uint128 (LA)', () => {
+    // Inconsistent ticks (as bad inferred data could give): crossing 60 upward removes more than is in range.
+    const below = createPool({
+      fee: 3000,
+      sqrtPriceX96: getSqrtRatioAtTick(0),
+      liquidity: E18,
+      ticks: [{ index: 60, liquidityGross: 2n * E18, liquidityNet: -2n * E18 }],
+    });
+    expect(reasonOf(() => swap(below, { zeroForOne: false, amountSpecified: E18 }))).toBe('LS');
+    const MAX_UINT128 = (1n << 128n) - 1n;
+    const above = createPool({
+      fee: 3000,
+      sqrtPriceX96: getSqrtRatioAtTick(0),
+      liquidity: MAX_UINT128 - 5n,
+      ticks: [{ index: 60, liquidityGross: 10n, liquidityNet: 10n }],
+    });
+    expect(reasonOf(() => swap(above, { zeroForOne: false, amountSpecified: 10n ** 40n }))).toBe('LA');
+    // At the bound itself it is still fine.
+    const atBound = createPool({
+      fee: 3000,
+      sqrtPriceX96: getSqrtRatioAtTick(0),
+      liquidity: MAX_UINT128 - 10n,
+      ticks: [{ index: 60, liquidityGross: 10n, liquidityNet: 10n }],
+    });
+    expect(swap(atBound, { zeroForOne: false, amountSpecified: 10n ** 40n, sqrtPriceLimitX96: getSqrtRatioAtTick(61) }).liquidity).toBe(MAX_UINT128);
+  });
+
   it('gives the same results on a pool rebuilt from readPoolState (how a real pool is copied)', () => {
     const pool = twoRangePool();
     swap(pool, { zeroForOne: true, amountSpecified: E18 / 7n });
