@@ -25,7 +25,114 @@ export class CanonicalJsonError extends MandateError {
  * canonicalJson({ b: 1n, a: [true, null], c: undefined }); // '{"a":[true,null],"b":"1"}'
  */
 export function canonicalJson(value: unknown): string {
+  try {
+    return fast(value, 0);
+  } catch (error) {
+    if (error !== bail) throw error;
+  }
+  // Anything the fast path does not take (a bad value, or nesting deep enough to be a cycle): the careful
+  // encoder, which gives the same text for what it accepts and names the path of what it rejects.
   return encode(value, '$', new Set());
+}
+
+/**
+ * The canonical JSON of a plain object some of whose fields were already encoded (each entry of `encoded`
+ * must be `canonicalJson` of the same field), so a caller that needs both the parts and the whole encodes
+ * each value once. Gives exactly `canonicalJson(value)`, errors included.
+ *
+ * @example
+ * const proposalJson = canonicalJson(content.proposal);
+ * canonicalJsonReusing(content, { proposal: proposalJson }) === canonicalJson(content); // true
+ */
+export function canonicalJsonReusing(value: object, encoded: Readonly<Record<string, string | undefined>>): string {
+  const prototype = Object.getPrototypeOf(value);
+  if (prototype !== Object.prototype && prototype !== null) return canonicalJson(value);
+  const record = value as Record<string, unknown>;
+  try {
+    let text = '{';
+    for (const key of Object.keys(record).sort()) {
+      const field = record[key];
+      if (field === undefined) continue;
+      const part = encoded[key] ?? fast(field, 1);
+      text += text.length === 1 ? `${quoteKey(key)}:${part}` : `,${quoteKey(key)}:${part}`;
+    }
+    return `${text}}`;
+  } catch (error) {
+    if (error !== bail) throw error;
+  }
+  return encode(value, '$', new Set());
+}
+
+/** Thrown by the fast path for anything it leaves to the careful encoder. */
+const bail = new Error('canonical JSON: slow path');
+
+/** Deeper than this is left to the careful encoder, which detects cycles (the fast path keeps no ancestors). */
+const maxFastDepth = 64;
+
+/**
+ * The encoder for values that encode: no paths built, no ancestor set, strings concatenated. It must give
+ * the same text as `encode` for every value it does not bail on (canonical-json.test.ts compares them).
+ */
+function fast(value: unknown, depth: number): string {
+  switch (typeof value) {
+    case 'string':
+      return quote(value);
+    case 'boolean':
+      return value ? 'true' : 'false';
+    case 'bigint':
+      return `"${value.toString(10)}"`;
+    case 'number':
+      if (!Number.isFinite(value)) throw bail;
+      // String(-0) is '0', as the canonical form wants.
+      return String(value);
+    case 'object':
+      break;
+    default:
+      throw bail;
+  }
+  if (value === null) return 'null';
+  if (depth >= maxFastDepth) throw bail;
+  if (Array.isArray(value)) {
+    const length = value.length;
+    if (length === 0) return '[]';
+    let text = '[';
+    for (let index = 0; index < length; index++) {
+      const item: unknown = value[index];
+      // undefined, or a hole: the careful encoder says which.
+      if (item === undefined) throw bail;
+      text += index === 0 ? fast(item, depth + 1) : `,${fast(item, depth + 1)}`;
+    }
+    return `${text}]`;
+  }
+  const prototype = Object.getPrototypeOf(value);
+  if (prototype !== Object.prototype && prototype !== null) throw bail;
+  const record = value as Record<string, unknown>;
+  let text = '{';
+  for (const key of Object.keys(record).sort()) {
+    const field = record[key];
+    if (field === undefined) continue;
+    text += text.length === 1 ? `${quoteKey(key)}:${fast(field, depth + 1)}` : `,${quoteKey(key)}:${fast(field, depth + 1)}`;
+  }
+  return `${text}}`;
+}
+
+// What JSON.stringify escapes in a string: the quote, the backslash, control characters, lone surrogates.
+const needsEscape = /["\\\u0000-\u001f\ud800-\udfff]/;
+
+/** JSON.stringify(text), without its cost for the usual text that needs no escape (addresses, names). */
+function quote(text: string): string {
+  return needsEscape.test(text) ? JSON.stringify(text) : `"${text}"`;
+}
+
+// Object keys repeat (a journal writes the same few dozen again and again): their quoted form is kept.
+const quotedKeys = new Map<string, string>();
+function quoteKey(key: string): string {
+  let quoted = quotedKeys.get(key);
+  if (quoted === undefined) {
+    quoted = quote(key);
+    if (quotedKeys.size < 4096) quotedKeys.set(key, quoted);
+  }
+  return quoted;
 }
 
 function encode(value: unknown, path: string, ancestors: Set<object>): string {
