@@ -10,7 +10,7 @@ import type {
   TradeIntent,
 } from '../kernel/types.js';
 import type { Address, Hex } from '../market/market-event.js';
-import { canonicalJson } from './canonical-json.js';
+import { canonicalJson, canonicalJsonReusing } from './canonical-json.js';
 import { keccak256Hex } from './keccak.js';
 import { decisionIdFor } from './decision-hash.js';
 import {
@@ -140,7 +140,7 @@ export function createDecisionStore(db: BetterSqlite3.Database, clock: Clock): D
   const updateCompletion = db.prepare(`UPDATE decisions
     SET status = @status, reason = COALESCE(@reason, reason), tx_hash = COALESCE(@txHash, tx_hash),
         fill_json = @fillJson, completed_at = @completedAt
-    WHERE id = @id AND status = 'pending'`);
+    WHERE id = @id AND status = 'pending' AND (@status <> 'trade' OR intent_json IS NOT NULL)`);
   const selectNextSeq = db.prepare<[string], { next: number }>(
     'SELECT COALESCE(MAX(seq) + 1, 0) AS next FROM decisions WHERE run_id = ?',
   );
@@ -166,9 +166,33 @@ export function createDecisionStore(db: BetterSqlite3.Database, clock: Clock): D
     if (content.id !== expectedId) {
       throw new DecisionIdMismatchError(content.id, expectedId, content.runId, content.seq);
     }
-    const text = canonicalJson(content);
-    const hash = keccak256Hex(text);
+    // Each part is encoded once: the stored part columns, and the whole (hashed) assembled from them.
     const { reasoning, verdict } = content;
+    let signalJson: string | null;
+    let proposalJson: string;
+    let verdictJson: string;
+    let reasoningJson: string;
+    let intentJson: string | null;
+    let text: string;
+    try {
+      signalJson = content.signal === undefined ? null : canonicalJson(content.signal);
+      proposalJson = canonicalJson(content.proposal);
+      verdictJson = canonicalJson(verdict);
+      reasoningJson = canonicalJson(reasoning);
+      intentJson = content.intent === undefined ? null : canonicalJson(content.intent);
+      text = canonicalJsonReusing(content, {
+        signal: signalJson ?? undefined,
+        proposal: proposalJson,
+        verdict: verdictJson,
+        reasoning: reasoningJson,
+        intent: intentJson ?? undefined,
+      });
+    } catch (error) {
+      // The error names the bad value's path in the whole decision, as it always has.
+      canonicalJson(content);
+      throw error;
+    }
+    const hash = keccak256Hex(text);
     let changes: number;
     try {
       changes = insert.run({
@@ -179,19 +203,19 @@ export function createDecisionStore(db: BetterSqlite3.Database, clock: Clock): D
         strategyId: content.strategyId,
         canonicalJson: text,
         hash,
-        signalJson: content.signal === undefined ? null : canonicalJson(content.signal),
-        proposalJson: canonicalJson(content.proposal),
-        verdictJson: canonicalJson(verdict),
+        signalJson,
+        proposalJson,
+        verdictJson,
         reason: verdict.allowed ? null : verdict.reason,
         reasoner: reasoning.reasoner,
         model: reasoning.model,
-        reasoningJson: canonicalJson(reasoning),
+        reasoningJson,
         promptTokens: reasoning.tokens?.prompt ?? null,
         completionTokens: reasoning.tokens?.completion ?? null,
         latencyMs: reasoning.latencyMs ?? null,
         fallback: reasoning.fallback ?? null,
         reasoningHash: content.reasoningHash,
-        intentJson: content.intent === undefined ? null : canonicalJson(content.intent),
+        intentJson,
         createdAt: Math.floor(clock.now()),
       }).changes;
     } catch (error) {
@@ -216,13 +240,24 @@ export function createDecisionStore(db: BetterSqlite3.Database, clock: Clock): D
     }
   };
 
-  // A transaction, so the check of the current status and the update see the same row.
-  const completeTransaction = db.transaction((id: Hex, completion: DecisionCompletion): void => {
-    const row = selectOne.get(id);
-    if (!row) throw new UnknownDecisionError(id);
+  // One statement on the usual path: the update itself checks that the decision is pending (and, for a
+  // trade, that it has an intent), so no read and no transaction around it are needed. Only when it
+  // changes nothing is the row read, to tell an idempotent repeat from the errors.
+  function completeOne(id: Hex, completion: DecisionCompletion): void {
     const fillJson = completion.outcome === 'trade' ? canonicalJson(completion.fill) : null;
     const txHash = completion.outcome === 'trade' ? completion.fill.txHash : completion.outcome === 'failed' ? completion.txHash : undefined;
     const reason = completion.outcome === 'trade' ? undefined : completion.reason;
+    const changes = updateCompletion.run({
+      id,
+      status: completion.outcome,
+      reason: reason ?? null,
+      txHash: txHash ?? null,
+      fillJson,
+      completedAt: Math.floor(clock.now()),
+    }).changes;
+    if (changes === 1) return;
+    const row = selectOne.get(id);
+    if (!row) throw new UnknownDecisionError(id);
     if (row.status !== 'pending') {
       const same =
         row.status === completion.outcome &&
@@ -232,19 +267,12 @@ export function createDecisionStore(db: BetterSqlite3.Database, clock: Clock): D
       if (same) return;
       throw new DecisionAlreadyCompletedError(id, row.status, completion.outcome);
     }
-    if (completion.outcome === 'trade' && row.intent_json === null) throw new TradeWithoutIntentError(id);
-    updateCompletion.run({
-      id,
-      status: completion.outcome,
-      reason: reason ?? null,
-      txHash: txHash ?? null,
-      fillJson,
-      completedAt: Math.floor(clock.now()),
-    });
-  });
+    // Pending, so the update's other condition refused it.
+    throw new TradeWithoutIntentError(id);
+  }
   const complete = (id: Hex, completion: DecisionCompletion): void => {
     try {
-      completeTransaction(id, completion);
+      completeOne(id, completion);
     } catch (error) {
       throwAsJournalError(error, `complete decision ${id}`);
     }
