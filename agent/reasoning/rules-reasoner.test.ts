@@ -156,6 +156,20 @@ describe('createRulesReasoner', () => {
     expect(first.reasoning.inputsDigest).not.toBe(keccak256(toBytes(canonicalJson(first.proposal))));
   });
 
+  it('digests exactly keccak256(canonicalJson({signal, oracle, quoteOracle, balances, config})), as it always has', async () => {
+    const input = { signal: signal({ strength: 0.5 }), market: snapshot(round(ethUsd, 2000_00000000n)), balances: balances(0n, 10_000_000000n) };
+    const byHand = canonicalJson({
+      signal: input.signal,
+      oracle: { feed: ethUsd.toLowerCase(), roundId: 1n, answer: 2000_00000000n, decimals: 8, updatedAt: 1_700_000_000n },
+      quoteOracle: null,
+      balances: { base: 0n, quote: 10_000_000000n },
+      config: { market: { oracle: ethUsd, poolFee: 500, base: market.base, quote: market.quote }, maxTradeQuote: '1000', maxSlippageBps: 50, promptVersion: 'rules-v1' },
+    });
+    expect((await reasoner.propose(input)).reasoning.inputsDigest).toBe(keccak256(toBytes(byHand)));
+    // Pinned (the value the reasoner gave before its digest was optimised): it must never change.
+    expect(keccak256(toBytes(byHand))).toBe('0xf847b45eb11cec6a469830d892b0bdf6ece82a3b885fb00e7f02259b028ea1ac');
+  });
+
   it('rejects unusable options and signals with errors that name the value', async () => {
     expect(() => createRulesReasoner({ market, maxTradeQuote: '1000', maxSlippageBps: 20_000 })).toThrow(RulesReasonerConfigError);
     expect(() => createRulesReasoner({ market, maxTradeQuote: '1e3', maxSlippageBps: 10 })).toThrow(/maxTradeQuote[\s\S]*"1e3"/);

@@ -1,6 +1,6 @@
 import { formatUnits } from 'viem';
 import { MandateError } from '../errors/base-error.js';
-import { canonicalJson } from '../journal/canonical-json.js';
+import { canonicalJson, canonicalJsonReusing } from '../journal/canonical-json.js';
 import { keccak256Hex } from '../journal/keccak.js';
 import { oracleIn } from '../kernel/market-state.js';
 import type { Address, OracleUpdate } from '../market/market-event.js';
@@ -96,6 +96,8 @@ export function createRulesReasoner(parameters: CreateRulesReasonerParameters): 
   const quoteScale = 10n ** BigInt(market.quote.decimals);
   const baseName = market.base.symbol ?? market.base.address;
   const quoteName = market.quote.symbol ?? market.quote.address;
+  // The config is part of every inputs digest and never changes: encoded once.
+  const configJson = canonicalJson(config);
 
   return {
     name: 'rules',
@@ -118,7 +120,7 @@ export function createRulesReasoner(parameters: CreateRulesReasonerParameters): 
         reasoner: 'rules',
         model: rulesModel,
         promptVersion,
-        inputsDigest: keccak256Hex(canonicalJson(inputs)),
+        inputsDigest: keccak256Hex(canonicalJsonReusing(inputs, { config: configJson })),
         rawOutput: canonicalJson(proposal),
       };
       return { proposal, reasoning };
