@@ -163,7 +163,8 @@ export function createTransactionSender(parameters: CreateTransactionSenderParam
     async estimateGas(request) {
       // The plain JSON-RPC call: viem's estimateGas with a local account first fills the whole transaction
       // (nonce, fees) through the node, an extra round trip on the trade's path.
-      const estimate = await client.request({ method: 'eth_estimateGas', params: [{ from: account.address, to: request.to, data: request.data }] });
+      // Against the latest block, like eth_call: nodes differ in what a 'pending' state holds.
+      const estimate = await client.request({ method: 'eth_estimateGas', params: [{ from: account.address, to: request.to, data: request.data }, 'latest'] });
       return (BigInt(estimate) * multiplierPercent) / 100n;
     },
     resync,
