@@ -182,6 +182,8 @@ async function verifyDecisions(ctx: CommandContext, options: JournalOptions & { 
       for (const key of Object.keys(totals) as (keyof typeof totals)[]) totals[key] += report[key];
       for (const detail of report.details) if (detail.result !== 'verified') problems.push(detail);
     }
+    // A journal that disagrees with the chain fails the command (CI, audits); not-yet-committed ones do not.
+    if (totals.mismatched > 0) process.exitCode = 1;
     return { ...totals, vault: chain.vault, network: chain.network, runs: checked.map((run) => run.id), skippedRuns: skipped, problems: problems.slice(0, 100) };
   } finally {
     journal.close();

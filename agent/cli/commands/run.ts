@@ -45,6 +45,8 @@ async function runAgentCommand(ctx: CommandContext, options: RunCommandOptions) 
   ctx.print(`Agent ${agent.runId} running on ${target.network} (chain ${target.chain.id}), vault ${target.vault}; journal ${agent.journal.path}. Ctrl-C or SIGTERM stops it.`);
   try {
     const summary = await agent.done;
+    // The summary is still printed; the exit code tells a supervisor the agent stopped on an error.
+    if (summary.status === 'failed') process.exitCode = 1;
     const { start, end, ...rest } = summary;
     return { ...rest, startValueUsd: start.valueUsd, endValueUsd: end.valueUsd };
   } finally {
