@@ -42,6 +42,8 @@ describe('decisionIdFor', () => {
       for (const seq of seqs) {
         const encoded = encodeAbiParameters([{ type: 'bytes32' }, { type: 'uint64' }], [keccak256(stringToHex(runId)), BigInt(seq)]);
         expect(decisionIdFor(runId, seq), `${runId} ${seq}`).toBe(keccak256(encoded));
+        // Asked again at once (the kernel, then the journal's check): the same id.
+        expect(decisionIdFor(runId, seq), `${runId} ${seq} again`).toBe(keccak256(encoded));
       }
     }
   });

@@ -65,15 +65,24 @@ export function decisionIdFor(runId: string, seq: number): Hex {
     // toBytes as before: a run id that looks like hex ('0x…') has always been hashed as those bytes.
     idWords.set(Buffer.from(keccak256Hex(toBytes(runId)).slice(2), 'hex'), 0);
     lastRunId = runId;
+    lastSeq = -1;
+  } else if (seq === lastSeq) {
+    // The kernel derives an id, then the journal checks it: the same one twice in a row.
+    return lastId;
   }
   // A safe integer is below 2^53: the high half of the uint64 takes its top 21 bits.
   idWords.writeUInt32BE(Math.floor(seq / 0x1_0000_0000), 56);
   idWords.writeUInt32BE(seq >>> 0, 60);
-  return keccak256Hex(idWords);
+  lastId = keccak256Hex(idWords);
+  lastSeq = seq;
+  return lastId;
 }
 
-// A run asks for thousands of ids with the same run id: the last run id's hash stays in the first word.
+// A run asks for thousands of ids with the same run id: the last run id's hash stays in the first word,
+// and the last id is kept.
 let lastRunId: string | undefined;
+let lastSeq = -1;
+let lastId: Hex = '0x';
 const idWords = Buffer.alloc(64);
 
 /**
