@@ -96,8 +96,10 @@ export async function runDemo(parameters: RunDemoParameters): Promise<DemoSummar
       journalPath,
       journalDurability: 'normal',
       log: parameters.log,
-      // Lockstep: the agent waits for each round, so it polls briefly; only its own trades change the vault.
+      // Lockstep: the agent reads each round whole when the driver has finished it (receipts still poll
+      // briefly); only its own trades change the vault.
       pollIntervalMs: 10,
+      marketReads: 'stepped',
       policyUpdates: 'own-trades',
       commitCheckEveryMs: 0,
       onDecision: (decision) => parameters.onDecision?.(decision, agent),

@@ -21,6 +21,7 @@ import { createAgentReasoner } from './agent-reasoner.js';
 import type { AgentTarget } from './agent-target.js';
 import { createAgentStrategies } from './agent-strategies.js';
 import { withInFlightTrades, type InFlightRiskGate } from './in-flight-risk-gate.js';
+import { createSteppedScheduler } from './stepped-scheduler.js';
 import { readPortfolio, type Portfolio } from './portfolio.js';
 
 /** A pino logger, or anything with its (details, message) methods. */
@@ -62,6 +63,11 @@ export type StartAgentParameters = {
    * much cheaper on a chain that mines hundreds of blocks a second.
    */
   policyUpdates?: 'watch' | 'own-trades' | undefined;
+  /**
+   * 'poll' (default): the market stream polls every `pollIntervalMs`. 'stepped': it reads the chain only
+   * inside `catchUp(block)`, so a lockstep driver (the demo) hands the agent each round whole.
+   */
+  marketReads?: 'poll' | 'stepped' | undefined;
   /** How often (wall ms) the batch committer checks by age when nothing happens. Default 10 000. */
   commitCheckEveryMs?: number | undefined;
   /** Each decision once journaled and completed. */
@@ -194,7 +200,9 @@ export async function startAgent(parameters: StartAgentParameters): Promise<Runn
         return result;
       },
     };
+    const stepped = parameters.marketReads === 'stepped' ? createSteppedScheduler() : undefined;
     const stream = createLiveMarketStream({
+      scheduler: stepped,
       client,
       feeds: target.feeds,
       pools: target.pools.map((pool) => pool.address),
@@ -325,11 +333,17 @@ export async function startAgent(parameters: StartAgentParameters): Promise<Runn
       marketStats: () => stream.stats(),
       async catchUp(block) {
         while ((stream.stats().lastProcessedBlock ?? -1n) < block - BigInt(config.chain.confirmations)) {
-          await new Promise((resolve) => setTimeout(resolve, 2));
+          // A stepped stream reads when released; released while it is still reading, it has nothing to run.
+          stepped?.release();
+          await new Promise((resolve) => setTimeout(resolve, stepped ? 1 : 2));
         }
         await kernel!.idle();
       },
-      stop: () => kernel!.stop(),
+      stop: () => {
+        kernel!.stop();
+        // A stepped stream's pending poll would otherwise wait for a release that never comes.
+        stepped?.release();
+      },
       done,
       close,
     };
