@@ -1,14 +1,4 @@
 import { Command } from 'commander';
-import { registerConfigCommand } from './commands/config.js';
-import { registerDecisionsCommand } from './commands/decisions.js';
-import { registerDemoCommand } from './commands/demo.js';
-import { registerDevnetCommand } from './commands/devnet.js';
-import { registerRunCommand } from './commands/run.js';
-import { registerVerifySwapsCommand } from './commands/verify-swaps.js';
-import { registerBacktestCommand } from './commands/backtest.js';
-import { registerSweepCommand } from './commands/sweep.js';
-import { registerVaultCommand } from './commands/vault.js';
-import { registerStatusCommand } from './commands/status.js';
 
 /** The `mandate` command line. Each subcommand lives in its own file under ./commands. */
 const program = new Command('mandate')
@@ -16,16 +6,28 @@ const program = new Command('mandate')
   .showHelpAfterError()
   .enablePositionalOptions();
 
-// Subcommands register themselves here, one line each.
-registerConfigCommand(program);
-registerDevnetCommand(program);
-registerRunCommand(program);
-registerDemoCommand(program);
-registerDecisionsCommand(program);
-registerVerifySwapsCommand(program);
-registerBacktestCommand(program);
-registerSweepCommand(program);
-registerVaultCommand(program);
-registerStatusCommand(program);
+type Register = (program: Command) => void;
+
+/**
+ * Subcommands, in help order, loaded on demand: a command's module pulls in viem, the kernel, the
+ * simulator or SQLite, and under tsx every import costs startup time, so `mandate run` loads only
+ * `run` (every module is loaded for `--help` or an unknown command, so those list everything).
+ */
+const commands: Record<string, () => Promise<Register>> = {
+  config: async () => (await import('./commands/config.js')).registerConfigCommand,
+  devnet: async () => (await import('./commands/devnet.js')).registerDevnetCommand,
+  run: async () => (await import('./commands/run.js')).registerRunCommand,
+  demo: async () => (await import('./commands/demo.js')).registerDemoCommand,
+  decisions: async () => (await import('./commands/decisions.js')).registerDecisionsCommand,
+  'verify-swaps': async () => (await import('./commands/verify-swaps.js')).registerVerifySwapsCommand,
+  backtest: async () => (await import('./commands/backtest.js')).registerBacktestCommand,
+  sweep: async () => (await import('./commands/sweep.js')).registerSweepCommand,
+  vault: async () => (await import('./commands/vault.js')).registerVaultCommand,
+  status: async () => (await import('./commands/status.js')).registerStatusCommand,
+};
+
+const requested = process.argv[2];
+const load = requested !== undefined && requested in commands ? [requested] : Object.keys(commands);
+for (const name of load) (await commands[name]!())(program);
 
 await program.parseAsync(process.argv);
