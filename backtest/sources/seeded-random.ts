@@ -1,3 +1,5 @@
+import { mulberry32 } from '../../agent/random/mulberry32.js';
+
 /**
  * A small seeded generator (mulberry32) with a standard-normal draw: generated markets are reproducible
  * from their seed alone, on any machine.
@@ -8,15 +10,8 @@
  * random.normal(); // standard normal
  */
 export function createSeededRandom(seed: number) {
-  let state = seed >>> 0;
   let spare: number | undefined;
-  const next = (): number => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = mulberry32(seed);
   return {
     next,
     /** An integer in [0, n). */

@@ -1,3 +1,5 @@
+import { mulberry32 } from '../../agent/random/mulberry32.js';
+
 /** Seeded random draws; see createSeededRandom. */
 export type SeededRandom = {
   /** Uniform float in [0, 1). */
@@ -18,14 +20,7 @@ export type SeededRandom = {
  * random.next(); // a float in [0, 1), the same sequence for seed 42 every time
  */
 export function createSeededRandom(seed: number): SeededRandom {
-  let state = seed >>> 0;
-  const next = (): number => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = mulberry32(seed);
   const int = (min: number, max: number): number => min + Math.floor(next() * (max - min + 1));
   return {
     next,

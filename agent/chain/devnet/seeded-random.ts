@@ -1,3 +1,5 @@
+import { mulberry32 } from '../../random/mulberry32.js';
+
 /**
  * A small seeded PRNG (mulberry32): the same seed gives the same sequence, so a market replay's noise
  * swaps are reproducible. Not for anything secret.
@@ -8,14 +10,7 @@
  * random.int(10); // 0..9
  */
 export function createSeededRandom(seed: number) {
-  let state = seed >>> 0;
-  const next = (): number => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = mulberry32(seed);
   return {
     next,
     /** An integer in [0, n). */
