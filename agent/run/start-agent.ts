@@ -4,10 +4,13 @@ import { privateKeyToAccount } from 'viem/accounts';
 import { redactConfig } from '../config/redact-config.js';
 import type { ResolvedConfig } from '../config/index.js';
 import { createBatchCommitLoop, type BatchCommitLoop } from '../execution/batch-commit-loop.js';
+import type { CommitDecisions } from '../journal/merkle-batches.js';
 import { createTransactionSender } from '../execution/transaction-sender.js';
 import { createVaultDecisionCommit } from '../execution/vault-decision-commit.js';
 import { createVaultExecutor, type VaultExecutor } from '../execution/vault-executor.js';
 import { canonicalJson } from '../journal/canonical-json.js';
+import { reconcilePending } from '../journal/reconcile-pending.js';
+import { fillFromExecutedTrade, historyLookups, readVaultDecisionHistory } from '../journal/vault-journal-chain.js';
 import { openJournal, type Journal } from '../journal/open-journal.js';
 import { createVirtualClock, systemClock, type Clock, type VirtualClock } from '../kernel/clock.js';
 import { createKernel, type Kernel, type KernelSummary } from '../kernel/create-kernel.js';
@@ -18,6 +21,7 @@ import type { MarketStreamStats } from '../market/create-market-stream.js';
 import type { Address, Hex } from '../market/market-event.js';
 import { createVaultRiskGate, type VaultRiskGate } from '../policy/create-vault-risk-gate.js';
 import { createAgentReasoner } from './agent-reasoner.js';
+import type { CrashHook } from './crash-hook.js';
 import type { AgentTarget } from './agent-target.js';
 import { createAgentStrategies } from './agent-strategies.js';
 import { withInFlightTrades, type InFlightRiskGate } from './in-flight-risk-gate.js';
@@ -53,6 +57,15 @@ export type StartAgentParameters = {
   journalDurability?: 'full' | 'normal' | undefined;
   /** Default: `<mode>-<UTC time>-<random>`. */
   runId?: string | undefined;
+  /**
+   * Crash-safe restart: when the journal holds a run of this mode, chain and vault still marked 'running'
+   * (the process died), continue it instead of starting a new one: same run id, next sequence number,
+   * pending decisions and batches reconciled with the chain, market read from the saved cursor.
+   * Default false (`mandate run` turns it on).
+   */
+  resume?: boolean | undefined;
+  /** Test hook (see crash-hook.ts): called at the named crash points. */
+  crashHook?: CrashHook | undefined;
   log: AgentLogger;
   /** Market stream and receipt polling, ms. Default config.market.pollIntervalMs. */
   pollIntervalMs?: number | undefined;
@@ -99,6 +112,18 @@ export type AgentRunSummary = KernelSummary & {
   error: string | undefined;
 };
 
+/** What a crash-safe restart found and settled. */
+export type ResumeReport = {
+  /** The sequence number the resumed run continues at. */
+  firstSeq: number;
+  /** Pending decisions completed from chain facts (trade with its fill, failed, or their lost completion). */
+  reconciled: number;
+  /** Decisions recorded as failed that the vault had executed after all. */
+  amended: number;
+  /** The market block the run continues after (undefined: from the confirmed head). */
+  marketCursor: bigint | undefined;
+};
+
 export type RunningAgent = {
   readonly runId: string;
   readonly target: AgentTarget;
@@ -109,6 +134,8 @@ export type RunningAgent = {
   readonly gate: VaultRiskGate;
   readonly commits: BatchCommitLoop;
   readonly clock: Clock | VirtualClock;
+  /** Whether this run continues one interrupted by a crash, and what reconciliation did. */
+  readonly resumed: ResumeReport | undefined;
   /** Token symbols and decimals for formatDecision. */
   readonly tokens: ReadonlyMap<Address, TokenDisplay>;
   /** The market stream's counters. */
@@ -148,7 +175,14 @@ export async function startAgent(parameters: StartAgentParameters): Promise<Runn
   const clock: Clock | VirtualClock = virtualClock ?? systemClock;
   const journalPath = parameters.journalPath ?? config.journal.path;
   const journal = openJournal({ path: journalPath, clock, durability: parameters.journalDurability });
-  const runId = parameters.runId ?? defaultRunId(parameters.mode);
+  const interrupted = parameters.resume
+    ? journal.runs
+        .list('running')
+        .find((run) => run.mode === parameters.mode && run.chainId === target.chain.id && run.vault === target.vault.toLowerCase() && (parameters.runId === undefined || run.id === parameters.runId))
+    : undefined;
+  const runId = interrupted?.id ?? parameters.runId ?? defaultRunId(parameters.mode);
+  const marketCursorName = `market:${target.chain.id}:${target.vault.toLowerCase()}`;
+  const crash = parameters.crashHook;
   const configDigest = keccak256(toBytes(canonicalJson(JSON.parse(JSON.stringify(redactConfig(config).config)) as unknown)));
 
   const cleanups: (() => void)[] = [() => journal.close()];
@@ -178,7 +212,13 @@ export async function startAgent(parameters: StartAgentParameters): Promise<Runn
       vault: target.vault,
       tokens: [target.base.address, target.quote.address],
       fromBlock: target.vaultFromBlock,
-      onSent: parameters.onTradeSent,
+      onSent:
+        crash === undefined
+          ? parameters.onTradeSent
+          : (intent, txHash) => {
+              parameters.onTradeSent?.(intent, txHash);
+              crash('after-send');
+            },
     });
     let gate: InFlightRiskGate | undefined;
     // After a fill, before the kernel moves on: the gate learns the block time the vault charged the trade
@@ -200,6 +240,50 @@ export async function startAgent(parameters: StartAgentParameters): Promise<Runn
         return result;
       },
     };
+    // A resumed run first settles what the crash left behind, from chain facts only; the history read here
+    // also tells the batch committer which pending roots already reached the vault.
+    let resumed: ResumeReport | undefined;
+    let findCommitted: ReturnType<typeof historyLookups>['findCommitted'] | undefined;
+    if (interrupted) {
+      // A transaction the dead process sent may still be in the node's pool: wait until the agent has none
+      // pending, so 'not executed' below means it never will be (the process that could send is gone).
+      for (let attempt = 0; ; attempt++) {
+        const [pendingNonce, latestNonce] = await Promise.all([
+          client.getTransactionCount({ address: account.address, blockTag: 'pending' }),
+          client.getTransactionCount({ address: account.address, blockTag: 'latest' }),
+        ]);
+        if (pendingNonce === latestNonce) break;
+        if (attempt === 0) log.warn({ pending: pendingNonce - latestNonce }, 'Waiting for the interrupted run\'s transactions to be mined');
+        await new Promise((resolve) => setTimeout(resolve, pollIntervalMs));
+      }
+      // From the vault's deploy block: a batch left pending may be older than any saved cursor.
+      const history = await readVaultDecisionHistory({ client, vault: target.vault, fromBlock: target.vaultFromBlock });
+      const lookups = historyLookups(history);
+      findCommitted = lookups.findCommitted;
+      const reconciled = await reconcilePending({
+        journal,
+        runId,
+        findExecutedTrade: async (id) => {
+          const trade = lookups.lookupTrade(id);
+          return trade && (await fillFromExecutedTrade(client, trade));
+        },
+        chainTime: async () => (await client.getBlock({ blockTag: 'latest' })).timestamp,
+      });
+      // No TradeExecuted and nothing of ours left in the node's pool: these can never execute.
+      for (const { id, deadline } of reconciled.waiting) {
+        journal.decisions.complete(id, { outcome: 'failed', reason: `NotExecuted: no TradeExecuted and no transaction pending when the run resumed (deadline ${deadline})` });
+      }
+      journal.cursors.set('vault', { block: history.toBlock });
+      const cursor = journal.cursors.get(marketCursorName);
+      resumed = {
+        firstSeq: journal.decisions.nextSeq(runId),
+        reconciled: reconciled.completed.length + reconciled.waiting.length,
+        amended: reconciled.amended.length,
+        marketCursor: cursor?.block,
+      };
+      log.warn({ runId, ...resumed, marketCursor: cursor?.block.toString() }, 'Resuming an interrupted run');
+    }
+
     const stepped = parameters.marketReads === 'stepped' ? createSteppedScheduler() : undefined;
     const stream = createLiveMarketStream({
       scheduler: stepped,
@@ -209,6 +293,7 @@ export async function startAgent(parameters: StartAgentParameters): Promise<Runn
       source: config.market.source,
       confirmations: config.chain.confirmations,
       pollIntervalMs,
+      fromBlock: resumed?.marketCursor === undefined ? undefined : resumed.marketCursor + 1n,
       logger: log.child({ module: 'market' }) as never,
     });
     const onSignal = parameters.onSignal;
@@ -244,14 +329,28 @@ export async function startAgent(parameters: StartAgentParameters): Promise<Runn
     gate = withInFlightTrades(vaultGate, account.address, () => kernel!.market);
 
     // The run starts after every check that can fail on a bad config, so a refused start leaves no run row.
-    journal.runs.start({ id: runId, configDigest, mode: parameters.mode, chainId: target.chain.id, vault: target.vault });
+    if (interrupted) journal.runs.resume(runId);
+    else journal.runs.start({ id: runId, configDigest, mode: parameters.mode, chainId: target.chain.id, vault: target.vault });
+    const decisionJournal =
+      crash === undefined
+        ? journal.decisions
+        : {
+            record(content: Parameters<typeof journal.decisions.record>[0]) {
+              crash('before-journal');
+              const hash = journal.decisions.record(content);
+              if (content.intent !== undefined && content.verdict.allowed) crash('after-journal');
+              return hash;
+            },
+            complete: (id: Hex, completion: Parameters<typeof journal.decisions.complete>[1]) => journal.decisions.complete(id, completion),
+          };
     kernel = createKernel({
       runId,
+      firstSeq: resumed?.firstSeq,
       strategies,
       reasoner: reasoning.reasoner,
       riskGate: gate,
       executor,
-      journal: journal.decisions,
+      journal: decisionJournal,
       clock,
       tradeDeadlineSeconds: config.execution.deadlineSeconds,
       market$: stream.market$,
@@ -262,7 +361,8 @@ export async function startAgent(parameters: StartAgentParameters): Promise<Runn
       vault: target.vault,
       commits: config.commits,
       clock,
-      commit: createVaultDecisionCommit({ client, sender, vault: target.vault }),
+      commit: withCrashHook(createVaultDecisionCommit({ client, sender, vault: target.vault }), crash),
+      findCommitted,
       checkEveryMs: parameters.commitCheckEveryMs,
       log: log.child({ module: 'commits' }),
     });
@@ -276,6 +376,29 @@ export async function startAgent(parameters: StartAgentParameters): Promise<Runn
       parameters.onDecision?.(decision);
     });
 
+    // The market cursor: every event up to a block the stream delivered is processed once the kernel is
+    // idle; saved so a restart continues after it instead of reading (and deciding on) events again.
+    let savingCursor = false;
+    const saveMarketCursor = async () => {
+      if (savingCursor) return;
+      savingCursor = true;
+      try {
+        const block = stream.stats().lastProcessedBlock;
+        if (block === undefined) return;
+        await kernel!.idle();
+        const saved = journal.cursors.get(marketCursorName)?.block;
+        if (saved === undefined || block > saved) journal.cursors.set(marketCursorName, { block });
+      } catch {
+        // the journal closed under us at shutdown: the final save in finish covers it
+      } finally {
+        savingCursor = false;
+      }
+    };
+    const cursorTimer = setInterval(() => void saveMarketCursor(), Math.max(50, Math.min(pollIntervalMs, 1000)));
+    cursorTimer.unref();
+    cleanups.push(() => clearInterval(cursorTimer));
+    if (resumed) commits.poke();
+
     const prices = { base: target.baseFeed, quote: target.quoteFeed };
     const start = await readPortfolio(client, executor, target, prices);
     const done = kernel.run().then(
@@ -284,6 +407,12 @@ export async function startAgent(parameters: StartAgentParameters): Promise<Runn
     );
 
     async function finish(summary: KernelSummary, error: unknown): Promise<AgentRunSummary> {
+      clearInterval(cursorTimer);
+      const lastBlock = stream.stats().lastProcessedBlock;
+      if (lastBlock !== undefined) {
+        const saved = journal.cursors.get(marketCursorName)?.block;
+        if (saved === undefined || lastBlock > saved) journal.cursors.set(marketCursorName, { block: lastBlock });
+      }
       vaultGate.stop();
       commits.stop();
       try {
@@ -324,6 +453,7 @@ export async function startAgent(parameters: StartAgentParameters): Promise<Runn
       target,
       kernel,
       journal,
+      resumed,
       client,
       executor,
       gate: vaultGate,
@@ -351,6 +481,15 @@ export async function startAgent(parameters: StartAgentParameters): Promise<Runn
     close();
     throw error;
   }
+}
+
+function withCrashHook(commit: CommitDecisions, crash: CrashHook | undefined): CommitDecisions {
+  if (crash === undefined) return commit;
+  return async (batch) => {
+    const receipt = await commit(batch);
+    crash('during-commit');
+    return receipt;
+  };
 }
 
 /** What the start balances would be worth at the end prices: the do-nothing benchmark. */

@@ -7,17 +7,20 @@ export type RunCommandOptions = ReasonerCliOptions & {
   manifest?: string;
   journal?: string;
   logLevel?: string;
+  /** Commander's `--no-resume`: false starts a new run even when an interrupted one is in the journal. */
+  resume?: boolean;
 };
 
 async function runAgentCommand(ctx: CommandContext, options: RunCommandOptions) {
   // Heavy modules load here, so `mandate --help` and the other commands stay fast.
-  const [{ loadCommandConfig, createAgentLogger, onStopSignal }, { devnetAgentTarget, liveAgentTarget }, { readDevnetManifest }, { startAgent }, { formatDecision }] =
+  const [{ loadCommandConfig, createAgentLogger, onStopSignal }, { devnetAgentTarget, liveAgentTarget }, { readDevnetManifest }, { startAgent }, { formatDecision }, { crashHookFromEnv }] =
     await Promise.all([
       import('../../run/cli-support.js'),
       import('../../run/agent-target.js'),
       import('../../chain/devnet/devnet-manifest.js'),
       import('../../run/start-agent.js'),
       import('../../kernel/format-decision.js'),
+      import('../../run/crash-hook.js'),
     ]);
   const config = await loadCommandConfig(ctx.configPath, options.devnet ? 'devnet' : undefined);
   const devnet = options.devnet === true || config.chain.preset === 'devnet';
@@ -32,6 +35,9 @@ async function runAgentCommand(ctx: CommandContext, options: RunCommandOptions) 
     time: devnet ? 'chain' : 'wall',
     reasoner: reasonerOverrides(options),
     journalPath: options.journal,
+    // Crash-safe restart: an interrupted run of this vault and chain is reconciled and continued.
+    resume: options.resume !== false,
+    crashHook: process.env['MANDATE_CRASH_AT'] ? crashHookFromEnv() : undefined,
     log,
     // Anvil answers in microseconds; a real RPC is polled at the configured interval.
     pollIntervalMs: devnet ? Math.min(config.market.pollIntervalMs, 100) : undefined,
@@ -42,6 +48,9 @@ async function runAgentCommand(ctx: CommandContext, options: RunCommandOptions) 
     agent.stop();
   });
   log.info({ runId: agent.runId, network: target.network, chainId: target.chain.id, vault: target.vault, journal: agent.journal.path }, 'Agent started');
+  if (agent.resumed) {
+    ctx.print(`Resumed interrupted run ${agent.runId} at decision #${agent.resumed.firstSeq}: ${agent.resumed.reconciled} pending decisions reconciled with the chain, ${agent.resumed.amended} amended.`);
+  }
   ctx.print(`Agent ${agent.runId} running on ${target.network} (chain ${target.chain.id}), vault ${target.vault}; journal ${agent.journal.path}. Ctrl-C or SIGTERM stops it.`);
   try {
     const summary = await agent.done;
@@ -84,6 +93,7 @@ export function registerRunCommand(program: Command): void {
         .option('--devnet', 'trade on the local devnet (addresses and agent key from its manifest)')
         .option('--manifest <path>', 'the devnet manifest (default: the config\'s chain.devnetManifest)')
         .option('--journal <path>', 'the decision journal (default: the config\'s journal.path)')
+        .option('--no-resume', 'start a new run even if the journal holds an interrupted one for this vault and chain')
         .option('--log-level <level>', 'log level on stderr (default: the config\'s observability.logLevel)'),
     ),
   ).action(commandAction(runAgentCommand, render));
