@@ -20,6 +20,7 @@ import { createDevnetClients } from '../agent/chain/devnet/devnet-clients.js';
 import { writeDevnetManifest, type DevnetManifest } from '../agent/chain/devnet/devnet-manifest.js';
 import { runMarketDriver } from '../agent/chain/devnet/market-driver.js';
 import { defaultReplayCsvPath, loadReplayRounds } from '../agent/chain/devnet/replay-rounds.js';
+import { devAggregatorAbi } from '../agent/chain/generated/index.js';
 import { pause, revokeAgent, setAgent, unpause, vaultDevnetExtension } from '../agent/chain/vault/index.js';
 import { validateConfig, type ResolvedConfig } from '../agent/config/index.js';
 import { openJournal } from '../agent/journal/open-journal.js';
@@ -305,7 +306,7 @@ describe('faults against a running agent', () => {
     }
   }, 120_000);
 
-  it('a stale oracle → the risk gate denies with OracleStale and nothing is sent; the agent keeps running', async () => {
+  it('a stale oracle → the risk gate denies with OracleStale and nothing is sent; the agent keeps running and trades again on fresh rounds', async () => {
     // Two days pass with no oracle round. An agent started now (its chain-time clock at the head) sees
     // the last rounds, and the next ones the driver replays, as two days old.
     await client.request({ method: 'evm_increaseTime' as 'eth_chainId', params: [2 * 86_400] as never });
@@ -320,11 +321,25 @@ describe('faults against a running agent', () => {
         expect(d.content.verdict).toMatchObject({ allowed: false, reason: 'OracleStale' });
       }
       expect(await agentNonce()).toBe(nonce);
+
+      // Fresh rounds on both feeds: trading resumes by itself.
+      await client.request({ method: 'evm_increaseTime' as 'eth_chainId', params: [120] as never });
+      await client.request({ method: 'evm_mine' as 'eth_chainId' });
+      const now = (await client.getBlock({ blockTag: 'latest' })).timestamp;
+      const { walletClient: market } = as('market');
+      for (const feed of [manifest.feeds['USDC/USD'].address, manifest.feeds['ETH/USD'].address]) {
+        const [roundId, answer] = await client.readContract({ address: feed, abi: devAggregatorAbi, functionName: 'latestRoundData' });
+        const hash = await market.writeContract({ address: feed, abi: devAggregatorAbi, functionName: 'setRound', args: [roundId + 1n, answer, now, now, roundId + 1n] });
+        await client.waitForTransactionReceipt({ hash });
+      }
+      const from = decisions.length;
+      await agent.catchUp(await client.getBlockNumber({ cacheTime: 0 }));
+      expect(outcomes(decisions.slice(from))).toEqual(['trade']);
     } catch (error) {
       await stopAgent(agent);
       throw error;
     }
-    expect(await stopAgent(agent)).toMatchObject({ status: 'completed', trades: 0, failed: 0 });
+    expect(await stopAgent(agent)).toMatchObject({ status: 'completed', trades: 1, failed: 0 });
   }, 120_000);
 });
 
