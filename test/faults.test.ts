@@ -76,14 +76,14 @@ const silent = pino({ level: 'silent' }) as unknown as AgentLogger;
 
 type Started = { agent: RunningAgent; decisions: RecordedDecision[] };
 
-async function start(options: { policyUpdates?: 'watch' | 'own-trades'; journalPath?: string } = {}): Promise<Started> {
+async function start(options: { policyUpdates?: 'watch' | 'own-trades'; journalPath?: string; log?: AgentLogger } = {}): Promise<Started> {
   const decisions: RecordedDecision[] = [];
   const agent = await startAgent({
     config,
     target: devnetAgentTarget(manifest, config),
     mode: 'live',
     time: 'chain',
-    log: silent,
+    log: options.log ?? silent,
     pollIntervalMs: 20,
     policyUpdates: options.policyUpdates,
     journalPath: options.journalPath,
@@ -258,7 +258,9 @@ describe('faults against a running agent', () => {
 
   it('a full disk for the journal → JournalWriteError, the run stops as failed with a clear error, nothing half-written', async () => {
     const diskFullPath = join(dir, 'disk-full.sqlite');
-    const { agent, decisions } = await start({ journalPath: diskFullPath });
+    const errors: { details: object; message: string }[] = [];
+    const log: AgentLogger = { info() {}, warn() {}, error: (details, message) => errors.push({ details, message }), child: () => log };
+    const { agent, decisions } = await start({ journalPath: diskFullPath, log });
     await drive(agent, 1);
     const recorded = decisions.length;
     const pages = agent.journal.db.pragma('page_count', { simple: true }) as number;
@@ -287,6 +289,11 @@ describe('faults against a running agent', () => {
     agent.close();
     expect(summary.status).toBe('failed');
     expect(summary.error).toMatch(/^The journal failed on decision 0x[0-9a-f]{64}; the agent stopped\.$/);
+    // The log line (what `mandate run` prints before exiting 1) carries the cause: SQLite's error.
+    expect(errors).toContainEqual({
+      message: 'The agent stopped on an error',
+      details: { error: expect.stringMatching(/; the agent stopped\.\n\nDetails: SQLite reported SQLITE_FULL \(the disk or the database size limit is full\)\. The write was rolled back/) },
+    });
     const sent = (await agentNonce()) - nonce;
 
     // The file opens; every decision in it is whole, none half-written; the run is marked failed.
