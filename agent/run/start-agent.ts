@@ -247,12 +247,19 @@ export async function startAgent(parameters: StartAgentParameters): Promise<Runn
     if (interrupted) {
       // A transaction the dead process sent may still be in the node's pool: wait until the agent has none
       // pending, so 'not executed' below means it never will be (the process that could send is gone).
+      // Bounded (a minute of wall time): a transaction stuck in the pool keeps its decision pending instead.
+      let nothingInPool = false;
+      const waitUntil = Date.now() + 60_000;
       for (let attempt = 0; ; attempt++) {
         const [pendingNonce, latestNonce] = await Promise.all([
           client.getTransactionCount({ address: account.address, blockTag: 'pending' }),
           client.getTransactionCount({ address: account.address, blockTag: 'latest' }),
         ]);
-        if (pendingNonce === latestNonce) break;
+        if (pendingNonce === latestNonce) {
+          nothingInPool = true;
+          break;
+        }
+        if (Date.now() > waitUntil) break;
         if (attempt === 0) log.warn({ pending: pendingNonce - latestNonce }, 'Waiting for the interrupted run\'s transactions to be mined');
         await new Promise((resolve) => setTimeout(resolve, pollIntervalMs));
       }
@@ -270,7 +277,10 @@ export async function startAgent(parameters: StartAgentParameters): Promise<Runn
         chainTime: async () => (await client.getBlock({ blockTag: 'latest' })).timestamp,
       });
       // No TradeExecuted and nothing of ours left in the node's pool: these can never execute.
-      for (const { id, deadline } of reconciled.waiting) {
+      if (!nothingInPool && reconciled.waiting.length > 0) {
+        log.warn({ waiting: reconciled.waiting.map(({ id }) => id) }, 'Transactions of the interrupted run are still in the pool: their decisions stay pending until a later restart reconciles them');
+      }
+      for (const { id, deadline } of nothingInPool ? reconciled.waiting : []) {
         journal.decisions.complete(id, { outcome: 'failed', reason: `NotExecuted: no TradeExecuted and no transaction pending when the run resumed (deadline ${deadline})` });
       }
       journal.cursors.set('vault', { block: history.toBlock });
