@@ -111,10 +111,13 @@ describe('the vault executor', () => {
       const second = executor.execute(await buyWeth(100n));
       await waitForPending(2);
       await client.request({ method: 'evm_mine' as 'eth_chainId' });
-      const [a, b] = await Promise.all([first, second]);
-      expect(a.ok).toBe(true);
-      expect(b.ok).toBe(false);
-      if (b.ok) return;
+      // Both run concurrently, so whichever finishes its simulation first gets the lower nonce and fills.
+      const results = await Promise.all([first, second]);
+      const filled = results.filter((r) => r.ok);
+      const b = results.find((r) => !r.ok);
+      expect(filled).toHaveLength(1);
+      expect(b).toMatchObject({ ok: false });
+      if (!b || b.ok) return;
       expect(b.reason).toMatch(/^CooldownActive: /);
       expect(b.txHash).toMatch(/^0x[0-9a-f]{64}$/);
     } finally {
