@@ -6,19 +6,15 @@
  * committed, the vault's TradeExecuted events are exactly the journal's trades, and no decision id traded twice.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createPublicClient, http, type PublicClient } from 'viem';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startAnvil, type AnvilInstance } from '../agent/chain/anvil.js';
-import { deployDevnet } from '../agent/chain/devnet/deploy-devnet.js';
-import { defaultDevnetExtensions } from '../agent/chain/devnet/devnet-extensions.js';
-import { writeDevnetManifest, type DevnetManifest } from '../agent/chain/devnet/devnet-manifest.js';
+import type { AnvilInstance } from '../agent/chain/anvil.js';
+import type { DevnetManifest } from '../agent/chain/devnet/devnet-manifest.js';
 import { runMarketDriver } from '../agent/chain/devnet/market-driver.js';
-import { defaultReplayCsvPath, loadReplayRounds } from '../agent/chain/devnet/replay-rounds.js';
 import { createSeededRandom } from '../agent/chain/devnet/seeded-random.js';
+import { startRunDevnet } from './support/run-devnet-fixture.js';
 import { openJournal } from '../agent/journal/open-journal.js';
 import { vaultJournalAbi } from '../agent/journal/vault-journal-chain.js';
 import { systemClock } from '../agent/kernel/clock.js';
@@ -32,31 +28,7 @@ let configPath: string;
 let journalPath: string;
 
 beforeAll(async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'mandate-crash-'));
-  const manifestPath = join(dir, 'devnet.json');
-  journalPath = join(dir, 'journal.sqlite');
-  configPath = join(dir, 'agent.config.json');
-  // Trades (oracle gap, hourly DCA), denials (both within the vault's cooldown), holds (dust DCA) and
-  // batches of 4, so every crash point is reached within a few rounds.
-  writeFileSync(
-    configPath,
-    JSON.stringify({
-      chain: { preset: 'devnet', devnetManifest: manifestPath, confirmations: 0 },
-      market: { pollIntervalMs: 100 },
-      strategies: [
-        { id: 'oracle-gap', use: 'oracle-dex-deviation', poolFee: 3000 },
-        { id: 'hourly-dca', use: 'dca', params: { intervalSeconds: 3600, amountQuote: '500' }, poolFee: 500 },
-        { id: 'dust-dca', use: 'dca', params: { intervalSeconds: 3600, amountQuote: '0.0000001' }, poolFee: 500 },
-      ],
-      journal: { path: journalPath },
-      commits: { batchSize: 4, intervalSeconds: 3600 },
-      observability: { logLevel: 'warn' },
-    }),
-  );
-  const firstRound = (await loadReplayRounds(defaultReplayCsvPath)).rounds[0]!;
-  anvil = await startAnvil({ timestamp: firstRound.updatedAt - 60n });
-  manifest = await deployDevnet({ rpcUrl: anvil.rpcUrl, firstRound, replaySource: defaultReplayCsvPath, extensions: defaultDevnetExtensions });
-  writeDevnetManifest(manifest, manifestPath);
+  ({ anvil, manifest, configPath, journalPath } = await startRunDevnet('mandate-crash-'));
 }, 120_000);
 
 afterAll(async () => {

@@ -4,17 +4,13 @@
  * SIGTERM, then the journal read back and `mandate decisions verify|list|show|prove` as child processes.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startAnvil, type AnvilInstance } from '../agent/chain/anvil.js';
-import { deployDevnet } from '../agent/chain/devnet/deploy-devnet.js';
-import { defaultDevnetExtensions } from '../agent/chain/devnet/devnet-extensions.js';
-import { writeDevnetManifest, type DevnetManifest } from '../agent/chain/devnet/devnet-manifest.js';
+import type { AnvilInstance } from '../agent/chain/anvil.js';
+import type { DevnetManifest } from '../agent/chain/devnet/devnet-manifest.js';
 import { runMarketDriver } from '../agent/chain/devnet/market-driver.js';
-import { defaultReplayCsvPath, loadReplayRounds } from '../agent/chain/devnet/replay-rounds.js';
+import { startRunDevnet } from './support/run-devnet-fixture.js';
 import { openJournal } from '../agent/journal/open-journal.js';
 import { systemClock } from '../agent/kernel/clock.js';
 
@@ -23,38 +19,11 @@ const mandate = join(repoRoot, 'bin/mandate.js');
 
 let anvil: AnvilInstance;
 let manifest: DevnetManifest;
-let dir: string;
 let configPath: string;
 let journalPath: string;
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'mandate-run-'));
-  const manifestPath = join(dir, 'devnet.json');
-  journalPath = join(dir, 'journal.sqlite');
-  configPath = join(dir, 'agent.config.json');
-  // Hourly DCA next to the oracle-gap strategy: trades, and denials when both want to trade within the
-  // vault's 5-minute cooldown; a dust DCA that always holds; small batches so roots are committed while
-  // the agent runs.
-  writeFileSync(
-    configPath,
-    JSON.stringify({
-      chain: { preset: 'devnet', devnetManifest: manifestPath, confirmations: 0 },
-      market: { pollIntervalMs: 100 },
-      strategies: [
-        { id: 'oracle-gap', use: 'oracle-dex-deviation', poolFee: 3000 },
-        { id: 'hourly-dca', use: 'dca', params: { intervalSeconds: 3600, amountQuote: '500' }, poolFee: 500 },
-        // A size that rounds to zero base units: the rules reasoner holds, every hour.
-        { id: 'dust-dca', use: 'dca', params: { intervalSeconds: 3600, amountQuote: '0.0000001' }, poolFee: 500 },
-      ],
-      journal: { path: journalPath },
-      commits: { batchSize: 4, intervalSeconds: 3600 },
-      observability: { logLevel: 'warn' },
-    }),
-  );
-  const firstRound = (await loadReplayRounds(defaultReplayCsvPath)).rounds[0]!;
-  anvil = await startAnvil({ timestamp: firstRound.updatedAt - 60n });
-  manifest = await deployDevnet({ rpcUrl: anvil.rpcUrl, firstRound, replaySource: defaultReplayCsvPath, extensions: defaultDevnetExtensions });
-  writeDevnetManifest(manifest, manifestPath);
+  ({ anvil, manifest, configPath, journalPath } = await startRunDevnet('mandate-run-'));
 }, 120_000);
 
 afterAll(async () => {
