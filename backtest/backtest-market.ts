@@ -3,7 +3,7 @@ import type { StrategyMarket } from '../strategies/define-strategy.js';
 
 /**
  * The market backtests trade by default: Ethereum mainnet's WETH/USDC with the Chainlink ETH/USD feed and
- * the USDC/WETH 0.05 % pool, the addresses the data in ../shared/data comes from. The CSVs carry no
+ * the USDC/WETH 0.05 % pool, the addresses the data in data/ comes from. The CSVs carry no
  * addresses; events are stamped with these, so strategies and the policy find their feed and pool.
  *
  * @example

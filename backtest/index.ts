@@ -4,7 +4,7 @@
  *
  * @example
  * import { runBacktest } from './backtest/index.js';
- * const result = await runBacktest({ strategy: 'trend', data: '../shared/data/chainlink/eth-usd.csv' });
+ * const result = await runBacktest({ strategy: 'trend', data: 'data/chainlink/eth-usd.csv' });
  */
 export * from './run-backtest.js';
 export * from './backtest-market.js';

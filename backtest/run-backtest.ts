@@ -138,7 +138,7 @@ export class BacktestInputError extends MandateError {
  * const result = await runBacktest({
  *   strategy: 'trend',
  *   params: { fastPeriod: 12, slowPeriod: 48 },
- *   data: '../shared/data/chainlink/eth-usd.csv',
+ *   data: 'data/chainlink/eth-usd.csv',
  * });
  * console.log(result.metrics.totalReturn, result.metrics.buyAndHoldReturn, result.trades.length);
  */

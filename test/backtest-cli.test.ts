@@ -26,7 +26,7 @@ describe('mandate backtest', () => {
     const journalPath = join(directory, 'journal.sqlite');
     const { stdout, code } = await mandate([
       '--strategy', 'trend', '--param', 'fastPeriod=12', '--param', 'slowPeriod=48', '--param', 'sizeQuote=500',
-      '--data', '../shared/data/chainlink/eth-usd.csv', '--from', '2023-06-01', '--to', '2023-12-01T00:00:00Z',
+      '--data', 'data/chainlink/eth-usd.csv', '--from', '2023-06-01', '--to', '2023-12-01T00:00:00Z',
       '--journal', journalPath, '--json',
     ]);
     expect(code).toBe(0);
@@ -49,13 +49,13 @@ describe('mandate backtest', () => {
   });
 
   it('names a bad param and what the strategy accepts', async () => {
-    const unknown = await mandate(['--strategy', 'trend', '--param', 'fast=3', '--data', '../shared/data/chainlink/eth-usd.csv', '--json']);
+    const unknown = await mandate(['--strategy', 'trend', '--param', 'fast=3', '--data', 'data/chainlink/eth-usd.csv', '--json']);
     expect(unknown.code).toBe(1);
     const error = JSON.parse(unknown.stdout.trim().split('\n').at(-1)!).error;
     expect(error.name).toBe('StrategyParamsError');
     expect(error.message).toContain('"fast"');
     expect(error.details).toContain('fastPeriod');
-    const invalid = await mandate(['--strategy', 'trend', '--param', 'average=wma', '--data', '../shared/data/chainlink/eth-usd.csv']);
+    const invalid = await mandate(['--strategy', 'trend', '--param', 'average=wma', '--data', 'data/chainlink/eth-usd.csv']);
     expect(invalid.code).toBe(1);
     expect(invalid.stderr).toMatch(/Invalid param "average"[\s\S]*sma/);
   });

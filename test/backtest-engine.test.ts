@@ -12,8 +12,8 @@ import { runBacktest, type BacktestResult } from '../backtest/run-backtest.js';
 import { gbmSource } from '../backtest/sources/index.js';
 import { defineStrategy } from '../strategies/define-strategy.js';
 
-const chainlinkPath = '../shared/data/chainlink/eth-usd.csv';
-const uniswapPath = '../shared/data/uniswap-v3/usdc-weth-500-2024-01-05.events.csv';
+const chainlinkPath = 'data/chainlink/eth-usd.csv';
+const uniswapPath = 'data/uniswap-v3/usdc-weth-500-2024-01-05.events.csv';
 const feed = backtestMarket.oracle!;
 const directory = mkdtempSync(join(tmpdir(), 'mandate-backtest-'));
 afterAll(() => rmSync(directory, { recursive: true, force: true }));

@@ -3,7 +3,7 @@
  * same decisions in a backtest and in a live run on the devnet.
  *
  * Live: runDemo, i.e. `mandate demo` — anvil, the devnet and its vault, the market driver replaying the first
- * `days` of ../shared/data/chainlink/eth-usd.csv with the agent in lockstep — with one strategy: a trend
+ * `days` of data/chainlink/eth-usd.csv with the agent in lockstep — with one strategy: a trend
  * (SMA 3/8) on the ETH/USD oracle, the rules reasoner, the repo config's policy and execution settings.
  * Backtest: runBacktest on the same CSV up to the same last round (what `mandate backtest --strategy trend
  * --data <csv> --to <t>` runs), the same strategy id and params, the same risk and execution settings.

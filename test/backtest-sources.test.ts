@@ -18,8 +18,8 @@ import {
 
 const feed = backtestMarket.oracle!;
 const pool = backtestMarket.pool!;
-const chainlinkPath = '../shared/data/chainlink/eth-usd.csv';
-const uniswapPath = '../shared/data/uniswap-v3/usdc-weth-500-2024-01-05.events.csv';
+const chainlinkPath = 'data/chainlink/eth-usd.csv';
+const uniswapPath = 'data/uniswap-v3/usdc-weth-500-2024-01-05.events.csv';
 const directory = mkdtempSync(join(tmpdir(), 'mandate-sources-'));
 afterAll(() => rmSync(directory, { recursive: true, force: true }));
 

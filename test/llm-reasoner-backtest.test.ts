@@ -17,7 +17,7 @@ import { createRulesReasoner } from '../agent/reasoning/rules-reasoner.js';
 import { trainingCutoffWarning } from '../agent/reasoning/training-cutoff.js';
 import { startOpenAiServer, type OpenAiServer } from './support/openai-server.js';
 
-const data = '../shared/data/chainlink/eth-usd.csv';
+const data = 'data/chainlink/eth-usd.csv';
 // Ten days of 2024 rounds: a handful of trend signals.
 const from = 1_706_558_123 - 10 * 86_400;
 const to = 1_706_558_123;

@@ -16,7 +16,7 @@ describe('mandate backtest --report', () => {
       'node',
       [
         'bin/mandate.js', 'backtest', '--strategy', 'trend', '--param', 'fastPeriod=12', '--param', 'slowPeriod=48',
-        '--data', '../shared/data/chainlink/eth-usd.csv', '--from', '2023-07-01', '--to', '2023-08-01',
+        '--data', 'data/chainlink/eth-usd.csv', '--from', '2023-07-01', '--to', '2023-08-01',
         '--journal', join(directory, 'journal.sqlite'), '--report', report, '--json',
       ],
       { maxBuffer: 1 << 24 },

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { escapeHtml, renderReport, scriptJson, writeReport } from '../backtest/report/index.js';
 import { runBacktest, type BacktestResult } from '../backtest/run-backtest.js';
 
-const ethUsd = fileURLToPath(new URL('../../shared/data/chainlink/eth-usd.csv', import.meta.url));
+const ethUsd = fileURLToPath(new URL('../data/chainlink/eth-usd.csv', import.meta.url));
 const directory = mkdtempSync(join(tmpdir(), 'mandate-report-'));
 afterAll(() => rmSync(directory, { recursive: true, force: true }));
 

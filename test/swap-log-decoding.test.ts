@@ -5,8 +5,8 @@ import { readCsv, readCsvHeader, requireColumns } from '../agent/market/csv/read
 import type { Address, Hex } from '../agent/market/market-event.js';
 
 // The real USDC/WETH 0.05% pool's logs of 2024-01-05, raw and as decoded by a third party (see the data README).
-const logsPath = '../shared/data/uniswap-v3/usdc-weth-500-2024-01-05.logs.csv';
-const eventsPath = '../shared/data/uniswap-v3/usdc-weth-500-2024-01-05.events.csv';
+const logsPath = 'data/uniswap-v3/usdc-weth-500-2024-01-05.logs.csv';
+const eventsPath = 'data/uniswap-v3/usdc-weth-500-2024-01-05.events.csv';
 const poolAddress: Address = '0x88e6a0c2ddd26feeb64f039a2c41296fcb3f5640';
 
 type RawLogRow = { line: number; block: bigint; logIndex: number; topics: Hex[]; data: Hex };

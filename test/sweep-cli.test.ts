@@ -25,7 +25,7 @@ describe('mandate sweep', () => {
     const store = join(directory, 'sweeps.sqlite');
     const { stdout, code, stderr } = await mandate([
       '--strategy', 'trend', '--grid', 'fastPeriod=6,12', '--grid', 'slowPeriod=24,48', '--param', 'sizeQuote=500',
-      '--data', '../shared/data/chainlink/eth-usd.csv', '--from', '2023-07-01', '--to', '2023-08-01',
+      '--data', 'data/chainlink/eth-usd.csv', '--from', '2023-07-01', '--to', '2023-08-01',
       '--workers', '2', '--rank-by', 'return', '--store', store, '--json',
     ]);
     expect(stderr).not.toMatch(/\[#/); // no progress bar when not on a terminal
@@ -50,7 +50,7 @@ describe('mandate sweep', () => {
   it('--walk-forward --json reports each window and the out-of-sample record apart from the in-sample one', async () => {
     const { stdout, code } = await mandate([
       '--strategy', 'trend', '--grid', 'fastPeriod=6,12', '--param', 'slowPeriod=24',
-      '--data', '../shared/data/chainlink/eth-usd.csv', '--from', '2023-07-01', '--to', '2023-08-01',
+      '--data', 'data/chainlink/eth-usd.csv', '--from', '2023-07-01', '--to', '2023-08-01',
       '--walk-forward', '--train', '10', '--test', '5', '--workers', '2', '--store', join(directory, 'wf.sqlite'), '--json',
     ]);
     expect(code).toBe(0);

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { aggregateWindows, openSweepStore, runWalkForward, SweepInputError, walkForwardWindows } from '../backtest/sweep/index.js';
 
-const ethUsd = fileURLToPath(new URL('../../shared/data/chainlink/eth-usd.csv', import.meta.url));
+const ethUsd = fileURLToPath(new URL('../data/chainlink/eth-usd.csv', import.meta.url));
 const directory = mkdtempSync(join(tmpdir(), 'mandate-walk-forward-'));
 afterAll(() => rmSync(directory, { recursive: true, force: true }));
 const day = 86_400;

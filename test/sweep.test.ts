@@ -7,7 +7,7 @@ import { createVirtualClock } from '../agent/kernel/clock.js';
 import { SweepInputError, SweepRunError, openSweepStore, parseRankBy, rankResults, runSweep, type SweepRunSummary } from '../backtest/sweep/index.js';
 import type { BacktestMetrics } from '../backtest/metrics.js';
 
-const ethUsd = fileURLToPath(new URL('../../shared/data/chainlink/eth-usd.csv', import.meta.url));
+const ethUsd = fileURLToPath(new URL('../data/chainlink/eth-usd.csv', import.meta.url));
 const directory = mkdtempSync(join(tmpdir(), 'mandate-sweep-'));
 afterAll(() => rmSync(directory, { recursive: true, force: true }));
 

@@ -9,7 +9,7 @@ import type { SwapVerdict } from '../backtest/verify-swaps/replay-swap.js';
 import { sdkSwapEngine } from '../backtest/verify-swaps/sdk-swap-engine.js';
 import { verifySwaps, type VerifySwapsReturnType } from '../backtest/verify-swaps/verify-swaps.js';
 
-const EVENTS = '../shared/data/uniswap-v3/usdc-weth-500-2024-01-05.events.csv';
+const EVENTS = 'data/uniswap-v3/usdc-weth-500-2024-01-05.events.csv';
 const run = promisify(execFile);
 
 let report: VerifySwapsReturnType;

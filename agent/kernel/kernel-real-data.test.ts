@@ -1,6 +1,6 @@
 /**
  * The kernel with real parts end to end, minus the chain: the real Chainlink ETH/USD history from
- * ../shared/data, the built-in trend strategy, the rules reasoner and a SQLite journal. The executor fills
+ * data/, the built-in trend strategy, the rules reasoner and a SQLite journal. The executor fills
  * at the oracle price (the chain and the pool simulator are tested where they live).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -29,7 +29,7 @@ let rejectedRounds = 0;
 let directory: string;
 
 beforeAll(async () => {
-  const { rounds } = await readChainlinkRounds('../shared/data/chainlink/eth-usd.csv');
+  const { rounds } = await readChainlinkRounds('data/chainlink/eth-usd.csv');
   const validator = createRoundValidator();
   for (const round of rounds) {
     if (!validator.check(round, round.updatedAt === 0n ? 1n : round.updatedAt).ok) continue;

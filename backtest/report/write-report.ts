@@ -14,7 +14,7 @@ export type WriteReportReturnType = {
  * trades, metrics and run metadata); creates the folder if needed and replaces an existing file.
  *
  * @example
- * const result = await runBacktest({ strategy: 'trend', data: '../shared/data/chainlink/eth-usd.csv' });
+ * const result = await runBacktest({ strategy: 'trend', data: 'data/chainlink/eth-usd.csv' });
  * await writeReport(result, 'reports/trend.html'); // open it in any browser, offline
  */
 export async function writeReport(result: ReportInput, path: string, options: RenderReportOptions = {}): Promise<WriteReportReturnType> {

@@ -30,7 +30,7 @@ const parseInteger = (text: string | undefined): bigint | undefined => {
  * (11k rows: a megabyte); write long histories oldest first.
  *
  * @example
- * const source = chainlinkCsvSource({ path: '../shared/data/chainlink/eth-usd.csv', feed: ethUsd });
+ * const source = chainlinkCsvSource({ path: 'data/chainlink/eth-usd.csv', feed: ethUsd });
  * for await (const batch of source.batches()) for (const event of batch) console.log(event.answer);
  */
 export function chainlinkCsvSource(parameters: ChainlinkCsvSourceParameters): HistoricalSource {

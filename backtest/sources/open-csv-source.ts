@@ -39,7 +39,7 @@ export type OpenCsvSourceParameters = {
  * candles); a header matching none is a CsvFormatError listing what each layout needs.
  *
  * @example
- * const source = await openCsvSource({ path: '../shared/data/chainlink/eth-usd.csv', feed, pool });
+ * const source = await openCsvSource({ path: 'data/chainlink/eth-usd.csv', feed, pool });
  * source.kind; // 'chainlink-csv'
  */
 export async function openCsvSource(parameters: OpenCsvSourceParameters): Promise<HistoricalSource> {

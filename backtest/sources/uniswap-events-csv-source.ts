@@ -5,7 +5,7 @@ import { createSourceStats, DEFAULT_BATCH_SIZE, type HistoricalSource } from './
 import { parseTimeSeconds } from './parse-time.js';
 
 /**
- * The columns the Uniswap events layout needs (see ../shared/data/README.md).
+ * The columns the Uniswap events layout needs (see data/README.md).
  *
  * @example
  * requireColumns(path, header, uniswapEventColumns);
@@ -48,7 +48,7 @@ const parseInteger = (text: string | undefined): bigint | undefined => {
  * reordered logs.
  *
  * @example
- * const source = uniswapEventsCsvSource({ path: '../shared/data/uniswap-v3/usdc-weth-500-2024-01-05.events.csv', pool });
+ * const source = uniswapEventsCsvSource({ path: 'data/uniswap-v3/usdc-weth-500-2024-01-05.events.csv', pool });
  */
 export function uniswapEventsCsvSource(parameters: UniswapEventsCsvSourceParameters): HistoricalSource {
   const { path, pool } = parameters;

@@ -11,7 +11,7 @@ export type DataSpanReturnType = { first: number; last: number; events: number }
  * given: walk-forward windows are laid over it. Streams the file once.
  *
  * @example
- * const { first, last } = await dataSpan('../shared/data/chainlink/eth-usd.csv');
+ * const { first, last } = await dataSpan('data/chainlink/eth-usd.csv');
  */
 export async function dataSpan(
   path: string,

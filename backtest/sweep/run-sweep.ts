@@ -51,7 +51,7 @@ export type RunSweepReturnType = {
  * const sweep = await runSweep({
  *   strategy: 'trend',
  *   grid: { fastPeriod: [6, 12, 24], slowPeriod: [48, 96] },
- *   data: '../shared/data/chainlink/eth-usd.csv',
+ *   data: 'data/chainlink/eth-usd.csv',
  *   rankBy: 'sharpe',
  * });
  * sweep.ranked[0].params; // the best combination

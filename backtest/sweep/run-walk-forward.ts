@@ -55,7 +55,7 @@ export type RunWalkForwardReturnType = {
  * @example
  * const wf = await runWalkForward({
  *   strategy: 'trend', grid: { fastPeriod: [6, 12], slowPeriod: [48, 96] },
- *   data: '../shared/data/chainlink/eth-usd.csv', trainSeconds: 60 * 86400, testSeconds: 30 * 86400,
+ *   data: 'data/chainlink/eth-usd.csv', trainSeconds: 60 * 86400, testSeconds: 30 * 86400,
  * });
  * wf.outOfSample.compoundedReturn;
  */

@@ -11,7 +11,7 @@ export class VerifySwapsOptionError extends MandateError {
 }
 
 export type VerifySwapsParameters = {
-  /** A CSV file in the ../shared/data/uniswap-v3/*.events.csv layout. */
+  /** A CSV file in the data/uniswap-v3/*.events.csv layout. */
   path: string;
   /** The pool's fee in hundredths of a bip (500 = 0.05 %). */
   fee: number;
@@ -66,7 +66,7 @@ export type VerifySwapsReturnType = {
  * for bad data.
  *
  * @example
- * const report = await verifySwaps({ path: '../shared/data/uniswap-v3/usdc-weth-500-2024-01-05.events.csv', fee: 500 });
+ * const report = await verifySwaps({ path: 'data/uniswap-v3/usdc-weth-500-2024-01-05.events.csv', fee: 500 });
  * console.log(report.matched, report.mismatched, report.unverifiable);
  */
 export async function verifySwaps(parameters: VerifySwapsParameters): Promise<VerifySwapsReturnType> {
@@ -81,7 +81,7 @@ export async function verifySwaps(parameters: VerifySwapsParameters): Promise<Ve
   const engine = parameters.engine ?? nativeSwapEngine;
   if (!existsSync(path)) {
     throw new VerifySwapsOptionError(`Events file ${path} does not exist.`, {
-      details: 'Give a CSV in the uniswap-v3 *.events.csv layout, e.g. ../shared/data/uniswap-v3/usdc-weth-500-2024-01-05.events.csv.',
+      details: 'Give a CSV in the uniswap-v3 *.events.csv layout, e.g. data/uniswap-v3/usdc-weth-500-2024-01-05.events.csv.',
     });
   }
   requireColumns(path, await readCsvHeader(path), EVENTS_COLUMNS);

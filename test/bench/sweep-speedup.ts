@@ -4,7 +4,7 @@ import { Worker } from 'node:worker_threads';
 import { runSweep } from '../../backtest/sweep/run-sweep.js';
 import type { Benchmark } from './benchmark.js';
 
-const ethUsd = fileURLToPath(new URL('../../../shared/data/chainlink/eth-usd.csv', import.meta.url));
+const ethUsd = fileURLToPath(new URL('../../data/chainlink/eth-usd.csv', import.meta.url));
 // 16 combinations of the trend strategy over the whole real ETH/USD history (11,106 rounds each).
 const grid = { fastPeriod: [4, 6, 8, 12, 16, 24, 32, 40], slowPeriod: [48, 96] };
 

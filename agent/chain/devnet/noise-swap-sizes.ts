@@ -1,8 +1,9 @@
 import { MandateError } from '../../errors/base-error.js';
 import { readCsv, readCsvHeader, requireColumns } from '../../market/csv/read-csv.js';
+import { sampleData } from '../../market/sample-data.js';
 
-/** The shared day of real USDC/WETH 0.05 % swaps (token0 = USDC, token1 = WETH), relative to the repo root. */
-export const defaultNoiseSwapsCsvPath = '../shared/data/uniswap-v3/usdc-weth-500-2024-01-05.events.csv';
+/** The sample day of real USDC/WETH 0.05 % swaps (token0 = USDC, token1 = WETH) shipped in data/. */
+export const defaultNoiseSwapsCsvPath = sampleData.usdcWethEvents;
 
 /** A swap size taken from a real swap: which token was paid into the pool, and how much (raw units). */
 export type NoiseSwapSize = { tokenIn: 'USDC' | 'WETH'; amountIn: bigint };

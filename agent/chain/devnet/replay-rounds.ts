@@ -1,9 +1,10 @@
 import { MandateError } from '../../errors/base-error.js';
 import { type ChainlinkCsvRound, readChainlinkRounds } from '../../market/csv/chainlink-rounds.js';
+import { sampleData } from '../../market/sample-data.js';
 import { createRoundValidator } from '../../market/validate-round.js';
 
-/** The shared ETH/USD history, relative to the repository root. */
-export const defaultReplayCsvPath = '../shared/data/chainlink/eth-usd.csv';
+/** The sample ETH/USD history shipped in data/. */
+export const defaultReplayCsvPath = sampleData.ethUsdRounds;
 
 /** A CSV has no round that could be replayed. */
 export class NoValidRoundsError extends MandateError {
@@ -28,7 +29,7 @@ export type ReplayRounds = {
  * because chain time cannot be warped backwards.
  *
  * @example
- * const { rounds, rejectedByReason } = await loadReplayRounds('../shared/data/chainlink/eth-usd.csv');
+ * const { rounds, rejectedByReason } = await loadReplayRounds('data/chainlink/eth-usd.csv');
  * // rejectedByReason: { 'non-positive-answer': 1 }
  */
 export async function loadReplayRounds(path: string = defaultReplayCsvPath): Promise<ReplayRounds> {

@@ -3,7 +3,7 @@ import { UNISWAP_V3_POOL_INIT_CODE_HASH, type ChainPreset } from './chain-preset
 /**
  * Ethereum mainnet. Sources: docs.uniswap.org (v3 Ethereum deployments), docs.chain.link (price feed
  * addresses, network Ethereum), Circle (USDC). The USDC/WETH 0.05 % pool these give,
- * 0x88e6A0c2dDD26FEEb64F039a2c41296FcB3f5640, is the one in ../shared/data (a test checks it).
+ * 0x88e6A0c2dDD26FEEb64F039a2c41296FcB3f5640, is the one in data/ (a test checks it).
  *
  * @example
  * ethereumPreset.uniswapV3.router.address; // the original SwapRouter

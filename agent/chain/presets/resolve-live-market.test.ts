@@ -16,7 +16,7 @@ describe('resolveLiveMarket', () => {
       { name: 'ETH/USD', address: ethereumPreset.chainlink.ethUsd.address, decimals: 8 },
       { name: 'USDC/USD', address: ethereumPreset.chainlink.usdcUsd.address, decimals: 8 },
     ]);
-    // The 0.05 % pool is the one in ../shared/data.
+    // The 0.05 % pool is the one in data/.
     expect(market.pools[0]).toEqual({ fee: 500, address: '0x88e6A0c2dDD26FEEb64F039a2c41296FcB3f5640' });
     expect(market.pools[1]?.fee).toBe(3000);
     expect(market.sequencerUptimeFeed).toBeUndefined();

@@ -102,7 +102,7 @@ const collect = (value: string, previous: string[]): string[] => [...previous, v
  * layout detected by header) and prints the metrics; decisions go to the journal as a 'backtest' run.
  *
  * @example
- * registerBacktestCommand(program); // mandate backtest --strategy trend --param fastPeriod=12 --data ../shared/data/chainlink/eth-usd.csv
+ * registerBacktestCommand(program); // mandate backtest --strategy trend --param fastPeriod=12 --data data/chainlink/eth-usd.csv
  */
 export function registerBacktestCommand(program: Command): void {
   withCommonOptions(

@@ -185,8 +185,8 @@ export function registerDevnetCommand(program: Command): void {
       .option('--max-rounds <n>', 'stop the replay after this many rounds', parseWhole)
       .option('--until <unix>', 'stop the replay before the first round after this unix time', parseUnixTime)
       .option('--manifest <path>', `where to write the manifest (default: the config's chain.devnetManifest, ${defaultDevnetManifestPath})`)
-      .option('--rounds <csv>', `Chainlink rounds CSV to replay (default ${defaultReplayCsvPath})`)
-      .option('--noise-swaps <csv>', `Uniswap events CSV the noise swap sizes come from (default ${defaultNoiseSwapsCsvPath})`)
+      .option('--rounds <csv>', 'Chainlink rounds CSV to replay (default: the sample ETH/USD rounds in data/)')
+      .option('--noise-swaps <csv>', 'Uniswap events CSV the noise swap sizes come from (default: the sample USDC/WETH day in data/)')
       .option('--seed <n>', 'seed of the noise swaps (default 1)', parseWhole),
   ).action(commandAction(runDevnet, () => undefined));
 }

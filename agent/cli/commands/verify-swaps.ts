@@ -32,7 +32,7 @@ function render(report: VerifySwapsReturnType): string {
  *
  * @example
  * registerVerifySwapsCommand(program);
- * // mandate verify-swaps ../shared/data/uniswap-v3/usdc-weth-500-2024-01-05.events.csv --fee 500 --json
+ * // mandate verify-swaps data/uniswap-v3/usdc-weth-500-2024-01-05.events.csv --fee 500 --json
  */
 export function registerVerifySwapsCommand(program: Command): void {
   withCommonOptions(

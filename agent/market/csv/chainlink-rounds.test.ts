@@ -6,7 +6,7 @@ import { createRoundValidator } from '../validate-round.js';
 import { readChainlinkRounds } from './chainlink-rounds.js';
 import { splitCsvLine } from './read-csv.js';
 
-const sharedRounds = new URL('../../../../shared/data/chainlink/eth-usd.csv', import.meta.url).pathname;
+const sharedRounds = new URL('../../../data/chainlink/eth-usd.csv', import.meta.url).pathname;
 
 describe('readChainlinkRounds', () => {
   it('reads the shared file oldest first and the validator rejects exactly the all-zero round', async () => {

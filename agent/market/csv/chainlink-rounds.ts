@@ -1,7 +1,7 @@
 import { type ChainlinkRound } from '../validate-round.js';
 import { readCsv, readCsvHeader, requireColumns } from './read-csv.js';
 
-/** The columns of a Chainlink rounds CSV (see ../shared/data/README.md). */
+/** The columns of a Chainlink rounds CSV (see data/README.md). */
 export const chainlinkRoundColumns = ['round', 'answer', 'start', 'update', 'answeredInRound'] as const;
 
 export type ChainlinkCsvRound = ChainlinkRound & { line: number };
@@ -25,7 +25,7 @@ const parseInteger = (text: string): bigint | undefined => {
  * (11k rows). Backtests over long histories should use files in ascending order and stream them.
  *
  * @example
- * const { rounds, unparsable } = await readChainlinkRounds('../shared/data/chainlink/eth-usd.csv');
+ * const { rounds, unparsable } = await readChainlinkRounds('data/chainlink/eth-usd.csv');
  */
 export async function readChainlinkRounds(
   path: string,

@@ -1,5 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
+import type { Readable } from 'node:stream';
+import { createGunzip } from 'node:zlib';
 import { MandateError } from '../../errors/base-error.js';
 
 /** A CSV file could not be read as the layout a caller expects. */
@@ -43,12 +45,13 @@ export function splitCsvLine(text: string): string[] {
 }
 
 /**
- * Streams a CSV file row by row, keyed by header name, so memory does not grow with the file.
+ * Streams a CSV file (or a gzipped one, `.csv.gz`) row by row, keyed by header name, so memory does not
+ * grow with the file.
  * Blank lines are skipped; a row with the wrong number of cells is reported by `onMalformed` (and
  * skipped) instead of throwing, so one bad line never stops a replay.
  *
  * @example
- * for await (const { line, values } of readCsv('../shared/data/chainlink/eth-usd.csv')) {
+ * for await (const { line, values } of readCsv('data/chainlink/eth-usd.csv')) {
  *   console.log(line, values.answer);
  * }
  */
@@ -56,7 +59,7 @@ export async function* readCsv(
   path: string,
   options: { onMalformed?: (line: number, reason: string) => void } = {},
 ): AsyncGenerator<CsvRow> {
-  const lines = createInterface({ input: createReadStream(path, { encoding: 'utf8' }), crlfDelay: Infinity });
+  const lines = createInterface({ input: openText(path), crlfDelay: Infinity });
   let header: string[] | undefined;
   let line = 0;
   for await (const text of lines) {
@@ -78,9 +81,19 @@ export async function* readCsv(
   if (!header) throw new CsvFormatError(`CSV file ${path} is empty.`, { details: 'Expected a header line.' });
 }
 
+/** The file's text as a stream; a `.gz` file is gunzipped on the fly, so data can stay compressed. */
+function openText(path: string): Readable {
+  const file = createReadStream(path);
+  if (!path.endsWith('.gz')) return file.setEncoding('utf8');
+  const text = createGunzip();
+  // pipe() does not forward a read error (a missing file): hand it to the consumer of the unzipped stream.
+  file.on('error', (error) => text.destroy(error));
+  return file.pipe(text).setEncoding('utf8');
+}
+
 /** Reads just the header of a CSV file (for layout detection). */
 export async function readCsvHeader(path: string): Promise<string[]> {
-  const lines = createInterface({ input: createReadStream(path, { encoding: 'utf8' }), crlfDelay: Infinity });
+  const lines = createInterface({ input: openText(path), crlfDelay: Infinity });
   try {
     for await (const text of lines) {
       if (text.trim() !== '') return splitCsvLine(text).map((name) => name.trim());
