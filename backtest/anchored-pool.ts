@@ -1,5 +1,5 @@
-import { MandateError } from '../agent/errors/base-error.js';
-import type { Address } from '../agent/market/market-event.js';
+import { MandateError } from '../agent/model/base-error.js';
+import type { Address } from '../agent/model/address.js';
 import {
   createPool,
   getSqrtRatioAtTick,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { configSchema } from '../agent/config/config-schema.js';
-import { MarketState } from '../agent/kernel/market-state.js';
-import type { TradeIntent } from '../agent/kernel/types.js';
+import { MarketState } from '../agent/market/market-state.js';
+import type { TradeIntent } from '../agent/model/decision.js';
 import { backtestMarket } from './backtest-market.js';
 import { createBacktestPolicyGate } from './backtest-policy-gate.js';
 

@@ -1,9 +1,11 @@
 import { ethereumPreset } from '../agent/chain/presets/ethereum.js';
 import { sqrtPriceX96ToOraclePrice } from '../agent/chain/price/sqrt-price.js';
 import { vaultPolicyFromRisk } from '../agent/config/vault-policy-from-risk.js';
-import { poolIn } from '../agent/kernel/market-state.js';
-import type { MarketSnapshot, RiskGate, TradeIntent } from '../agent/kernel/types.js';
-import type { Address, Hex, OracleUpdate } from '../agent/market/market-event.js';
+import { poolIn } from '../agent/market/market-state.js';
+import type { MarketSnapshot, RiskGate } from '../agent/model/ports.js';
+import type { TradeIntent } from '../agent/model/decision.js';
+import type { Address, Hex } from '../agent/model/address.js';
+import type { OracleUpdate } from '../agent/model/market-event.js';
 import { createPolicyGate, createPolicyState, decisionKey, verdictOf, type PolicyGate } from '../agent/policy/index.js';
 import type { EvaluateTradeReturnType } from '../agent/policy/evaluate-trade.js';
 import type { MandateConfig } from '../agent/config/config-schema.js';

@@ -1,7 +1,8 @@
 import { sqrtPriceX96ToOraclePrice } from '../agent/chain/price/sqrt-price.js';
-import { poolIn } from '../agent/kernel/market-state.js';
-import type { MarketSnapshot, Reasoner } from '../agent/kernel/types.js';
-import type { Address, OracleUpdate } from '../agent/market/market-event.js';
+import { poolIn } from '../agent/market/market-state.js';
+import type { MarketSnapshot, Reasoner } from '../agent/model/ports.js';
+import type { Address } from '../agent/model/address.js';
+import type { OracleUpdate } from '../agent/model/market-event.js';
 
 export type PoolPricedMarket = {
   /** The feed address the reasoner looks its price up under. */

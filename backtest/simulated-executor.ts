@@ -1,7 +1,9 @@
 import { oraclePriceToSqrtPriceX96 } from '../agent/chain/price/sqrt-price.js';
-import { MarketState } from '../agent/kernel/market-state.js';
-import type { ExecutionResult, Executor, Fill, MarketSnapshot, TradeIntent } from '../agent/kernel/types.js';
-import type { Address, MarketEvent, OracleUpdate, PoolUpdate } from '../agent/market/market-event.js';
+import { MarketState } from '../agent/market/market-state.js';
+import type { ExecutionResult, Executor, MarketSnapshot } from '../agent/model/ports.js';
+import type { Fill, TradeIntent } from '../agent/model/decision.js';
+import type { Address } from '../agent/model/address.js';
+import type { MarketEvent, OracleUpdate, PoolUpdate } from '../agent/model/market-event.js';
 import type { AnchoredPool } from './anchored-pool.js';
 import type { FillPolicy } from './backtest-policy-gate.js';
 

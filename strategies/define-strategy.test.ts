@@ -8,7 +8,7 @@ import {
   StrategyParamsError,
   type StrategyContext,
 } from './define-strategy.js';
-import { MandateError } from '../agent/errors/base-error.js';
+import { MandateError } from '../agent/model/base-error.js';
 import { createSnapshotTracker, exampleMarket, oracleUpdate, poolUpdate, replay } from './testing.js';
 
 const t0 = 1_700_000_000;

@@ -7,9 +7,11 @@
  * This file (and everything in strategies/) must not import viem, better-sqlite3 or backtest/.
  */
 import { z } from 'zod';
-import type { MarketSnapshot, Signal } from '../agent/kernel/types.js';
-import type { Address, OracleUpdate, PoolUpdate } from '../agent/market/market-event.js';
-import { MandateError } from '../agent/errors/base-error.js';
+import type { MarketSnapshot } from '../agent/model/ports.js';
+import type { Signal } from '../agent/model/decision.js';
+import type { Address } from '../agent/model/address.js';
+import type { OracleUpdate, PoolUpdate } from '../agent/model/market-event.js';
+import { MandateError } from '../agent/model/base-error.js';
 
 /** The zod object schema a strategy's params are declared with (give every key a `.default()`). */
 export type ParamsSchema = z.ZodObject<z.ZodRawShape>;

@@ -26,13 +26,12 @@ const forbidden = [/^viem($|\/)/, /^better-sqlite3$/, /(^|\/)backtest(\/|$)/, /(
 
 /** What strategy code (not tests or fixtures) may import: packages, and files resolved from the repo root. */
 const allowedPackages = ['zod', 'rxjs'];
-const allowedSharedFiles = ['agent/kernel/types.js', 'agent/market/market-event.js', 'agent/errors/base-error.js'];
 const repoRoot = join(root, '..');
 
 function allowedInStrategyCode(fileName: string, specifier: string): boolean {
   if (!specifier.startsWith('.')) return allowedPackages.includes(specifier);
   const target = relative(repoRoot, join(root, dirname(fileName), specifier)).split(sep).join('/');
-  return target.startsWith('strategies/') || allowedSharedFiles.includes(target);
+  return target.startsWith('strategies/') || target.startsWith('agent/model/');
 }
 
 // This file is left out: it spells the forbidden names on purpose.
@@ -45,6 +44,8 @@ describe('strategies/ stays pure', () => {
     expect(files.map((f) => f.name)).toEqual(expect.arrayContaining(['define-strategy.ts', 'trend.ts', 'registry.ts']));
     expect(importsOf("import { a } from 'viem';\nconst b = await import('better-sqlite3');")).toEqual(['viem', 'better-sqlite3']);
     expect(allowedInStrategyCode('examples/x.ts', '../define-strategy.js')).toBe(true);
+    expect(allowedInStrategyCode('trend.ts', '../agent/model/decision.js')).toBe(true);
+    expect(allowedInStrategyCode('trend.ts', '../agent/kernel/create-kernel.js')).toBe(false);
     expect(allowedInStrategyCode('trend.ts', '../agent/chain/client.js')).toBe(false);
     expect(allowedInStrategyCode('trend.ts', '../backtest/run.js')).toBe(false);
     expect(allowedInStrategyCode('trend.ts', 'node:fs')).toBe(false);

@@ -6,7 +6,7 @@
  * recomputes its sums exactly once per lap of its ring (O(period) every `period` updates: still O(1)
  * amortised).
  */
-import { MandateError } from '../agent/errors/base-error.js';
+import { MandateError } from '../agent/model/base-error.js';
 
 /**
  * An indicator was configured with a window it cannot use.

@@ -6,8 +6,9 @@
  * time, never a scheduler's, so debounceTime/delay and friends have no place in a strategy.
  */
 import { Subject, filter, map, type OperatorFunction } from 'rxjs';
-import type { MarketSnapshot, Signal } from '../agent/kernel/types.js';
-import { MandateError } from '../agent/errors/base-error.js';
+import type { MarketSnapshot } from '../agent/model/ports.js';
+import type { Signal } from '../agent/model/decision.js';
+import { MandateError } from '../agent/model/base-error.js';
 import {
   defineStrategy,
   type MarketSource,

@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
-import type { MarketEvent } from '../agent/market/market-event.js';
+import type { MarketEvent } from '../agent/model/market-event.js';
 import { createStrategyInstance, StrategyParamsError } from './define-strategy.js';
 import { chainlinkEthUsdRounds, uniswapUsdcWethSwaps } from './fixtures/real-market-data.js';
 import { oracleDexDeviation, quoteToMovePool } from './oracle-dex-deviation.js';

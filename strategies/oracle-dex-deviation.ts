@@ -12,7 +12,7 @@ import { z } from 'zod';
 import { defineStrategy, StrategyParamsError, type StrategyMarket } from './define-strategy.js';
 import { decimalAmount } from './param-schemas.js';
 import { baseIsToken0, oraclePrice, poolPrice, toDecimalString } from './prices.js';
-import type { PoolUpdate } from '../agent/market/market-event.js';
+import type { PoolUpdate } from '../agent/model/market-event.js';
 
 const Q96 = 2 ** 96;
 

@@ -2,7 +2,7 @@
  * Prices as numbers, for indicators and signals only. Floats are fine for deciding *whether* to trade;
  * amounts that go on-chain are computed from bigints elsewhere (the reasoner and the executor).
  */
-import type { OracleUpdate, PoolUpdate } from '../agent/market/market-event.js';
+import type { OracleUpdate, PoolUpdate } from '../agent/model/market-event.js';
 import type { StrategyMarket } from './define-strategy.js';
 
 const Q96 = 2 ** 96;

@@ -2,8 +2,10 @@
  * Small helpers to test strategies without a chain: synthetic market events, and a replay that keeps a
  * MarketSnapshot up to date exactly as the kernel does (snapshot updated first, then the strategy called).
  */
-import type { MarketSnapshot, Signal } from '../agent/kernel/types.js';
-import type { Address, MarketEvent, OracleUpdate, PoolUpdate } from '../agent/market/market-event.js';
+import type { MarketSnapshot } from '../agent/model/ports.js';
+import type { Signal } from '../agent/model/decision.js';
+import type { Address } from '../agent/model/address.js';
+import type { MarketEvent, OracleUpdate, PoolUpdate } from '../agent/model/market-event.js';
 import type { StrategyInstance, StrategyMarket } from './define-strategy.js';
 import { baseIsToken0 } from './prices.js';
 

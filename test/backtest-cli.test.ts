@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createVirtualClock } from '../agent/kernel/clock.js';
+import { createVirtualClock } from '../agent/model/clock.js';
 import { openJournal } from '../agent/journal/open-journal.js';
 
 const run = promisify(execFile);

@@ -40,7 +40,7 @@ import { describe, expect, it } from 'vitest';
 import repoConfig from '../agent.config.js';
 import { defaultReplayCsvPath, loadReplayRounds } from '../agent/chain/devnet/replay-rounds.js';
 import { validateConfig } from '../agent/config/index.js';
-import type { RecordedDecision } from '../agent/kernel/types.js';
+import type { RecordedDecision } from '../agent/model/decision.js';
 import { runDemo } from '../agent/run/run-demo.js';
 import { backtestMarket } from '../backtest/backtest-market.js';
 import { runBacktest } from '../backtest/run-backtest.js';

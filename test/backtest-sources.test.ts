@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { MarketEvent, OracleUpdate, PoolUpdate } from '../agent/market/market-event.js';
+import type { MarketEvent, OracleUpdate, PoolUpdate } from '../agent/model/market-event.js';
 import { backtestMarket } from '../backtest/backtest-market.js';
 import {
   bootstrapSource,

@@ -17,7 +17,7 @@ import { createSeededRandom } from '../agent/chain/devnet/seeded-random.js';
 import { startRunDevnet } from './support/run-devnet-fixture.js';
 import { openJournal } from '../agent/journal/open-journal.js';
 import { vaultJournalAbi } from '../agent/journal/vault-journal-chain.js';
-import { systemClock } from '../agent/kernel/clock.js';
+import { systemClock } from '../agent/model/clock.js';
 
 const repoRoot = resolve(fileURLToPath(import.meta.url), '../..');
 const mandate = join(repoRoot, 'bin/mandate.js');

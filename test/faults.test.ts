@@ -24,8 +24,8 @@ import { devAggregatorAbi } from '../agent/chain/generated/index.js';
 import { pause, revokeAgent, setAgent, unpause, vaultDevnetExtension } from '../agent/chain/vault/index.js';
 import { validateConfig, type ResolvedConfig } from '../agent/config/index.js';
 import { openJournal } from '../agent/journal/open-journal.js';
-import { systemClock } from '../agent/kernel/clock.js';
-import type { RecordedDecision } from '../agent/kernel/types.js';
+import { systemClock } from '../agent/model/clock.js';
+import type { RecordedDecision } from '../agent/model/decision.js';
 import { devnetAgentTarget } from '../agent/run/agent-target.js';
 import { startAgent, type AgentLogger, type RunningAgent } from '../agent/run/start-agent.js';
 

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backtestMarket } from '../backtest/backtest-market.js';
 import { runBacktest } from '../backtest/run-backtest.js';
-import { createVirtualClock } from '../agent/kernel/clock.js';
+import { createVirtualClock } from '../agent/model/clock.js';
 import { createLlmReasoner } from '../agent/reasoning/llm-reasoner.js';
 import type { ReasonerMarket } from '../agent/reasoning/reasoner-market.js';
 import { openResponseCache, type ResponseCacheMode } from '../agent/reasoning/response-cache.js';

@@ -6,8 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createChainlinkSource } from '../agent/market/chainlink-source.js';
 import { createMarketStream } from '../agent/market/create-market-stream.js';
 import { uniswapV3SwapEvent } from '../agent/market/decode-swap-log.js';
-import type { MarketEvent } from '../agent/market/market-event.js';
-import { startMarketFixture, type MarketFixture } from '../agent/market/testing/market-fixture.js';
+import type { MarketEvent } from '../agent/model/market-event.js';
+import { startMarketFixture, type MarketFixture } from './support/market-fixture.js';
 import { createUniswapPoolSource } from '../agent/market/uniswap-pool-source.js';
 
 const answerUpdatedAbi = parseAbi(['event AnswerUpdated(int256 indexed current, uint256 indexed roundId, uint256 updatedAt)']);

@@ -6,8 +6,9 @@ import { createChainlinkSource } from '../agent/market/chainlink-source.js';
 import { createLiveMarketStream } from '../agent/market/create-live-market-stream.js';
 import { createMarketStream } from '../agent/market/create-market-stream.js';
 import { uniswapV3PoolEventsAbi } from '../agent/market/decode-swap-log.js';
-import type { Address, MarketEvent, OracleUpdate, PoolUpdate } from '../agent/market/market-event.js';
-import { startMarketFixture, type MarketFixture } from '../agent/market/testing/market-fixture.js';
+import type { Address } from '../agent/model/address.js';
+import type { MarketEvent, OracleUpdate, PoolUpdate } from '../agent/model/market-event.js';
+import { startMarketFixture, type MarketFixture } from './support/market-fixture.js';
 import { createUniswapPoolSource } from '../agent/market/uniswap-pool-source.js';
 
 // Round ids as a proxy reports them: (phase << 64) + aggregator round.

@@ -5,7 +5,7 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { holdDecision } from '../agent/journal/journal-fixtures.js';
+import { holdDecision } from './support/journal-fixtures.js';
 import { type AgentTelemetry, createAgentTelemetry } from '../agent/observability/index.js';
 
 const run = promisify(execFile);

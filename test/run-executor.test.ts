@@ -15,8 +15,8 @@ import type { DevnetManifest } from '../agent/chain/devnet/devnet-manifest.js';
 import { defaultReplayCsvPath, loadReplayRounds } from '../agent/chain/devnet/replay-rounds.js';
 import { createTransactionSender, type TransactionSender } from '../agent/execution/transaction-sender.js';
 import { createVaultExecutor, type VaultExecutor } from '../agent/execution/vault-executor.js';
-import { decisionIdFor, strategyIdFor } from '../agent/journal/decision-hash.js';
-import type { TradeIntent } from '../agent/kernel/types.js';
+import { decisionIdFor, strategyIdFor } from '../agent/model/decision-hash.js';
+import type { TradeIntent } from '../agent/model/decision.js';
 
 let anvil: AnvilInstance;
 let manifest: DevnetManifest;

@@ -12,7 +12,7 @@ import type { DevnetManifest } from '../agent/chain/devnet/devnet-manifest.js';
 import { runMarketDriver } from '../agent/chain/devnet/market-driver.js';
 import { startRunDevnet } from './support/run-devnet-fixture.js';
 import { openJournal } from '../agent/journal/open-journal.js';
-import { systemClock } from '../agent/kernel/clock.js';
+import { systemClock } from '../agent/model/clock.js';
 
 const repoRoot = resolve(fileURLToPath(import.meta.url), '../..');
 const mandate = join(repoRoot, 'bin/mandate.js');

@@ -29,7 +29,7 @@ import {
   type VaultAdmin,
 } from '../agent/chain/safe/index.js';
 import { VaultRevertError, readPendingChanges, readPolicy } from '../agent/chain/vault/index.js';
-import type { Address, Hex } from '../agent/market/market-event.js';
+import type { Address, Hex } from '../agent/model/address.js';
 
 const USD = 10n ** 18n;
 

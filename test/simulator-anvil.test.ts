@@ -15,7 +15,7 @@ import {
   quoteSwap,
   swap,
 } from '../backtest/uniswap-v3/pool.js';
-import { type SeededRandom, createSeededRandom } from '../backtest/uniswap-v3/seeded-random.js';
+import { type SeededRandom, createSeededRandom } from './support/uniswap-v3/seeded-random.js';
 import { MAX_SQRT_RATIO, MAX_TICK, MIN_SQRT_RATIO, MIN_TICK, getSqrtRatioAtTick } from '../backtest/uniswap-v3/tick-math.js';
 
 // The exact simulator against the real Uniswap v3 pool (the npm v3-core/v3-periphery bytecode) on anvil:

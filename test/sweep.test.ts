@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createVirtualClock } from '../agent/kernel/clock.js';
+import { createVirtualClock } from '../agent/model/clock.js';
 import { SweepInputError, SweepRunError, openSweepStore, parseRankBy, rankResults, runSweep, type SweepRunSummary } from '../backtest/sweep/index.js';
 import type { BacktestMetrics } from '../backtest/metrics.js';
 

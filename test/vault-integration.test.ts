@@ -55,10 +55,10 @@ import {
   withdraw,
 } from '../agent/chain/vault/index.js';
 import { buildBatch } from '../agent/journal/merkle-batches.js';
-import { decisionHash, decisionIdFor, strategyIdFor } from '../agent/journal/decision-hash.js';
-import { holdDecision } from '../agent/journal/journal-fixtures.js';
-import type { TradeIntent } from '../agent/kernel/types.js';
-import type { Address, Hex } from '../agent/market/market-event.js';
+import { decisionHash, decisionIdFor, strategyIdFor } from '../agent/model/decision-hash.js';
+import { holdDecision } from './support/journal-fixtures.js';
+import type { TradeIntent } from '../agent/model/decision.js';
+import type { Address, Hex } from '../agent/model/address.js';
 
 const USD = 10n ** 18n;
 const USDC_UNIT = 10n ** 6n;

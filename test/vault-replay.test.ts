@@ -16,7 +16,7 @@ import type { DevnetManifest } from '../agent/chain/devnet/devnet-manifest.js';
 import { runMarketDriver } from '../agent/chain/devnet/market-driver.js';
 import { defaultReplayCsvPath, loadReplayRounds } from '../agent/chain/devnet/replay-rounds.js';
 import { VaultRevertError, executeTrade, vaultDevnetExtension } from '../agent/chain/vault/index.js';
-import { decisionIdFor, strategyIdFor } from '../agent/journal/decision-hash.js';
+import { decisionIdFor, strategyIdFor } from '../agent/model/decision-hash.js';
 
 let anvil: AnvilInstance;
 let manifest: DevnetManifest;

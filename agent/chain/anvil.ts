@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { MandateError } from '../errors/base-error.js';
+import { MandateError } from '../model/base-error.js';
 
 /** anvil did not start, or did not report where it listens. */
 export class AnvilStartError extends MandateError {

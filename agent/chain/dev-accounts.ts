@@ -1,6 +1,6 @@
 import { mnemonicToAccount } from 'viem/accounts';
 import { toHex } from 'viem';
-import type { Address, Hex } from '../market/market-event.js';
+import type { Address, Hex } from '../model/address.js';
 
 /** anvil's default mnemonic: its keys are public, so they are fine on a local devnet and nowhere else. */
 export const anvilMnemonic = 'test test test test test test test test test test test junk';

@@ -1,5 +1,5 @@
-import { MandateError } from '../errors/base-error.js';
-import type { Address, Hex } from '../market/market-event.js';
+import { MandateError } from '../model/base-error.js';
+import type { Address, Hex } from '../model/address.js';
 
 /** A library a contract needs was not given an address. */
 export class MissingLibraryError extends MandateError {

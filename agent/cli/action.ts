@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { MandateError } from '../errors/base-error.js';
+import { MandateError } from '../model/base-error.js';
 
 /** What every command's handler receives besides its own arguments. */
 export type CommandContext = {

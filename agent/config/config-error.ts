@@ -1,4 +1,4 @@
-import { MandateError } from '../errors/base-error.js';
+import { MandateError } from '../model/base-error.js';
 
 /** One problem found in a config: where, what was there, and what would be accepted. */
 export type ConfigIssue = {

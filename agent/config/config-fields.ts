@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { getAddress } from 'viem';
-import type { Address } from '../market/market-event.js';
+import type { Address } from '../model/address.js';
 
 const ADDRESS_FORMAT = /^0x[0-9a-fA-F]{40}$/;
 

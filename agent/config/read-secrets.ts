@@ -1,4 +1,4 @@
-import type { Hex } from '../market/market-event.js';
+import type { Hex } from '../model/address.js';
 
 /**
  * The environment variables secrets (and the RPC URL) are read from. Never from the config file.

@@ -3,7 +3,7 @@ import { mandateVaultAbi } from '../chain/generated/index.js';
 import { toVaultError } from '../chain/vault/vault-errors.js';
 import { BatchError } from '../journal/journal-errors.js';
 import type { CommitDecisions } from '../journal/merkle-batches.js';
-import type { Address } from '../market/market-event.js';
+import type { Address } from '../model/address.js';
 import type { TransactionSender } from './transaction-sender.js';
 
 export type CreateVaultDecisionCommitParameters = {

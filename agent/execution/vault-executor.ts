@@ -3,8 +3,9 @@ import { encodeFunctionData, parseEventLogs, type PublicClient, type Transaction
 import { erc20Abi, mandateVaultAbi } from '../chain/generated/index.js';
 import { decodeVaultRevert, type DecodedVaultRevert } from '../chain/vault/vault-errors.js';
 import { describeVaultError } from '../chain/vault/describe-vault-error.js';
-import type { ExecutionResult, Executor, Fill, TradeIntent } from '../kernel/types.js';
-import type { Address, Hex } from '../market/market-event.js';
+import type { ExecutionResult, Executor } from '../model/ports.js';
+import type { Fill, TradeIntent } from '../model/decision.js';
+import type { Address, Hex } from '../model/address.js';
 import { TransactionNotMinedError, type TransactionSender } from './transaction-sender.js';
 
 export type CreateVaultExecutorParameters = {

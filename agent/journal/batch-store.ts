@@ -1,7 +1,7 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import type { StandardMerkleTree } from '@openzeppelin/merkle-tree';
-import type { Clock } from '../kernel/clock.js';
-import type { Address, Hex } from '../market/market-event.js';
+import type { Clock } from '../model/clock.js';
+import type { Address, Hex } from '../model/address.js';
 import { BatchError, throwAsJournalError } from './journal-errors.js';
 
 /** A Merkle leaf as the vault checks it: [decisionId, decisionHash], both bytes32. */

@@ -2,10 +2,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createVirtualClock, type VirtualClock } from '../kernel/clock.js';
-import type { DecisionContent } from '../kernel/types.js';
-import { CanonicalJsonError } from './canonical-json.js';
-import { decisionHash, decisionIdFor } from './decision-hash.js';
+import { createVirtualClock, type VirtualClock } from '../model/clock.js';
+import type { DecisionContent } from '../model/decision.js';
+import { CanonicalJsonError } from '../model/canonical-json.js';
+import { decisionHash, decisionIdFor } from '../model/decision-hash.js';
 import {
   DecisionAlreadyCompletedError,
   DecisionConflictError,
@@ -15,7 +15,7 @@ import {
   UnknownDecisionError,
   UnknownRunError,
 } from './journal-errors.js';
-import { deniedDecision, fillFor, holdDecision, tradeDecision, vault } from './journal-fixtures.js';
+import { deniedDecision, fillFor, holdDecision, tradeDecision, vault } from '../../test/support/journal-fixtures.js';
 import { openJournal, type Journal } from './open-journal.js';
 
 let dir: string;

@@ -1,18 +1,11 @@
 import type BetterSqlite3 from 'better-sqlite3';
-import type { Clock } from '../kernel/clock.js';
-import type {
-  DecisionCompletion,
-  DecisionContent,
-  DecisionJournal,
-  DecisionOutcome,
-  Fill,
-  Proposal,
-  TradeIntent,
-} from '../kernel/types.js';
-import type { Address, Hex } from '../market/market-event.js';
-import { canonicalJson, canonicalJsonReusing } from './canonical-json.js';
-import { keccak256Hex } from './keccak.js';
-import { decisionIdFor } from './decision-hash.js';
+import type { Clock } from '../model/clock.js';
+import type { DecisionCompletion, DecisionContent, DecisionOutcome, Fill, Proposal, TradeIntent } from '../model/decision.js';
+import type { DecisionJournal } from '../model/ports.js';
+import type { Address, Hex } from '../model/address.js';
+import { canonicalJson, canonicalJsonReusing } from '../model/canonical-json.js';
+import { keccak256Hex } from '../model/keccak.js';
+import { decisionIdFor } from '../model/decision-hash.js';
 import {
   DecisionAlreadyCompletedError,
   DecisionConflictError,

@@ -6,9 +6,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createVirtualClock } from '../kernel/clock.js';
+import { createVirtualClock } from '../model/clock.js';
 import { JournalWriteError } from './journal-errors.js';
-import { holdDecision } from './journal-fixtures.js';
+import { holdDecision } from '../../test/support/journal-fixtures.js';
 import { openJournal, type Journal } from './open-journal.js';
 
 let dir: string;

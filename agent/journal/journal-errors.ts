@@ -1,4 +1,4 @@
-import { MandateError } from '../errors/base-error.js';
+import { MandateError } from '../model/base-error.js';
 
 /** A decision or a run refers to a run the journal has never started. */
 export class UnknownRunError extends MandateError {

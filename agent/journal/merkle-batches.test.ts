@@ -4,11 +4,11 @@ import { join } from 'node:path';
 import { StandardMerkleTree } from '@openzeppelin/merkle-tree';
 import { concat, encodeAbiParameters, keccak256 } from 'viem';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createVirtualClock, type VirtualClock } from '../kernel/clock.js';
-import type { Hex } from '../market/market-event.js';
+import { createVirtualClock, type VirtualClock } from '../model/clock.js';
+import type { Hex } from '../model/address.js';
 import { zeroRoot } from './batch-store.js';
 import { BatchError } from './journal-errors.js';
-import { deniedDecision, holdDecision, tradeDecision, fillFor, vault } from './journal-fixtures.js';
+import { deniedDecision, holdDecision, tradeDecision, fillFor, vault } from '../../test/support/journal-fixtures.js';
 import {
   buildBatch,
   decisionLeafEncoding,

@@ -1,6 +1,6 @@
 import { concat, encodeAbiParameters, keccak256 } from 'viem';
-import type { Clock } from '../kernel/clock.js';
-import type { Address, Hex } from '../market/market-event.js';
+import type { Clock } from '../model/clock.js';
+import type { Address, Hex } from '../model/address.js';
 import { zeroRoot, type BatchStore, type DecisionLeaf, type DecisionTreeDump, type StoredBatch } from './batch-store.js';
 import type { DecisionStore, UnbatchedStats } from './decision-store.js';
 import { BatchError, UnknownDecisionError } from './journal-errors.js';

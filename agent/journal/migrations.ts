@@ -1,5 +1,5 @@
 import type BetterSqlite3 from 'better-sqlite3';
-import { MandateError } from '../errors/base-error.js';
+import { MandateError } from '../model/base-error.js';
 
 /** One step of the journal schema. Versions are consecutive from 1; a released migration never changes. */
 export type Migration = {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createVirtualClock } from '../kernel/clock.js';
+import { createVirtualClock } from '../model/clock.js';
 import { JournalSchemaMismatchError, JournalSchemaTooNewError, applyMigrations, migrations } from './migrations.js';
 import { JournalOpenError, openJournal } from './open-journal.js';
 

@@ -2,10 +2,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createVirtualClock } from '../kernel/clock.js';
-import type { DecisionContent, Fill } from '../kernel/types.js';
-import type { Hex } from '../market/market-event.js';
-import { deniedDecision, fillFor, holdDecision, tradeDecision, vault } from './journal-fixtures.js';
+import { createVirtualClock } from '../model/clock.js';
+import type { DecisionContent, Fill } from '../model/decision.js';
+import type { Hex } from '../model/address.js';
+import { deniedDecision, fillFor, holdDecision, tradeDecision, vault } from '../../test/support/journal-fixtures.js';
 import { openJournal, type Journal } from './open-journal.js';
 import { defaultCompletionFor, notExecutedReason, reconcilePending } from './reconcile-pending.js';
 

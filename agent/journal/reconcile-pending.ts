@@ -1,6 +1,6 @@
-import { notSentReasons } from '../kernel/create-kernel.js';
-import type { DecisionCompletion, DecisionContent, Fill } from '../kernel/types.js';
-import type { Hex } from '../market/market-event.js';
+import { notSentReasons } from '../model/decision.js';
+import type { DecisionCompletion, DecisionContent, Fill } from '../model/decision.js';
+import type { Hex } from '../model/address.js';
 import type { DecisionStore, JournaledDecision } from './decision-store.js';
 
 /** Why a pending trade was completed as failed by reconciliation (the reason stored in the journal). */

@@ -1,6 +1,6 @@
 import type BetterSqlite3 from 'better-sqlite3';
-import type { Clock } from '../kernel/clock.js';
-import type { Address } from '../market/market-event.js';
+import type { Clock } from '../model/clock.js';
+import type { Address } from '../model/address.js';
 import { RunExistsError, UnknownRunError, throwAsJournalError } from './journal-errors.js';
 
 export type RunMode = 'live' | 'backtest' | 'demo';

@@ -1,5 +1,5 @@
 import type BetterSqlite3 from 'better-sqlite3';
-import type { Clock } from '../kernel/clock.js';
+import type { Clock } from '../model/clock.js';
 import { throwAsJournalError } from './journal-errors.js';
 
 /** The last chain position a source has fully processed. */

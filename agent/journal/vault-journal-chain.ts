@@ -1,6 +1,6 @@
 import { parseAbi, type Chain, type PublicClient, type Transport, type WalletClient, type Account } from 'viem';
-import type { Fill } from '../kernel/types.js';
-import type { Address, Hex } from '../market/market-event.js';
+import type { Fill } from '../model/decision.js';
+import type { Address, Hex } from '../model/address.js';
 import { BatchError } from './journal-errors.js';
 import type { CommitDecisions, CommittedBatchReceipt, FindCommittedRoot } from './merkle-batches.js';
 import { verifyJournal, type OnchainTrade, type VerifyJournalParameters, type VerifyJournalReturnType } from './verify-journal.js';

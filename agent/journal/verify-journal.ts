@@ -1,8 +1,8 @@
 import { keccak256, toBytes } from 'viem';
-import type { DecisionContent } from '../kernel/types.js';
-import type { Address, Hex } from '../market/market-event.js';
+import type { DecisionContent } from '../model/decision.js';
+import type { Address, Hex } from '../model/address.js';
 import type { StoredBatch } from './batch-store.js';
-import { canonicalJson } from './canonical-json.js';
+import { canonicalJson } from '../model/canonical-json.js';
 import type { DecisionStatus, DecisionStore, JournaledDecision } from './decision-store.js';
 import { proofFromDump, verifyDecisionProof } from './merkle-batches.js';
 

@@ -1,23 +1,16 @@
 import { Subject, from } from 'rxjs';
 import { keccak256, toBytes } from 'viem';
 import { afterEach, describe, expect, it } from 'vitest';
-import { decisionIdFor, strategyIdFor } from '../journal/decision-hash.js';
+import { decisionIdFor, strategyIdFor } from '../model/decision-hash.js';
 import { openJournal, type Journal } from '../journal/open-journal.js';
-import type { Address, MarketEvent, OracleUpdate, PoolUpdate } from '../market/market-event.js';
+import type { Address } from '../model/address.js';
+import type { MarketEvent, OracleUpdate, PoolUpdate } from '../model/market-event.js';
 import { createRulesReasoner } from '../reasoning/rules-reasoner.js';
-import { createVirtualClock } from './clock.js';
+import { createVirtualClock } from '../model/clock.js';
 import { createKernel, type CreateKernelParameters } from './create-kernel.js';
 import { KernelConfigError, KernelJournalError, MarketSourceFailedError } from './kernel-errors.js';
-import type {
-  ExecutionResult,
-  Executor,
-  KernelStrategy,
-  MarketSnapshot,
-  Reasoner,
-  RecordedDecision,
-  RiskGate,
-  TradeIntent,
-} from './types.js';
+import type { ExecutionResult, Executor, KernelStrategy, MarketSnapshot, Reasoner, RiskGate } from '../model/ports.js';
+import type { RecordedDecision, TradeIntent } from '../model/decision.js';
 
 const feed: Address = '0x5f4ec3df9cbd43714fe2740f5e3616155c5b8419';
 const pool: Address = '0x88e6a0c2ddd26feeb64f039a2c41296fcb3f5640';

@@ -1,30 +1,16 @@
 import { Subject, from, type Observable, type Subscription } from 'rxjs';
-import { canonicalJson } from '../journal/canonical-json.js';
-import { keccak256Hex } from '../journal/keccak.js';
-import { decisionIdFor, reasoningHash, strategyIdFor } from '../journal/decision-hash.js';
-import type { Address, Hex, MarketEvent } from '../market/market-event.js';
-import type { Clock, VirtualClock } from './clock.js';
+import { canonicalJson } from '../model/canonical-json.js';
+import { keccak256Hex } from '../model/keccak.js';
+import { decisionIdFor, reasoningHash, strategyIdFor } from '../model/decision-hash.js';
+import type { Address, Hex } from '../model/address.js';
+import type { MarketEvent } from '../model/market-event.js';
+import type { Clock, VirtualClock } from '../model/clock.js';
 import { KernelConfigError, KernelJournalError, MarketSourceFailedError } from './kernel-errors.js';
 import { latestWhileBusy } from './latest-while-busy.js';
-import { MarketState } from './market-state.js';
-import type {
-  DecisionCompletion,
-  DecisionContent,
-  DecisionJournal,
-  Executor,
-  ExecutionResult,
-  KernelStrategy,
-  MarketSnapshot,
-  Proposal,
-  Reasoner,
-  ReasonerOutput,
-  ReasoningRecord,
-  RecordedDecision,
-  RiskGate,
-  Signal,
-  TradeIntent,
-  Verdict,
-} from './types.js';
+import { MarketState } from '../market/market-state.js';
+import { notSentReasons } from '../model/decision.js';
+import type { DecisionCompletion, DecisionContent, Proposal, ReasoningRecord, RecordedDecision, Signal, TradeIntent, Verdict } from '../model/decision.js';
+import type { DecisionJournal, Executor, ExecutionResult, KernelStrategy, MarketSnapshot, Reasoner, ReasonerOutput, RiskGate } from '../model/ports.js';
 
 /** A pino-compatible logger (object first, message second); the kernel logs only what is unusual. */
 export type KernelLogger = {
@@ -121,25 +107,6 @@ export type Kernel = {
   idle(): Promise<void>;
   summary(): KernelSummary;
 };
-
-/**
- * The verdict reasons of decisions the risk gate never saw: why nothing was sent. The decision's
- * outcome says what happened ('hold', 'superseded', 'failed', 'denied'); this says why.
- *
- * @example
- * if (decision.content.verdict.allowed === false && decision.content.verdict.reason === notSentReasons.superseded) skip();
- */
-export const notSentReasons = {
-  hold: 'Hold',
-  superseded: 'Superseded',
-  strategyFailed: 'StrategyFailed',
-  reasonerFailed: 'ReasonerFailed',
-  balancesUnavailable: 'BalancesUnavailable',
-  invalidProposal: 'InvalidProposal',
-  invalidReasoning: 'InvalidReasoning',
-  riskGateFailed: 'RiskGateFailed',
-  unencodable: 'UnencodableDecision',
-} as const;
 
 type SignalJob = { signal: Signal; lane: number };
 

@@ -1,6 +1,6 @@
 import { formatUnits } from 'viem';
-import type { Address } from '../market/market-event.js';
-import type { RecordedDecision } from './types.js';
+import type { Address } from '../model/address.js';
+import type { RecordedDecision } from '../model/decision.js';
 
 /** How to show a token's amounts: its symbol and decimals (from the configured market, never assumed). */
 export type TokenDisplay = { symbol: string; decimals: number };

@@ -1,4 +1,4 @@
-import { MandateError } from '../errors/base-error.js';
+import { MandateError } from '../model/base-error.js';
 
 /**
  * The kernel was given options it cannot run with (duplicate strategy ids, a bad deadline...).

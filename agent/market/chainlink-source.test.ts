@@ -1,7 +1,7 @@
 import { createPublicClient, http, type PublicClient } from 'viem';
 import { describe, expect, it } from 'vitest';
 import { ChainlinkSourceConfigError, createChainlinkSource } from './chainlink-source.js';
-import type { Address } from './market-event.js';
+import type { Address } from '../model/address.js';
 
 // Configuration is checked before anything is sent, so this client never makes a request.
 const client = createPublicClient({ transport: http('http://127.0.0.1:9') }) as PublicClient;

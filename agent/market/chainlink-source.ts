@@ -1,9 +1,10 @@
 import { parseAbi, type PublicClient } from 'viem';
-import { MandateError } from '../errors/base-error.js';
+import { MandateError } from '../model/base-error.js';
 import { createBlockTimeReader } from './block-time-reader.js';
 import { isContractRevert } from './is-contract-revert.js';
 import { compareLogPosition } from './log-position.js';
-import type { Address, OracleUpdate } from './market-event.js';
+import type { Address } from '../model/address.js';
+import type { OracleUpdate } from '../model/market-event.js';
 import { silentMarketLogger, type MarketLogger, type MarketSource, type MarketSourceStats } from './market-source.js';
 import { createRoundValidator, type ChainlinkRound, type RoundValidator } from './validate-round.js';
 

@@ -2,7 +2,7 @@ import type { SchedulerLike } from 'rxjs';
 import type { PublicClient } from 'viem';
 import { createChainlinkSource, type ChainlinkFeed } from './chainlink-source.js';
 import { createMarketStream, type MarketStreamParameters } from './create-market-stream.js';
-import type { Address } from './market-event.js';
+import type { Address } from '../model/address.js';
 import type { MarketLogger } from './market-source.js';
 import { createUniswapPoolSource } from './uniswap-pool-source.js';
 

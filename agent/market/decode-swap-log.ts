@@ -1,6 +1,7 @@
 import { decodeEventLog, parseAbi, type DecodeEventLogReturnType } from 'viem';
-import { MandateError } from '../errors/base-error.js';
-import type { Address, Hex, PoolUpdate } from './market-event.js';
+import { MandateError } from '../model/base-error.js';
+import type { Address, Hex } from '../model/address.js';
+import type { PoolUpdate } from '../model/market-event.js';
 
 /** A log could not be decoded as one of the Uniswap v3 pool's events. */
 export class PoolLogDecodeError extends MandateError {

@@ -1,7 +1,7 @@
 import { TestScheduler } from 'rxjs/testing';
 import { describe, expect, it } from 'vitest';
 import { dedupeByLogPosition, type DroppedEventReason } from './dedupe-by-log-position.js';
-import type { MarketEvent, OracleUpdate, PoolUpdate } from './market-event.js';
+import type { MarketEvent, OracleUpdate, PoolUpdate } from '../model/market-event.js';
 
 const swap = (block: bigint, logIndex: number, pool = '0x00000000000000000000000000000000000000aa'): PoolUpdate => ({
   kind: 'pool', pool: pool as PoolUpdate['pool'], sqrtPriceX96: 1n, tick: 0, liquidity: 1n, block, logIndex, time: 0,

@@ -1,6 +1,6 @@
 import { Observable, type MonoTypeOperatorFunction } from 'rxjs';
 import { compareLogPosition, eventIdentity, logPositionOf, type LogPosition } from './log-position.js';
-import type { MarketEvent } from './market-event.js';
+import type { MarketEvent } from '../model/market-event.js';
 
 export type DroppedEventReason = 'duplicate' | 'out-of-order';
 

@@ -1,4 +1,4 @@
-import type { MarketEvent } from './market-event.js';
+import type { MarketEvent } from '../model/market-event.js';
 
 /**
  * Reads of contract state (slot0, latestRoundData) are not logs: they describe the state at the END of

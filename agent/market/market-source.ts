@@ -1,4 +1,4 @@
-import type { MarketEvent } from './market-event.js';
+import type { MarketEvent } from '../model/market-event.js';
 
 /**
  * A live source of market events read by block range (Chainlink feeds, Uniswap v3 pools). The market

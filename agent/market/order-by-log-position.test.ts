@@ -1,7 +1,7 @@
 import { TestScheduler } from 'rxjs/testing';
 import { describe, expect, it } from 'vitest';
 import { STATE_READ_LOG_INDEX } from './log-position.js';
-import type { MarketEvent, OracleUpdate, PoolUpdate } from './market-event.js';
+import type { MarketEvent, OracleUpdate, PoolUpdate } from '../model/market-event.js';
 import { orderByLogPosition, type BlockWatermark } from './order-by-log-position.js';
 
 const swap = (block: bigint, logIndex: number): PoolUpdate => ({

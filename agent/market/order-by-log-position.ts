@@ -1,6 +1,6 @@
 import { Observable, type OperatorFunction } from 'rxjs';
 import { compareMarketEvents } from './log-position.js';
-import type { MarketEvent } from './market-event.js';
+import type { MarketEvent } from '../model/market-event.js';
 
 /**
  * A promise from upstream that every event at or below `block` has been delivered: the market stream

@@ -1,10 +1,11 @@
 import { parseAbi, type PublicClient } from 'viem';
-import { MandateError } from '../errors/base-error.js';
+import { MandateError } from '../model/base-error.js';
 import { createBlockTimeReader } from './block-time-reader.js';
 import { decodePoolLog, PoolLogDecodeError, swapToPoolUpdate } from './decode-swap-log.js';
 import { compareLogPosition, STATE_READ_LOG_INDEX } from './log-position.js';
 import { liquidityAfterPositionChange } from './pool-liquidity.js';
-import type { Address, Hex, PoolUpdate } from './market-event.js';
+import type { Address, Hex } from '../model/address.js';
+import type { PoolUpdate } from '../model/market-event.js';
 import { silentMarketLogger, type MarketLogger, type MarketSource, type MarketSourceStats } from './market-source.js';
 
 /** The pool source was configured with something it cannot use. */

@@ -1,7 +1,7 @@
 import type { Observable, Subscription } from 'rxjs';
-import { systemClock, type Clock } from '../kernel/clock.js';
+import { systemClock, type Clock } from '../model/clock.js';
 import type { KernelSummary } from '../kernel/create-kernel.js';
-import type { RecordedDecision } from '../kernel/types.js';
+import type { RecordedDecision } from '../model/decision.js';
 import type { MarketStreamStats } from '../market/create-market-stream.js';
 import { createAgentMetrics, type AgentMetrics } from './agent-metrics.js';
 import { evaluateHealth, type AgentHealth, type HealthThresholds } from './agent-health.js';

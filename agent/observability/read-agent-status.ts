@@ -1,4 +1,4 @@
-import { MandateError } from '../errors/base-error.js';
+import { MandateError } from '../model/base-error.js';
 import type { AgentHealth } from './agent-health.js';
 import { metricsPrefix } from './agent-metrics.js';
 

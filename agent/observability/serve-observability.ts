@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
-import { MandateError } from '../errors/base-error.js';
+import { MandateError } from '../model/base-error.js';
 import type { AgentHealth } from './agent-health.js';
 
 /** The health and metrics server could not listen (port taken, not allowed). */

@@ -1,6 +1,7 @@
-import { oracleIn } from '../kernel/market-state.js';
-import type { MarketSnapshot, RiskGate, TradeIntent } from '../kernel/types.js';
-import type { Address } from '../market/market-event.js';
+import { oracleIn } from '../market/market-state.js';
+import type { MarketSnapshot, RiskGate } from '../model/ports.js';
+import type { TradeIntent } from '../model/decision.js';
+import type { Address } from '../model/address.js';
 import { applyTrade } from './create-policy-state.js';
 import { type EvaluateTradeContext, type EvaluateTradeReturnType, type OracleReading, type TradeAllowed, evaluateTrade } from './evaluate-trade.js';
 import type { PolicyState } from './policy-state.js';

@@ -1,6 +1,6 @@
 import type { VaultPolicyFromRisk } from '../config/vault-policy-from-risk.js';
-import type { TradeIntent } from '../kernel/types.js';
-import type { Address } from '../market/market-event.js';
+import type { TradeIntent } from '../model/decision.js';
+import type { Address } from '../model/address.js';
 import { type EvaluateTradeContext, type TradeAllowed, accrueAllowance, evaluateTrade } from './evaluate-trade.js';
 import { InvalidPolicyError, PolicyViolationError } from './policy-errors.js';
 import { type PolicyState, type SequencerPolicy, type TokenPolicy, type VaultPolicy, decisionKey, poolKey, tokenKey } from './policy-state.js';

@@ -1,7 +1,8 @@
 import type { PublicClient } from 'viem';
 import { mandateVaultAbi } from '../chain/generated/MandateVault.js';
-import type { RiskGate, TradeIntent } from '../kernel/types.js';
-import type { Address, Hex } from '../market/market-event.js';
+import type { RiskGate } from '../model/ports.js';
+import type { TradeIntent } from '../model/decision.js';
+import type { Address, Hex } from '../model/address.js';
 import { type EvaluateTradeReturnType, evaluateTrade } from './evaluate-trade.js';
 import { decisionKey } from './policy-state.js';
 import { type ReadPolicyStateParameters, type VaultPolicySnapshot, readOracles, readPolicyState } from './read-policy-state.js';

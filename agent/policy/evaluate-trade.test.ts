@@ -1,7 +1,7 @@
 import { getAddress } from 'viem';
 import { describe, expect, it } from 'vitest';
-import type { TradeIntent } from '../kernel/types.js';
-import type { Address, Hex } from '../market/market-event.js';
+import type { TradeIntent } from '../model/decision.js';
+import type { Address, Hex } from '../model/address.js';
 import { applyPolicy, applyTrade, backtestAgent, createPolicyState } from './create-policy-state.js';
 import { type EvaluateTradeContext, evaluateTrade } from './evaluate-trade.js';
 import { InvalidPolicyError, PolicyViolationError } from './policy-errors.js';

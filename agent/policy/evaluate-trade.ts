@@ -1,6 +1,6 @@
 import { getAddress } from 'viem';
-import type { TradeIntent } from '../kernel/types.js';
-import type { Address, Hex } from '../market/market-event.js';
+import type { TradeIntent } from '../model/decision.js';
+import type { Address, Hex } from '../model/address.js';
 import { type PolicyState, type TokenPolicy, decisionKey, poolKey, tokenKey } from './policy-state.js';
 
 /** A feed's `latestRoundData()`, the two fields the vault uses. */

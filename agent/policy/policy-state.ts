@@ -1,4 +1,4 @@
-import type { Address, Hex } from '../market/market-event.js';
+import type { Address, Hex } from '../model/address.js';
 
 /**
  * The vault's trading limits, exactly `IMandateVault.Policy`: USD amounts with 18 decimals, seconds as

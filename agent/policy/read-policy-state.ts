@@ -1,6 +1,6 @@
 import { type PublicClient, parseAbi, zeroAddress } from 'viem';
 import { mandateVaultAbi } from '../chain/generated/MandateVault.js';
-import type { Address, Hex } from '../market/market-event.js';
+import type { Address, Hex } from '../model/address.js';
 import type { EvaluateTradeContext, OracleReading, SequencerReading } from './evaluate-trade.js';
 import { type PolicyState, type TokenPolicy, decisionKey, poolKey, tokenKey } from './policy-state.js';
 

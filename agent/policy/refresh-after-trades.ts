@@ -1,4 +1,4 @@
-import type { Executor } from '../kernel/types.js';
+import type { Executor } from '../model/ports.js';
 import type { VaultRiskGate } from './create-vault-risk-gate.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { Verdict } from '../kernel/types.js';
+import type { Verdict } from '../model/decision.js';
 import type { EvaluateTradeReturnType } from './evaluate-trade.js';
 
 /**

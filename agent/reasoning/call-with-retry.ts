@@ -1,4 +1,4 @@
-import type { Clock } from '../kernel/clock.js';
+import type { Clock } from '../model/clock.js';
 import { retryAfterHeader, retryAfterMs } from './retry-after.js';
 
 export type RetryPolicy = {

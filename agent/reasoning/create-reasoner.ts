@@ -1,7 +1,7 @@
 import type { MandateConfig } from '../config/config-schema.js';
 import { readSecrets, type ConfigSecrets } from '../config/read-secrets.js';
-import { systemClock, type Clock } from '../kernel/clock.js';
-import type { Reasoner } from '../kernel/types.js';
+import { systemClock, type Clock } from '../model/clock.js';
+import type { Reasoner } from '../model/ports.js';
 import { createLlmReasoner, type LlmReasoner, type LlmReasonerLogger } from './llm-reasoner.js';
 import { parseDecimalUnits, type ReasonerMarket, type ReasonerPolicy } from './reasoner-market.js';
 import { openResponseCache, type ResponseCache, type ResponseCacheMode } from './response-cache.js';

@@ -1,4 +1,4 @@
-import type { Clock } from '../kernel/clock.js';
+import type { Clock } from '../model/clock.js';
 import { LlmBudgetExceededError } from './llm-errors.js';
 
 /** The limits from `reasoner.llm.budget`. A call is one HTTP request (retries count); tokens are prompt + completion. */

@@ -1,4 +1,4 @@
-import { MandateError } from '../errors/base-error.js';
+import { MandateError } from '../model/base-error.js';
 
 /**
  * Why an LLM answer was refused. Each code is the `reason` of the denied decision it becomes, so a journal

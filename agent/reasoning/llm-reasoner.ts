@@ -1,10 +1,11 @@
 import { HumanMessage, SystemMessage, type AIMessage } from '@langchain/core/messages';
 import { ChatOpenAI } from '@langchain/openai';
 import { keccak256, toBytes } from 'viem';
-import { canonicalJson } from '../journal/canonical-json.js';
-import type { Clock } from '../kernel/clock.js';
-import type { Reasoner, ReasonerInput, ReasonerOutput, ReasoningRecord } from '../kernel/types.js';
-import type { Hex } from '../market/market-event.js';
+import { canonicalJson } from '../model/canonical-json.js';
+import type { Clock } from '../model/clock.js';
+import type { Reasoner, ReasonerInput, ReasonerOutput } from '../model/ports.js';
+import type { ReasoningRecord } from '../model/decision.js';
+import type { Hex } from '../model/address.js';
 import { callWithRetry, httpStatus, type RetryPolicy } from './call-with-retry.js';
 import { createLlmBudget, type LlmBudget, type LlmBudgetLimits } from './llm-budget.js';
 import { LlmBudgetExceededError, LlmReasonerConfigError, LlmUnavailableError, ReasonerCacheMissError } from './llm-errors.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { MarketState } from '../kernel/market-state.js';
-import type { Address } from '../market/market-event.js';
+import { MarketState } from '../market/market-state.js';
+import type { Address } from '../model/address.js';
 import { buildLlmPrompt, encodeData, PROMPT_VERSION } from './prompt.js';
 import type { ReasonerMarket } from './reasoner-market.js';
 

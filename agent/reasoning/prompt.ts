@@ -1,7 +1,7 @@
 import { formatUnits } from 'viem';
-import { canonicalJson } from '../journal/canonical-json.js';
-import { poolIn } from '../kernel/market-state.js';
-import type { ReasonerInput } from '../kernel/types.js';
+import { canonicalJson } from '../model/canonical-json.js';
+import { poolIn } from '../market/market-state.js';
+import type { ReasonerInput } from '../model/ports.js';
 import { balanceOf, marketPools, marketTokens, tokenPrice, usdValue18, type ReasonerMarket, type ReasonerPolicy } from './reasoner-market.js';
 
 /**

@@ -1,6 +1,7 @@
-import { oracleIn } from '../kernel/market-state.js';
-import type { MarketSnapshot } from '../kernel/types.js';
-import type { Address, OracleUpdate } from '../market/market-event.js';
+import { oracleIn } from '../market/market-state.js';
+import type { MarketSnapshot } from '../model/ports.js';
+import type { Address } from '../model/address.js';
+import type { OracleUpdate } from '../model/market-event.js';
 import type { RulesMarket, RulesToken } from './rules-reasoner.js';
 
 /**

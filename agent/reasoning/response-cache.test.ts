@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createVirtualClock } from '../kernel/clock.js';
+import { createVirtualClock } from '../model/clock.js';
 import { createLlmBudget } from './llm-budget.js';
 import { openResponseCache, responseCacheKey } from './response-cache.js';
 

@@ -1,9 +1,10 @@
 import { keccak256, toBytes } from 'viem';
 import { describe, expect, it } from 'vitest';
-import { canonicalJson } from '../journal/canonical-json.js';
-import { MarketState } from '../kernel/market-state.js';
-import type { Signal, TradeProposal } from '../kernel/types.js';
-import type { Address, OracleUpdate } from '../market/market-event.js';
+import { canonicalJson } from '../model/canonical-json.js';
+import { MarketState } from '../market/market-state.js';
+import type { Signal, TradeProposal } from '../model/decision.js';
+import type { Address } from '../model/address.js';
+import type { OracleUpdate } from '../model/market-event.js';
 import { createRulesReasoner, RulesReasonerConfigError, InvalidSignalError, type RulesMarket } from './rules-reasoner.js';
 
 const ethUsd: Address = '0x5f4eC3Df9cbd43714FE2740f5E3616155c5b8419';

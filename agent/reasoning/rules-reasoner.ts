@@ -1,10 +1,12 @@
 import { formatUnits } from 'viem';
-import { MandateError } from '../errors/base-error.js';
-import { canonicalJson, canonicalJsonReusing } from '../journal/canonical-json.js';
-import { keccak256Hex } from '../journal/keccak.js';
-import { oracleIn } from '../kernel/market-state.js';
-import type { Address, OracleUpdate } from '../market/market-event.js';
-import type { Proposal, Reasoner, ReasonerInput, ReasonerOutput, ReasoningRecord, TradeProposal } from '../kernel/types.js';
+import { MandateError } from '../model/base-error.js';
+import { canonicalJson, canonicalJsonReusing } from '../model/canonical-json.js';
+import { keccak256Hex } from '../model/keccak.js';
+import { oracleIn } from '../market/market-state.js';
+import type { Address } from '../model/address.js';
+import type { OracleUpdate } from '../model/market-event.js';
+import type { Proposal, ReasoningRecord, TradeProposal } from '../model/decision.js';
+import type { Reasoner, ReasonerInput, ReasonerOutput } from '../model/ports.js';
 
 /** A token of the traded market; decimals always come from here, never assumed. */
 export type RulesToken = { address: Address; decimals: number; symbol?: string | undefined };

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { MarketState } from '../kernel/market-state.js';
-import type { Address, OracleUpdate } from '../market/market-event.js';
+import { MarketState } from '../market/market-state.js';
+import type { Address } from '../model/address.js';
+import type { OracleUpdate } from '../model/market-event.js';
 import type { ReasonerMarket } from './reasoner-market.js';
 import { validateLlmOutput } from './validate-llm-output.js';
 

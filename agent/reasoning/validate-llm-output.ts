@@ -1,6 +1,7 @@
 import { getAddress } from 'viem';
-import type { MarketSnapshot, Proposal, TradeProposal } from '../kernel/types.js';
-import type { Address } from '../market/market-event.js';
+import type { MarketSnapshot } from '../model/ports.js';
+import type { Proposal, TradeProposal } from '../model/decision.js';
+import type { Address } from '../model/address.js';
 import { LlmOutputError, llmOutputReasons } from './llm-errors.js';
 import { llmDecisionSchema, type LlmDecision } from './llm-output-schema.js';
 import {

@@ -1,6 +1,6 @@
 import type { ResolvedConfig } from '../config/index.js';
-import type { Clock } from '../kernel/clock.js';
-import type { Reasoner } from '../kernel/types.js';
+import type { Clock } from '../model/clock.js';
+import type { Reasoner } from '../model/ports.js';
 import { createReasoner } from '../reasoning/create-reasoner.js';
 import type { ReasonerMarket } from '../reasoning/reasoner-market.js';
 import type { AgentTarget } from './agent-target.js';

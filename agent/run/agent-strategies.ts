@@ -1,6 +1,6 @@
 import type { ResolvedConfig } from '../config/index.js';
 import { ConfigError } from '../config/config-error.js';
-import type { KernelStrategy } from '../kernel/types.js';
+import type { KernelStrategy } from '../model/ports.js';
 import { createStrategyInstance } from '../../strategies/define-strategy.js';
 import { getBuiltinStrategy } from '../../strategies/registry.js';
 import type { AgentTarget } from './agent-target.js';

@@ -4,8 +4,8 @@ import { resolveLiveMarket } from '../chain/presets/resolve-live-market.js';
 import type { DevnetManifest } from '../chain/devnet/devnet-manifest.js';
 import { ConfigError } from '../config/config-error.js';
 import type { ResolvedConfig } from '../config/index.js';
-import { MandateError } from '../errors/base-error.js';
-import type { Address, Hex } from '../market/market-event.js';
+import { MandateError } from '../model/base-error.js';
+import type { Address, Hex } from '../model/address.js';
 
 /** A token the agent trades, with what formatting and sizing need. */
 export type TargetToken = { address: Address; decimals: number; symbol: string };

@@ -1,6 +1,6 @@
 import { formatUnits, type PublicClient } from 'viem';
-import type { Executor } from '../kernel/types.js';
-import type { Address } from '../market/market-event.js';
+import type { Executor } from '../model/ports.js';
+import type { Address } from '../model/address.js';
 import { aggregatorV3Abi } from '../policy/read-policy-state.js';
 import type { AgentTarget } from './agent-target.js';
 

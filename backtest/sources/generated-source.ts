@@ -1,5 +1,6 @@
-import { MandateError } from '../../agent/errors/base-error.js';
-import type { Address, MarketEvent, OracleUpdate } from '../../agent/market/market-event.js';
+import { MandateError } from '../../agent/model/base-error.js';
+import type { Address } from '../../agent/model/address.js';
+import type { MarketEvent, OracleUpdate } from '../../agent/model/market-event.js';
 import { createSourceStats, DEFAULT_BATCH_SIZE, type HistoricalSource } from './historical-source.js';
 import { createSeededRandom } from './seeded-random.js';
 

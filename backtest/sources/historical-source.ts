@@ -1,4 +1,4 @@
-import type { MarketEvent } from '../../agent/market/market-event.js';
+import type { MarketEvent } from '../../agent/model/market-event.js';
 
 /**
  * What every backtest source hands the engine: market events in time order, in batches (arrays of a few

@@ -1,5 +1,6 @@
 import { readCsv, readCsvHeader, requireColumns } from '../../agent/market/csv/read-csv.js';
-import type { Address, OracleUpdate } from '../../agent/market/market-event.js';
+import type { Address } from '../../agent/model/address.js';
+import type { OracleUpdate } from '../../agent/model/market-event.js';
 import { createRoundValidator } from '../../agent/market/validate-round.js';
 import { createSourceStats, DEFAULT_BATCH_SIZE, type HistoricalSource } from './historical-source.js';
 import { parseTimeSeconds } from './parse-time.js';

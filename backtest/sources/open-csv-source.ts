@@ -1,6 +1,6 @@
 import { chainlinkRoundColumns } from '../../agent/market/csv/chainlink-rounds.js';
 import { CsvFormatError, readCsvHeader } from '../../agent/market/csv/read-csv.js';
-import type { Address } from '../../agent/market/market-event.js';
+import type { Address } from '../../agent/model/address.js';
 import { chainlinkCsvSource } from './chainlink-csv-source.js';
 import type { HistoricalSource } from './historical-source.js';
 import { ohlcvColumns, ohlcvCsvSource, type CandleMode } from './ohlcv-csv-source.js';

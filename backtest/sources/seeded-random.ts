@@ -1,4 +1,4 @@
-import { mulberry32 } from '../../agent/random/mulberry32.js';
+import { mulberry32 } from '../../agent/model/mulberry32.js';
 
 /**
  * A small seeded generator (mulberry32) with a standard-normal draw: generated markets are reproducible

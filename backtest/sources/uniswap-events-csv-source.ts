@@ -1,5 +1,6 @@
 import { readCsv, readCsvHeader, requireColumns } from '../../agent/market/csv/read-csv.js';
-import type { Address, PoolUpdate } from '../../agent/market/market-event.js';
+import type { Address } from '../../agent/model/address.js';
+import type { PoolUpdate } from '../../agent/model/market-event.js';
 import { liquidityAfterPositionChange } from '../../agent/market/pool-liquidity.js';
 import { createSourceStats, DEFAULT_BATCH_SIZE, type HistoricalSource } from './historical-source.js';
 import { parseTimeSeconds } from './parse-time.js';

@@ -1,4 +1,4 @@
-import type { Address } from '../../agent/market/market-event.js';
+import type { Address } from '../../agent/model/address.js';
 import { backtestMarket } from '../backtest-market.js';
 import { openCsvSource } from '../sources/open-csv-source.js';
 import type { CandleMode } from '../sources/ohlcv-csv-source.js';

@@ -1,4 +1,4 @@
-import { systemClock } from '../../agent/kernel/clock.js';
+import { systemClock } from '../../agent/model/clock.js';
 import type { BacktestMetrics } from '../metrics.js';
 import { rankResults, rankValue, type RankBy } from './rank-results.js';
 import { resolveSweep, sweepDigestId, type SweepParameters } from './sweep-inputs.js';

@@ -1,4 +1,4 @@
-import { systemClock } from '../../agent/kernel/clock.js';
+import { systemClock } from '../../agent/model/clock.js';
 import type { BacktestMetrics } from '../metrics.js';
 import { aggregateWindows, type WindowsAggregate } from './aggregate-windows.js';
 import { dataSpan } from './data-span.js';

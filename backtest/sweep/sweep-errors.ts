@@ -1,4 +1,4 @@
-import { MandateError } from '../../agent/errors/base-error.js';
+import { MandateError } from '../../agent/model/base-error.js';
 
 /**
  * A sweep's inputs are unusable; details name the input, the value and what is accepted.

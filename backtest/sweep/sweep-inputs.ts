@@ -1,8 +1,8 @@
 import { availableParallelism } from 'node:os';
 import { keccak256, toBytes } from 'viem';
 import type { MandateConfigInput } from '../../agent/config/config-schema.js';
-import { canonicalJson } from '../../agent/journal/canonical-json.js';
-import type { Clock } from '../../agent/kernel/clock.js';
+import { canonicalJson } from '../../agent/model/canonical-json.js';
+import type { Clock } from '../../agent/model/clock.js';
 import { paramGrid, type ParamGridSpec } from '../../strategies/param-grid.js';
 import { getBuiltinStrategy } from '../../strategies/registry.js';
 import type { CandleMode } from '../sources/ohlcv-csv-source.js';

@@ -1,4 +1,4 @@
-import { MandateError } from '../../agent/errors/base-error.js';
+import { MandateError } from '../../agent/model/base-error.js';
 
 /**
  * A pool operation that the real Uniswap v3 contracts would revert. `reason` is the contract's own

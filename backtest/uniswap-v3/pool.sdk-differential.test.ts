@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { createPool, quoteSwap, swap, type SwapParameters, type SwapReturnType } from './pool.js';
-import { randomPoolScenario, randomSwap } from './random-pool-scenario.js';
-import { createSdkReferencePool, sdkSwap, type SdkSwapReturnType } from './sdk-reference.js';
-import { createSeededRandom } from './seeded-random.js';
+import { randomPoolScenario, randomSwap } from '../../test/support/uniswap-v3/random-pool-scenario.js';
+import { createSdkReferencePool, sdkSwap, type SdkSwapReturnType } from '../../test/support/uniswap-v3/sdk-reference.js';
+import { createSeededRandom } from '../../test/support/uniswap-v3/seeded-random.js';
 import { MAX_SQRT_RATIO, MIN_SQRT_RATIO } from './tick-math.js';
 
 // Many swaps per pool: building an SDK pool is cheap, but each swap chains on the state the last one left,

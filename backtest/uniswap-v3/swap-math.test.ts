@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { PoolMathError } from './errors.js';
 import { mulDiv, mulDivRoundingUp } from './full-math.js';
-import { createSeededRandom, type SeededRandom } from './seeded-random.js';
+import { createSeededRandom, type SeededRandom } from '../../test/support/uniswap-v3/seeded-random.js';
 import {
   getAmount0Delta,
   getAmount1Delta,

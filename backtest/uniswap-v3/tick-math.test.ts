@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { PoolMathError } from './errors.js';
-import { createSeededRandom } from './seeded-random.js';
+import { createSeededRandom } from '../../test/support/uniswap-v3/seeded-random.js';
 import {
   MAX_SQRT_RATIO,
   MAX_TICK,

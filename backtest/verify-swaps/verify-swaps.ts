@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { MandateError } from '../../agent/errors/base-error.js';
+import { MandateError } from '../../agent/model/base-error.js';
 import { readCsv, readCsvHeader, requireColumns } from '../../agent/market/csv/read-csv.js';
 import { TICK_SPACING_BY_FEE } from '../uniswap-v3/pool.js';
 import { EVENTS_COLUMNS, parseEventsRow } from './events-row.js';

@@ -4,7 +4,7 @@
  * picks 'grademark' or 'mandate' so each engine's peak memory is its own.
  */
 import { createRequire } from 'node:module';
-import type { OracleUpdate } from '../../agent/market/market-event.js';
+import type { OracleUpdate } from '../../agent/model/market-event.js';
 import { backtestMarket } from '../../backtest/backtest-market.js';
 import { runBacktest } from '../../backtest/run-backtest.js';
 import { createSeededRandom } from '../../backtest/sources/seeded-random.js';

@@ -1,4 +1,4 @@
-import { kernelThroughputBenchmark } from '../../agent/kernel/kernel-throughput.js';
+import { kernelThroughputBenchmark } from './measure-kernel-throughput.js';
 import { bench as agentLatencyBenchmark } from './agent-latency.js';
 import type { Benchmark } from './benchmark.js';
 import { bench as vaultGasBenchmark } from './vault-gas.js';

@@ -1,4 +1,4 @@
-import { measureJournalThroughput } from '../../agent/journal/journal-throughput.js';
+import { measureJournalThroughput } from './measure-journal-throughput.js';
 import type { Benchmark } from './benchmark.js';
 
 export const journalThroughputBenchmark: Benchmark = {

@@ -17,10 +17,12 @@ import { oraclePriceToSqrtPriceX96 } from '../../agent/chain/price/sqrt-price.js
 import { vaultPolicyFromRisk } from '../../agent/config/vault-policy-from-risk.js';
 import { configSchema } from '../../agent/config/config-schema.js';
 import { openJournal } from '../../agent/journal/open-journal.js';
-import { createVirtualClock } from '../../agent/kernel/clock.js';
+import { createVirtualClock } from '../../agent/model/clock.js';
 import { createKernel } from '../../agent/kernel/create-kernel.js';
-import type { Executor, Fill } from '../../agent/kernel/types.js';
-import type { Address, Hex, MarketEvent } from '../../agent/market/market-event.js';
+import type { Executor } from '../../agent/model/ports.js';
+import type { Fill } from '../../agent/model/decision.js';
+import type { Address, Hex } from '../../agent/model/address.js';
+import type { MarketEvent } from '../../agent/model/market-event.js';
 import { createAgentTelemetry, parsePrometheusText, statusFigures } from '../../agent/observability/index.js';
 import { createPolicyGate } from '../../agent/policy/create-policy-gate.js';
 import { createPolicyState } from '../../agent/policy/create-policy-state.js';

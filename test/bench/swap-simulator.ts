@@ -1,4 +1,4 @@
-import { benchmarkSwapSimulator } from '../../backtest/uniswap-v3/benchmark.js';
+import { benchmarkSwapSimulator } from './measure-swap-simulator.js';
 import type { Benchmark } from './benchmark.js';
 
 export const swapSimulatorBenchmark: Benchmark = {

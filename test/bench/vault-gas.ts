@@ -17,10 +17,10 @@ import { createDevnetClients } from '../../agent/chain/devnet/devnet-clients.js'
 import { defaultReplayCsvPath, loadReplayRounds } from '../../agent/chain/devnet/replay-rounds.js';
 import { devAggregatorAbi, erc20Abi, swapRouterAbi } from '../../agent/chain/generated/index.js';
 import { commitDecisions, executeTrade, vaultDevnetExtension } from '../../agent/chain/vault/index.js';
-import { decisionHash, decisionIdFor, strategyIdFor } from '../../agent/journal/decision-hash.js';
-import { holdDecision } from '../../agent/journal/journal-fixtures.js';
+import { decisionHash, decisionIdFor, strategyIdFor } from '../../agent/model/decision-hash.js';
+import { holdDecision } from '../support/journal-fixtures.js';
 import { buildBatch } from '../../agent/journal/merkle-batches.js';
-import type { Address, Hex } from '../../agent/market/market-event.js';
+import type { Address, Hex } from '../../agent/model/address.js';
 import type { Benchmark } from './benchmark.js';
 
 const targetOverheadGas = 45_000;

@@ -12,7 +12,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync
 import { createRequire } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { MandateError } from '../../errors/base-error.js';
+import { MandateError } from '../../model/base-error.js';
 
 /** One contract to emit: its ABI, creation bytecode (may be absent for ABI-only entries) and library links. */
 export type ContractArtifact = {

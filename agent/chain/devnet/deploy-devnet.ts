@@ -1,9 +1,9 @@
 import { type Chain, type PublicClient, maxUint256, parseEther, stringToHex } from 'viem';
 import type { ResolvedConfig } from '../../config/index.js';
-import type { Address } from '../../market/market-event.js';
+import type { Address } from '../../model/address.js';
 import type { ChainlinkRound } from '../../market/validate-round.js';
-import type { Clock } from '../../kernel/clock.js';
-import { systemClock } from '../../kernel/clock.js';
+import type { Clock } from '../../model/clock.js';
+import { systemClock } from '../../model/clock.js';
 import { type DevAccount, type DevnetRole, devAccounts } from '../dev-accounts.js';
 import {
   devAggregatorAbi,

@@ -1,8 +1,8 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { z } from 'zod';
-import { MandateError } from '../../errors/base-error.js';
-import type { Address, Hex } from '../../market/market-event.js';
+import { MandateError } from '../../model/base-error.js';
+import type { Address, Hex } from '../../model/address.js';
 import { type DevnetRole, devnetRoleIndexes } from '../dev-accounts.js';
 
 /** Where `mandate devnet` writes its manifest, relative to the working directory. */

@@ -1,9 +1,9 @@
 import type { PublicClient } from 'viem';
 import { maxUint256 } from 'viem';
-import { MandateError } from '../../errors/base-error.js';
-import { type Clock, systemClock } from '../../kernel/clock.js';
+import { MandateError } from '../../model/base-error.js';
+import { type Clock, systemClock } from '../../model/clock.js';
 import type { ChainlinkCsvRound } from '../../market/csv/chainlink-rounds.js';
-import type { Address } from '../../market/market-event.js';
+import type { Address } from '../../model/address.js';
 import { devAggregatorAbi, swapRouterAbi, uniswapV3PoolAbi } from '../generated/index.js';
 import { type OraclePricedPair, oraclePriceToSqrtPriceX96, sqrtPriceX96ToOraclePrice } from '../price/sqrt-price.js';
 import { createDevnetClients } from './devnet-clients.js';

@@ -1,4 +1,4 @@
-import { MandateError } from '../../errors/base-error.js';
+import { MandateError } from '../../model/base-error.js';
 import { readCsv, readCsvHeader, requireColumns } from '../../market/csv/read-csv.js';
 import { sampleData } from '../../market/sample-data.js';
 

@@ -12,8 +12,8 @@ import {
   parseGwei,
 } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
-import { MandateError } from '../../errors/base-error.js';
-import type { Address, Hex } from '../../market/market-event.js';
+import { MandateError } from '../../model/base-error.js';
+import type { Address, Hex } from '../../model/address.js';
 
 /** A transaction the sender sent reverted, or never got a receipt. */
 export class TransactionFailedError extends MandateError {

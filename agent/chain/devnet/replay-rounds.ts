@@ -1,4 +1,4 @@
-import { MandateError } from '../../errors/base-error.js';
+import { MandateError } from '../../model/base-error.js';
 import { type ChainlinkCsvRound, readChainlinkRounds } from '../../market/csv/chainlink-rounds.js';
 import { sampleData } from '../../market/sample-data.js';
 import { createRoundValidator } from '../../market/validate-round.js';

@@ -1,4 +1,4 @@
-import type { Address, Hex } from '../../market/market-event.js';
+import type { Address, Hex } from '../../model/address.js';
 
 /** A Chainlink price feed (the EACAggregatorProxy address). */
 export type ChainlinkFeedPreset = {

@@ -1,5 +1,5 @@
 import { encodeAbiParameters, getContractAddress, keccak256 } from 'viem';
-import type { Address } from '../../market/market-event.js';
+import type { Address } from '../../model/address.js';
 import type { ChainPreset } from './chain-preset.js';
 
 /**

@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import { getAddress, isAddress } from 'viem';
 import { describe, expect, it } from 'vitest';
-import type { Address } from '../../market/market-event.js';
+import type { Address } from '../../model/address.js';
 import { arbitrumPreset, basePreset, chainPresets, ethereumPreset, getChainPreset, getChainPresetById, uniswapV3PoolAddress, type ChainPreset } from './index.js';
 
 // v3-sdk's ESM build breaks under Node, so load its CommonJS build.

@@ -1,6 +1,6 @@
 import { ConfigError } from '../../config/config-error.js';
 import type { MandateConfig } from '../../config/config-schema.js';
-import type { Address } from '../../market/market-event.js';
+import type { Address } from '../../model/address.js';
 import type { ChainPreset, TokenPreset } from './chain-preset.js';
 import { getChainPreset } from './chain-presets.js';
 import { uniswapV3PoolAddress } from './pool-address.js';

@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
-import type { Address } from '../../market/market-event.js';
+import type { Address } from '../../model/address.js';
 import { oraclePriceToSqrtPriceX96, sortsBefore, sqrtFloor, sqrtPriceX96ToOraclePrice } from './sqrt-price.js';
 
 const require = createRequire(import.meta.url);

@@ -1,4 +1,4 @@
-import type { Address } from '../../market/market-event.js';
+import type { Address } from '../../model/address.js';
 
 /**
  * Conversions between an oracle price ("1 base = answer / 10^feedDecimals quote", e.g. ETH/USD) and a

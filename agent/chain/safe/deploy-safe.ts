@@ -1,5 +1,5 @@
 import { type PublicClient, encodeFunctionData, parseEventLogs, zeroAddress } from 'viem';
-import type { Address } from '../../market/market-event.js';
+import type { Address } from '../../model/address.js';
 import { type PipelinedSender, TransactionFailedError } from '../devnet/pipelined-sender.js';
 import {
   compatibilityFallbackHandlerAbi,

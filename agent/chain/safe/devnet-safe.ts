@@ -1,5 +1,5 @@
 import { encodeFunctionData } from 'viem';
-import type { Address, Hex } from '../../market/market-event.js';
+import type { Address, Hex } from '../../model/address.js';
 import { devAccountAt } from '../dev-accounts.js';
 import type { DevnetExtension } from '../devnet/deploy-devnet.js';
 import type { DevnetManifest } from '../devnet/devnet-manifest.js';

@@ -1,6 +1,6 @@
 import { type Account, type Chain, type PublicClient, type TransactionReceipt, type Transport, type WalletClient, encodeFunctionData, parseEventLogs } from 'viem';
-import type { MandateError } from '../../errors/base-error.js';
-import type { Address, Hex } from '../../market/market-event.js';
+import type { MandateError } from '../../model/base-error.js';
+import type { Address, Hex } from '../../model/address.js';
 import { safeL2Abi } from '../generated/SafeL2.js';
 import { VaultCallError, toVaultError } from '../vault/vault-errors.js';
 import { SafeTransactionError, safeErrorCodeOf } from './safe-errors.js';

@@ -1,5 +1,5 @@
 import type { PublicClient } from 'viem';
-import type { Address } from '../../market/market-event.js';
+import type { Address } from '../../model/address.js';
 import type { VaultPolicy } from '../../policy/policy-state.js';
 import { erc20Abi, mandateVaultAbi, safeL2Abi } from '../generated/index.js';
 import { type PendingVaultChange, type VaultAllowance, readAllowance, readPendingChanges, readPolicy } from '../vault/read-vault.js';

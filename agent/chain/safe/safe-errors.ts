@@ -1,6 +1,6 @@
 import { decodeErrorResult } from 'viem';
-import { MandateError } from '../../errors/base-error.js';
-import type { Hex } from '../../market/market-event.js';
+import { MandateError } from '../../model/base-error.js';
+import type { Hex } from '../../model/address.js';
 import { revertDataOf } from '../vault/vault-errors.js';
 
 /**

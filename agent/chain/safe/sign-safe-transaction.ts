@@ -1,6 +1,6 @@
 import { concat } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
-import type { Address, Hex } from '../../market/market-event.js';
+import type { Address, Hex } from '../../model/address.js';
 import { type SafeTransaction, safeTransactionTypedData } from './safe-transaction.js';
 
 /** One owner's EIP-712 signature of a Safe transaction (65 bytes: r, s, v with v 27 or 28). */

@@ -7,7 +7,7 @@ import {
   type WalletClient,
   encodeFunctionData,
 } from 'viem';
-import type { Address, Hex } from '../../market/market-event.js';
+import type { Address, Hex } from '../../model/address.js';
 import { mandateVaultAbi } from '../generated/MandateVault.js';
 import { toVaultError } from '../vault/vault-errors.js';
 import type { VaultWriteFunctionName, VaultWriteReturnType } from '../vault/write-vault.js';

@@ -1,5 +1,5 @@
 import { type PublicClient, type TransactionReceipt, parseEventLogs } from 'viem';
-import type { Address, Hex } from '../../market/market-event.js';
+import type { Address, Hex } from '../../model/address.js';
 import { mandateVaultAbi } from '../generated/MandateVault.js';
 import { type VaultWriteParameters, writeVault } from './write-vault.js';
 

@@ -1,7 +1,7 @@
 import { type TransactionReceipt, isAddressEqual, parseEventLogs } from 'viem';
-import { MandateError } from '../../errors/base-error.js';
-import type { Fill } from '../../kernel/types.js';
-import type { Address, Hex } from '../../market/market-event.js';
+import { MandateError } from '../../model/base-error.js';
+import type { Fill } from '../../model/decision.js';
+import type { Address, Hex } from '../../model/address.js';
 import { mandateVaultAbi } from '../generated/MandateVault.js';
 
 /** The receipt holds no TradeExecuted (of this vault): it is not a successful executeTrade. */

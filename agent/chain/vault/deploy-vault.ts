@@ -1,5 +1,5 @@
 import { type TransactionReceipt, encodeDeployData, zeroAddress } from 'viem';
-import type { Address, Hex } from '../../market/market-event.js';
+import type { Address, Hex } from '../../model/address.js';
 import type { VaultPolicy } from '../../policy/policy-state.js';
 import { mandateVaultAbi, mandateVaultBytecode } from '../generated/MandateVault.js';
 import { VaultCallError, toVaultError } from './vault-errors.js';

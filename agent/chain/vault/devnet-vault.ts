@@ -1,6 +1,6 @@
 import { encodeDeployData, zeroAddress } from 'viem';
 import { configSchema, vaultPolicyFromRisk, type MandateConfig } from '../../config/index.js';
-import type { Address } from '../../market/market-event.js';
+import type { Address } from '../../model/address.js';
 import type { VaultPolicy } from '../../policy/policy-state.js';
 import type { DevnetExtension } from '../devnet/deploy-devnet.js';
 import type { DevnetManifest } from '../devnet/devnet-manifest.js';

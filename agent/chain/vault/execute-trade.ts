@@ -1,6 +1,6 @@
 import type { TransactionReceipt } from 'viem';
-import type { Fill, TradeIntent } from '../../kernel/types.js';
-import type { Hex } from '../../market/market-event.js';
+import type { Fill, TradeIntent } from '../../model/decision.js';
+import type { Hex } from '../../model/address.js';
 import { type TradeExecutedEvent, decodeTradeExecuted, decodeTradeExecutedEvent } from './decode-trade-executed.js';
 import { type VaultWriteParameters, writeVault } from './write-vault.js';
 

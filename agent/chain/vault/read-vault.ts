@@ -1,5 +1,5 @@
 import { type PublicClient, decodeAbiParameters } from 'viem';
-import type { Address, Hex } from '../../market/market-event.js';
+import type { Address, Hex } from '../../model/address.js';
 import type { VaultPolicy } from '../../policy/policy-state.js';
 import { mandateVaultAbi } from '../generated/MandateVault.js';
 

@@ -1,5 +1,5 @@
 import { BaseError, ContractFunctionRevertedError, decodeErrorResult, type Hex } from 'viem';
-import { MandateError } from '../../errors/base-error.js';
+import { MandateError } from '../../model/base-error.js';
 import { mandateVaultAbi } from '../generated/MandateVault.js';
 import { describeVaultError } from './describe-vault-error.js';
 

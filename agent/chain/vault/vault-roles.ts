@@ -1,4 +1,4 @@
-import type { Address } from '../../market/market-event.js';
+import type { Address } from '../../model/address.js';
 import { type VaultWriteParameters, type VaultWriteReturnType, writeVault } from './write-vault.js';
 
 /**

@@ -10,7 +10,7 @@ import {
   type WalletClient,
   encodeFunctionData,
 } from 'viem';
-import type { Address, Hex } from '../../market/market-event.js';
+import type { Address, Hex } from '../../model/address.js';
 import { mandateVaultAbi } from '../generated/MandateVault.js';
 import { VaultCallError, VaultOutOfGasError, toVaultError } from './vault-errors.js';
 

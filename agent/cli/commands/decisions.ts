@@ -22,8 +22,8 @@ async function openCommandJournal(ctx: CommandContext, options: JournalOptions) 
     import('node:fs'),
     import('../../run/cli-support.js'),
     import('../../journal/open-journal.js'),
-    import('../../kernel/clock.js'),
-    import('../../errors/base-error.js'),
+    import('../../model/clock.js'),
+    import('../../model/base-error.js'),
   ]);
   // Reading the journal needs no chain and no key; verify and prove resolve the chain separately.
   const config = await loadCommandConfig(ctx.configPath, 'backtest', { readOnly: true });
@@ -36,7 +36,7 @@ async function openCommandJournal(ctx: CommandContext, options: JournalOptions) 
 
 /** A decision by full id or unique prefix (ids are long; the list shows their first characters). */
 async function findDecision(journal: import('../../journal/open-journal.js').Journal, idOrPrefix: string) {
-  const { MandateError } = await import('../../errors/base-error.js');
+  const { MandateError } = await import('../../model/base-error.js');
   const wanted = idOrPrefix.toLowerCase();
   const exact = journal.decisions.get(wanted as `0x${string}`);
   if (exact) return exact;

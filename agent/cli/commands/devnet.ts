@@ -10,7 +10,7 @@ import { type MarketDriverResult, type MarketRoundProgress, runMarketDriver } fr
 import { defaultNoiseSwapsCsvPath } from '../../chain/devnet/noise-swap-sizes.js';
 import { defaultReplayCsvPath, loadReplayRounds } from '../../chain/devnet/replay-rounds.js';
 import { type ResolvedConfig, defaultConfigPath, loadConfig } from '../../config/index.js';
-import { systemClock } from '../../kernel/clock.js';
+import { systemClock } from '../../model/clock.js';
 import { type CommandContext, commandAction, withCommonOptions } from '../action.js';
 
 export type DevnetCommandOptions = {

@@ -3,8 +3,8 @@ import type { Account, Chain, PublicClient, Transport, WalletClient } from 'viem
 import type { DevnetManifest } from '../../chain/devnet/devnet-manifest.js';
 import type { AdminVaultWriteReturnType, VaultAdmin, VaultAdminStatus } from '../../chain/safe/index.js';
 import type { VaultWriteFunctionName } from '../../chain/vault/write-vault.js';
-import { MandateError } from '../../errors/base-error.js';
-import type { Address, Hex } from '../../market/market-event.js';
+import { MandateError } from '../../model/base-error.js';
+import type { Address, Hex } from '../../model/address.js';
 import type { VaultPolicy } from '../../policy/policy-state.js';
 import { type CommandContext, type CommandResult, commandAction, withCommonOptions } from '../action.js';
 

@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
-import { MandateError } from '../../errors/base-error.js';
+import { MandateError } from '../../model/base-error.js';
 
 /** A CSV file could not be read as the layout a caller expects. */
 export class CsvFormatError extends MandateError {

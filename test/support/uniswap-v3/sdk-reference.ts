@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import type { PositionParameters, SwapParameters } from './pool.js';
+import type { PositionParameters, SwapParameters } from '../../../backtest/uniswap-v3/pool.js';
 
 // The SDK's ESM build fails under Node's loader (directory imports); its CommonJS build works.
 const require = createRequire(import.meta.url);

@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import { createPublicClient, createTestClient, createWalletClient, http, type Hex, type PublicClient, type TransactionReceipt } from 'viem';
 import { nonceManager, privateKeyToAccount } from 'viem/accounts';
 import { foundry } from 'viem/chains';
-import { startAnvil, type AnvilInstance } from '../../chain/anvil.js';
+import { startAnvil, type AnvilInstance } from '../../agent/chain/anvil.js';
 import {
   devAggregatorAbi,
   devAggregatorBytecode,
@@ -15,8 +15,8 @@ import {
   uniswapV3FactoryAbi,
   uniswapV3FactoryBytecode,
   uniswapV3PoolAbi,
-} from '../../chain/generated/index.js';
-import type { Address } from '../market-event.js';
+} from '../../agent/chain/generated/index.js';
+import type { Address } from '../../agent/model/address.js';
 
 // anvil's first default account: a well-known dev key that only ever holds devnet ether.
 const devKey: Hex = '0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { measureJournalThroughput } from './journal-throughput.js';
+import { measureJournalThroughput } from './measure-journal-throughput.js';
 
 describe('measureJournalThroughput', () => {
   it('runs both modes on real files and reports a rate for each (figures are for npm run bench, not asserted)', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { measureKernelThroughput } from './kernel-throughput.js';
-import type { KernelStrategy } from './types.js';
+import { measureKernelThroughput } from './measure-kernel-throughput.js';
+import type { KernelStrategy } from '../../agent/model/ports.js';
 
 describe('measureKernelThroughput', () => {
   it('pushes every event through the state and the strategies (the figure itself is reported by npm run bench)', () => {

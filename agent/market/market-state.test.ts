@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Address, OracleUpdate, PoolUpdate } from '../market/market-event.js';
+import type { Address } from '../model/address.js';
+import type { OracleUpdate, PoolUpdate } from '../model/market-event.js';
 import { MarketState, oracleIn, poolIn } from './market-state.js';
 
 const checksummed: Address = '0x5f4eC3Df9cbd43714FE2740f5E3616155c5b8419';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { benchmarkSwapSimulator } from './benchmark.js';
+import { benchmarkSwapSimulator } from './measure-swap-simulator.js';
 
 describe('benchmarkSwapSimulator', () => {
   it('measures both sides on the same realistic swaps and finds no mismatch', async () => {

@@ -1,9 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createVirtualClock } from '../kernel/clock.js';
-import { holdDecision } from './journal-fixtures.js';
-import { openJournal } from './open-journal.js';
+import { createVirtualClock } from '../../agent/model/clock.js';
+import { holdDecision } from '../support/journal-fixtures.js';
+import { openJournal } from '../../agent/journal/open-journal.js';
 
 export type MeasureJournalThroughputParameters = {
   /** Decisions per measurement. Default 5,000. */

@@ -1,6 +1,6 @@
-import { createPool, swap, type PositionParameters, type SwapParameters } from './pool.js';
-import { type SdkRawSwapReturnType, type SdkSwapReturnType, createSdkReferencePool, fromSdkRaw, sdkSwapRaw } from './sdk-reference.js';
-import { createSeededRandom } from './seeded-random.js';
+import { createPool, swap, type PositionParameters, type SwapParameters } from '../../backtest/uniswap-v3/pool.js';
+import { type SdkRawSwapReturnType, type SdkSwapReturnType, createSdkReferencePool, fromSdkRaw, sdkSwapRaw } from '../support/uniswap-v3/sdk-reference.js';
+import { createSeededRandom } from '../support/uniswap-v3/seeded-random.js';
 
 export type SwapBenchmarkParameters = {
   /** Swaps in the sequence; the SDK runs it once per round, the simulator repeats it until its timing is stable. */

@@ -1,4 +1,4 @@
-import { MandateError } from '../errors/base-error.js';
+import { MandateError } from './base-error.js';
 
 /** A value that cannot be put in canonical JSON (NaN, Infinity, a Map, a cycle...). */
 export class CanonicalJsonError extends MandateError {

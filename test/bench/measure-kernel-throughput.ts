@@ -1,7 +1,8 @@
-import type { Address, OracleUpdate } from '../market/market-event.js';
-import { createVirtualClock } from './clock.js';
-import { createKernel } from './create-kernel.js';
-import type { DecisionJournal, Executor, KernelStrategy, Reasoner, RiskGate } from './types.js';
+import type { Address } from '../../agent/model/address.js';
+import type { OracleUpdate } from '../../agent/model/market-event.js';
+import { createVirtualClock } from '../../agent/model/clock.js';
+import { createKernel } from '../../agent/kernel/create-kernel.js';
+import type { DecisionJournal, Executor, KernelStrategy, Reasoner, RiskGate } from '../../agent/model/ports.js';
 
 export type MeasureKernelThroughputParameters = {
   /** How many oracle events to push. Default 10,000,000. */

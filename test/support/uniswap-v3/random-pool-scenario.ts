@@ -1,6 +1,6 @@
-import { TICK_SPACING_BY_FEE, quoteSwap, type PositionParameters, type SwapParameters, type UniswapV3Pool } from './pool.js';
+import { TICK_SPACING_BY_FEE, quoteSwap, type PositionParameters, type SwapParameters, type UniswapV3Pool } from '../../../backtest/uniswap-v3/pool.js';
 import type { SeededRandom } from './seeded-random.js';
-import { MAX_SQRT_RATIO, MAX_TICK, MIN_SQRT_RATIO, MIN_TICK, getSqrtRatioAtTick } from './tick-math.js';
+import { MAX_SQRT_RATIO, MAX_TICK, MIN_SQRT_RATIO, MIN_TICK, getSqrtRatioAtTick } from '../../../backtest/uniswap-v3/tick-math.js';
 
 /** A pool to build (with createPool and createSdkReferencePool alike) and the swaps to run on it, in order. */
 export type PoolScenario = {

@@ -1,5 +1,6 @@
-import type { Address, MarketEvent, OracleUpdate, PoolUpdate } from '../market/market-event.js';
-import type { MarketSnapshot } from './types.js';
+import type { Address } from '../model/address.js';
+import type { MarketEvent, OracleUpdate, PoolUpdate } from '../model/market-event.js';
+import type { MarketSnapshot } from '../model/ports.js';
 
 /**
  * The latest OracleUpdate per feed and PoolUpdate per pool, plus the event being processed. The kernel

@@ -1,4 +1,4 @@
-import { mulberry32 } from '../../agent/random/mulberry32.js';
+import { mulberry32 } from '../../../agent/model/mulberry32.js';
 
 /** Seeded random draws; see createSeededRandom. */
 export type SeededRandom = {

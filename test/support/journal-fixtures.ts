@@ -1,7 +1,7 @@
 import { keccak256, stringToHex } from 'viem';
-import type { DecisionContent, Fill, TradeIntent } from '../kernel/types.js';
-import type { Address, Hex } from '../market/market-event.js';
-import { decisionIdFor, reasoningHash, strategyIdFor } from './decision-hash.js';
+import type { DecisionContent, Fill, TradeIntent } from '../../agent/model/decision.js';
+import type { Address, Hex } from '../../agent/model/address.js';
+import { decisionIdFor, reasoningHash, strategyIdFor } from '../../agent/model/decision-hash.js';
 
 /**
  * Realistic decision contents for the journal's tests (not used at runtime).

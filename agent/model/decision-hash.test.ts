@@ -1,6 +1,6 @@
 import { concat, encodeAbiParameters, keccak256, pad, stringToHex, toHex } from 'viem';
 import { describe, expect, it } from 'vitest';
-import type { DecisionContent } from '../kernel/types.js';
+import type { DecisionContent } from './decision.js';
 import { canonicalJson } from './canonical-json.js';
 import { InvalidDecisionSeqError, decisionHash, decisionIdFor, reasoningHash, strategyIdFor } from './decision-hash.js';
 

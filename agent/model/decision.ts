@@ -1,4 +1,4 @@
-import type { Address, Hex, MarketEvent } from '../market/market-event.js';
+import type { Address, Hex } from './address.js';
 
 /**
  * The values that flow through the pipeline after market$:
@@ -72,39 +72,6 @@ export type ReasoningRecord = {
   cached?: boolean | undefined;
 };
 
-/** A reasoner: rules or LLM. It is called only when a strategy emits a signal. */
-export type Reasoner = {
-  readonly name: 'rules' | 'llm';
-  propose(input: ReasonerInput): Promise<ReasonerOutput>;
-};
-
-/**
- * What a reasoner returns. `rejection` is set when the reasoner's own validation refused its output
- * (e.g. an LLM answer naming a token off the allow-list): the kernel then records a 'denied' decision
- * with that reason and the raw output, and sends nothing, whatever `proposal` says.
- */
-export type ReasonerOutput = {
-  proposal: Proposal;
-  reasoning: ReasoningRecord;
-  rejection?: { reason: string; details?: string | undefined } | undefined;
-};
-
-export type ReasonerInput = {
-  signal: Signal;
-  /** The latest market snapshot (read-only). */
-  market: MarketSnapshot;
-  /** The vault's balances per token, base units. */
-  balances: ReadonlyMap<Address, bigint>;
-};
-
-/** The latest value per feed and per pool; the kernel updates it before publishing each event. */
-export type MarketSnapshot = {
-  readonly oracles: ReadonlyMap<Address, Extract<MarketEvent, { kind: 'oracle' }>>;
-  readonly pools: ReadonlyMap<Address, Extract<MarketEvent, { kind: 'pool' }>>;
-  /** The event being processed. */
-  readonly last: MarketEvent | undefined;
-};
-
 /** Exactly the vault's TradeIntent struct (contracts/src/interfaces/IMandateVault.sol). */
 export type TradeIntent = {
   decisionId: Hex;
@@ -116,23 +83,6 @@ export type TradeIntent = {
   amountIn: bigint;
   minAmountOut: bigint;
   deadline: bigint;
-};
-
-/** The risk gate: the vault's policy in TypeScript. A denial is a value, never a throw. */
-export type RiskGate = {
-  check(intent: TradeIntent, at: { time: number }): Verdict;
-};
-
-/** What an executor reports; failures are values that become decisions with their reason. */
-export type ExecutionResult =
-  | { ok: true; fill: Fill }
-  | { ok: false; reason: string; txHash?: Hex | undefined };
-
-/** Sends trades: the vault through viem (live) or the pool simulator (backtest). */
-export type Executor = {
-  execute(intent: TradeIntent): Promise<ExecutionResult>;
-  /** Current vault balances per token, base units. */
-  balances(): Promise<ReadonlyMap<Address, bigint>>;
 };
 
 /**
@@ -159,26 +109,6 @@ export type DecisionCompletion =
   | { outcome: 'failed'; reason: string; txHash?: Hex | undefined }
   | { outcome: 'hold' | 'denied' | 'superseded'; reason?: string | undefined };
 
-/** Where the kernel records decisions: SQLite in agent/journal. Written before anything is sent. */
-export type DecisionJournal = {
-  /** Journals a decision before any transaction; returns its canonical hash. */
-  record(content: DecisionContent): Hex;
-  /** Completes a journaled decision with its outcome. */
-  complete(id: Hex, completion: DecisionCompletion): void;
-};
-
-/**
- * What the kernel runs per market event: a configured strategy instance (strategies/ builds these with
- * `createStrategyInstance`). `onMarket` is called after the snapshot includes the event; `setBalances`,
- * when present, receives the vault balances each time the kernel reads them.
- */
-export type KernelStrategy = {
-  /** Unique per agent; the decision's strategyId and, hashed, the intent's bytes32 strategyId. */
-  readonly id: string;
-  onMarket(market: MarketSnapshot): Signal | undefined;
-  setBalances?(balances: ReadonlyMap<string, bigint>): void;
-};
-
 /** A decision the kernel has journaled and completed, as published on `kernel.decisions$`. */
 export type RecordedDecision = {
   content: DecisionContent;
@@ -186,3 +116,22 @@ export type RecordedDecision = {
   hash: Hex;
   completion: DecisionCompletion;
 };
+
+/**
+ * The verdict reasons of decisions the risk gate never saw: why nothing was sent. The decision's
+ * outcome says what happened ('hold', 'superseded', 'failed', 'denied'); this says why.
+ *
+ * @example
+ * if (decision.content.verdict.allowed === false && decision.content.verdict.reason === notSentReasons.superseded) skip();
+ */
+export const notSentReasons = {
+  hold: 'Hold',
+  superseded: 'Superseded',
+  strategyFailed: 'StrategyFailed',
+  reasonerFailed: 'ReasonerFailed',
+  balancesUnavailable: 'BalancesUnavailable',
+  invalidProposal: 'InvalidProposal',
+  invalidReasoning: 'InvalidReasoning',
+  riskGateFailed: 'RiskGateFailed',
+  unencodable: 'UnencodableDecision',
+} as const;

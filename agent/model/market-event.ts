@@ -4,8 +4,7 @@
  *
  * Strategies read these, so this file must not import viem or anything chain-specific.
  */
-export type Hex = `0x${string}`;
-export type Address = `0x${string}`;
+import type { Address } from './address.js';
 
 /** A new Chainlink round (AggregatorV3Interface.latestRoundData, or an AnswerUpdated log). */
 export type OracleUpdate = {

@@ -1,7 +1,7 @@
 import { toBytes } from 'viem';
-import { MandateError } from '../errors/base-error.js';
-import type { Hex } from '../market/market-event.js';
-import type { DecisionContent } from '../kernel/types.js';
+import { MandateError } from './base-error.js';
+import type { Hex } from './address.js';
+import type { DecisionContent } from './decision.js';
 import { canonicalJson } from './canonical-json.js';
 import { keccak256Hex } from './keccak.js';
 
