@@ -7,11 +7,12 @@
  * This file (and everything in strategies/) must not import viem, better-sqlite3 or backtest/.
  */
 import { z } from 'zod';
-import type { MarketSnapshot } from '../agent/model/ports.js';
+import type { MarketSnapshot, StrategyOutcome } from '../agent/model/ports.js';
 import type { Signal } from '../agent/model/decision.js';
 import type { Address } from '../agent/model/address.js';
 import type { OracleUpdate, PoolUpdate } from '../agent/model/market-event.js';
 import { MandateError } from '../agent/model/base-error.js';
+import { restoreStrategyState, saveStrategyState } from './strategy-state.js';
 
 /** The zod object schema a strategy's params are declared with (give every key a `.default()`). */
 export type ParamsSchema = z.ZodObject<z.ZodRawShape>;
@@ -74,6 +75,21 @@ export type StrategyContext<Params, State> = StrategyInitContext<Params> & {
    * kernel calls `instance.setBalances`. Used by strategies that size against holdings (the rebalancer).
    */
   readonly balances: ReadonlyMap<string, bigint>;
+  /**
+   * A signal of this instance at the current event's time: `strategyId` and `time` filled in, strength 1
+   * unless given.
+   */
+  signal(side: 'buy' | 'sell', details: SignalDetails): Signal;
+};
+
+/** What `ctx.signal` needs besides the side. */
+export type SignalDetails = {
+  /** Why, in words: recorded with the decision. */
+  reason: string;
+  /** 0..1, default 1: how strongly the strategy wants it (the rules reasoner scales the size by it). */
+  strength?: number | undefined;
+  /** A size hint in quote units, as a decimal string. */
+  sizeQuote?: string | undefined;
 };
 
 /**
@@ -91,6 +107,12 @@ export type StrategyDefinition<Schema extends ParamsSchema = ParamsSchema, State
   requires(params: StrategyParams<Schema>): readonly MarketSource[];
   init(ctx: StrategyInitContext<StrategyParams<Schema>>): State;
   onMarket(market: MarketSnapshot, ctx: StrategyContext<StrategyParams<Schema>, State>): Signal | undefined;
+  /** Optional: what became of each of this instance's signals (filled, denied, failed, held, superseded). */
+  onOutcome?(outcome: StrategyOutcome, ctx: StrategyContext<StrategyParams<Schema>, State>): void;
+  /** Optional: the state as JSON-able data; default: saved by walking it (see strategy-state.ts). */
+  save?(state: State): unknown;
+  /** Optional: the state from what `save` returned; default: written into a fresh `init()`. */
+  load?(saved: unknown, ctx: StrategyInitContext<StrategyParams<Schema>>): State;
 };
 
 /** Any strategy definition, whatever its params and state. */
@@ -105,6 +127,9 @@ export type DefineStrategyOptions<Schema extends ParamsSchema, State> = {
   requires?: readonly MarketSource[] | ((params: StrategyParams<Schema>) => readonly MarketSource[]);
   init(ctx: StrategyInitContext<StrategyParams<Schema>>): State;
   onMarket(market: MarketSnapshot, ctx: StrategyContext<StrategyParams<Schema>, State>): Signal | undefined;
+  onOutcome?(outcome: StrategyOutcome, ctx: StrategyContext<StrategyParams<Schema>, State>): void;
+  save?(state: State): unknown;
+  load?(saved: unknown, ctx: StrategyInitContext<StrategyParams<Schema>>): State;
 };
 
 /**
@@ -189,6 +214,9 @@ export function defineStrategy<Schema extends ParamsSchema, State>(
     requires: typeof requires === 'function' ? requires : () => requires ?? [],
     init: options.init,
     onMarket: options.onMarket,
+    onOutcome: options.onOutcome,
+    save: options.save,
+    load: options.load,
   };
 }
 
@@ -242,6 +270,12 @@ export type StrategyInstance = {
   onMarket(snapshot: MarketSnapshot): Signal | undefined;
   /** Replace the balances the strategy sees in `ctx.balances` (keys are lower-cased here). */
   setBalances(balances: ReadonlyMap<string, bigint>): void;
+  /** Tells the strategy what became of one of its signals. */
+  onOutcome(outcome: StrategyOutcome): void;
+  /** The state as JSON-able data, for a restart (the definition's `save`, or the automatic walk). */
+  saveState(): unknown;
+  /** Restores what `saveState` returned. */
+  loadState(saved: unknown): void;
 };
 
 /** How to configure one instance. */
@@ -300,7 +334,7 @@ export function createStrategyInstance(
   };
 
   const initContext: StrategyInitContext<unknown> = { id: options.id, params, market };
-  const state: unknown = definition.init(initContext);
+  let state: unknown = definition.init(initContext);
 
   // One context object reused for every event: the hot path allocates nothing here.
   let currentTime = 0;
@@ -311,13 +345,23 @@ export function createStrategyInstance(
     id: options.id,
     params,
     market,
-    state,
+    get state() {
+      return state;
+    },
     now: () => currentTime,
     latestOracle: () => latestOracle,
     latestPool: () => latestPool,
     get balances() {
       return balances;
     },
+    signal: (side: 'buy' | 'sell', details: SignalDetails): Signal => ({
+      strategyId: options.id,
+      side,
+      strength: details.strength ?? 1,
+      sizeQuote: details.sizeQuote,
+      reason: details.reason,
+      time: currentTime,
+    }),
   };
 
   return {
@@ -345,6 +389,15 @@ export function createStrategyInstance(
     },
     setBalances(next) {
       balances = lowerCaseKeys(next);
+    },
+    onOutcome(outcome) {
+      definition.onOutcome?.(outcome, context);
+    },
+    saveState() {
+      return definition.save !== undefined ? definition.save(state) : saveStrategyState(state);
+    },
+    loadState(saved) {
+      state = definition.load !== undefined ? definition.load(saved, initContext) : restoreStrategyState(definition.init(initContext), saved);
     },
   };
 }

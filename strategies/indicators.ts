@@ -79,6 +79,19 @@ export class SimpleMovingAverage {
     for (let i = 0; i < this.period; i += 1) sum += this.values[i]!;
     this.sum = sum;
   }
+
+  /** The ring, its position and sum, for a restart (see strategy-state.ts). */
+  saveState(): { values: number[]; next: number; count: number; sum: number } {
+    return { values: Array.from(this.values), next: this.next, count: this.count, sum: this.sum };
+  }
+
+  restoreState(saved: unknown): void {
+    const state = saved as ReturnType<SimpleMovingAverage['saveState']>;
+    restoreRing(this.values, state.values, 'SimpleMovingAverage');
+    this.next = state.next;
+    this.count = state.count;
+    this.sum = state.sum;
+  }
 }
 
 /**
@@ -119,6 +132,17 @@ export class ExponentialMovingAverage {
       this.current += this.alpha * (value - this.current);
     }
     return this.current;
+  }
+
+  /** The count and average, for a restart (see strategy-state.ts). */
+  saveState(): { count: number; current: number } {
+    return { count: this.count, current: this.current };
+  }
+
+  restoreState(saved: unknown): void {
+    const state = saved as ReturnType<ExponentialMovingAverage['saveState']>;
+    this.count = state.count;
+    this.current = state.current;
   }
 }
 
@@ -207,4 +231,26 @@ export class RollingStats {
     this.currentMean = mean;
     this.m2 = m2;
   }
+
+  /** The ring, its position, mean and m2, for a restart (see strategy-state.ts). */
+  saveState(): { values: number[]; next: number; count: number; mean: number; m2: number } {
+    return { values: Array.from(this.values), next: this.next, count: this.count, mean: this.currentMean, m2: this.m2 };
+  }
+
+  restoreState(saved: unknown): void {
+    const state = saved as ReturnType<RollingStats['saveState']>;
+    restoreRing(this.values, state.values, 'RollingStats');
+    this.next = state.next;
+    this.count = state.count;
+    this.currentMean = state.mean;
+    this.m2 = state.m2;
+  }
+}
+
+/** Refills a ring from saved values; a saved ring of another length belongs to other params. */
+function restoreRing(ring: Float64Array, values: readonly number[], indicator: string): void {
+  if (!Array.isArray(values) || values.length !== ring.length) {
+    throw new IndicatorPeriodError(indicator, Array.isArray(values) ? values.length : values);
+  }
+  ring.set(values);
 }

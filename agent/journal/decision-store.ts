@@ -47,6 +47,8 @@ export type JournaledDecision = {
   createdAt: number;
   completedAt: number | undefined;
   batchId: number | undefined;
+  /** The market event whose signal led to the decision (eventKey), when the kernel gave it. */
+  trigger: string | undefined;
 };
 
 export type ListDecisionsParameters = {
@@ -75,6 +77,8 @@ export type DecisionStore = DecisionJournal & {
   amendFailedToTrade(id: Hex, fill: Fill): void;
   /** Records many decisions in one transaction: all or none. Much faster than one by one (backtests). */
   recordMany(contents: readonly DecisionContent[]): Hex[];
+  /** A run's completed decisions that name their triggering event: what a resumed run must not decide again. */
+  decidedSignals(runId: string): JournaledDecision[];
   get(id: Hex): JournaledDecision | undefined;
   list(parameters?: ListDecisionsParameters): JournaledDecision[];
   /** Decisions recorded but not completed: a restart must reconcile each with the chain. */
@@ -106,10 +110,11 @@ type DecisionRow = {
   created_at: number;
   completed_at: number | null;
   batch_id: number | null;
+  trigger: string | null;
 };
 
 const decisionColumns = `d.id, d.run_id, d.seq, d.time, d.strategy_id, d.status, d.canonical_json, d.hash, d.reason,
-  d.intent_json, d.tx_hash, d.fill_json, d.created_at, d.completed_at, d.batch_id`;
+  d.intent_json, d.tx_hash, d.fill_json, d.created_at, d.completed_at, d.batch_id, d.trigger`;
 
 /**
  * Builds the decision store on an open, migrated journal database.
@@ -123,10 +128,10 @@ export function createDecisionStore(db: BetterSqlite3.Database, clock: Clock): D
   const insert = db.prepare(`INSERT INTO decisions (
       id, run_id, seq, time, strategy_id, status, canonical_json, hash, signal_json, proposal_json, verdict_json,
       reason, reasoner, model, reasoning_json, prompt_tokens, completion_tokens, latency_ms, fallback,
-      reasoning_hash, intent_json, created_at)
+      reasoning_hash, intent_json, created_at, trigger)
     VALUES (@id, @runId, @seq, @time, @strategyId, 'pending', @canonicalJson, @hash, @signalJson, @proposalJson,
       @verdictJson, @reason, @reasoner, @model, @reasoningJson, @promptTokens, @completionTokens, @latencyMs,
-      @fallback, @reasoningHash, @intentJson, @createdAt)
+      @fallback, @reasoningHash, @intentJson, @createdAt, @trigger)
     ON CONFLICT (id) DO NOTHING`);
   const selectOne = db.prepare<[string], DecisionRow>(`SELECT ${decisionColumns} FROM decisions d WHERE d.id = ?`);
   const selectHash = db.prepare<[string], { hash: string }>('SELECT hash FROM decisions WHERE id = ?');
@@ -153,7 +158,7 @@ export function createDecisionStore(db: BetterSqlite3.Database, clock: Clock): D
      WHERE ${unbatchedWhere}`,
   );
 
-  function insertOne(content: DecisionContent): Hex {
+  function insertOne(content: DecisionContent, trigger?: string): Hex {
     const expectedId = decisionIdFor(content.runId, content.seq);
     // Exact match, lowercase included: the id is stored and looked up as text.
     if (content.id !== expectedId) {
@@ -210,6 +215,7 @@ export function createDecisionStore(db: BetterSqlite3.Database, clock: Clock): D
         reasoningHash: content.reasoningHash,
         intentJson,
         createdAt: Math.floor(clock.now()),
+        trigger: trigger ?? null,
       }).changes;
     } catch (error) {
       if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_FOREIGNKEY') throw new UnknownRunError(content.runId);
@@ -223,7 +229,10 @@ export function createDecisionStore(db: BetterSqlite3.Database, clock: Clock): D
     return hash;
   }
 
-  const recordManyTransaction = db.transaction((contents: readonly DecisionContent[]) => contents.map(insertOne));
+  const recordManyTransaction = db.transaction((contents: readonly DecisionContent[]) => contents.map((content) => insertOne(content)));
+  const selectDecidedSignals = db.prepare<[string], DecisionRow>(
+    `SELECT ${decisionColumns} FROM decisions d WHERE d.run_id = ? AND d.trigger IS NOT NULL AND d.status <> 'pending' ORDER BY d.seq`,
+  );
   const recordMany = (contents: readonly DecisionContent[]): Hex[] => {
     try {
       return recordManyTransaction(contents);
@@ -309,8 +318,9 @@ export function createDecisionStore(db: BetterSqlite3.Database, clock: Clock): D
   }
 
   return {
-    record: (content) => insertOne(content),
+    record: (content, trigger) => insertOne(content, trigger),
     recordMany,
+    decidedSignals: (runId) => selectDecidedSignals.all(runId).map(toDecision),
     complete,
     amendFailedToTrade,
     get: (id) => {
@@ -371,6 +381,7 @@ function toDecision(row: DecisionRow): JournaledDecision {
     createdAt: row.created_at,
     completedAt: row.completed_at ?? undefined,
     batchId: row.batch_id ?? undefined,
+    trigger: row.trigger ?? undefined,
   };
 }
 

@@ -94,6 +94,26 @@ export const migrations: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 2,
+    name: 'decision triggers, strategy checkpoints',
+    sql: `
+      -- The market event whose signal led to a decision (see eventKey), so a resumed run that reads the
+      -- event again knows the signal was decided.
+      ALTER TABLE decisions ADD COLUMN trigger TEXT;
+      CREATE INDEX decisions_by_trigger ON decisions (run_id, strategy_id, trigger) WHERE trigger IS NOT NULL;
+
+      -- A live run's strategy states, saved with the market cursor they belong to, in one transaction.
+      CREATE TABLE strategy_checkpoints (
+        run_id      TEXT NOT NULL REFERENCES runs(id),
+        strategy_id TEXT NOT NULL,
+        state_json  TEXT NOT NULL,
+        block       INTEGER NOT NULL,
+        updated_at  INTEGER NOT NULL,
+        PRIMARY KEY (run_id, strategy_id)
+      ) STRICT;
+    `,
+  },
 ];
 
 /** The journal file was written by a newer Mandate than this one. */

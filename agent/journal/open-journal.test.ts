@@ -45,7 +45,7 @@ describe('openJournal', () => {
     const second = openJournal({ path, clock });
     expect(second.runs.get('run-1')?.mode).toBe('backtest');
     const applied = second.db.prepare('SELECT version, applied_at FROM schema_migrations').all();
-    expect(applied).toEqual([{ version: 1, applied_at: 1_700_000_000_000 }]);
+    expect(applied).toEqual(migrations.map((migration) => ({ version: migration.version, applied_at: 1_700_000_000_000 })));
     expect(applyMigrations(second.db, migrations, clock.now())).toEqual([]);
     second.close();
   });
@@ -57,7 +57,7 @@ describe('openJournal', () => {
     raw.prepare("INSERT INTO schema_migrations VALUES (99, 'from the future', 0)").run();
     raw.close();
     expect(() => openJournal({ path, clock })).toThrow(JournalSchemaTooNewError);
-    expect(() => openJournal({ path, clock })).toThrow(/schema is version 99; this version reads up to 1/);
+    expect(() => openJournal({ path, clock })).toThrow(new RegExp(`schema is version 99; this version reads up to ${migrations.at(-1)!.version}`));
   });
 
   it('refuses a journal whose recorded migration differs from the code', () => {
@@ -71,22 +71,20 @@ describe('openJournal', () => {
 
   it('applies only the migrations a journal lacks, in order', () => {
     const raw = new Database(join(dir, 'j.sqlite'));
-    const list = [
-      ...migrations,
-      { version: 2, name: 'notes', sql: 'CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT NOT NULL) STRICT;' },
-    ];
-    expect(applyMigrations(raw, migrations, 1)).toEqual([1]);
-    expect(applyMigrations(raw, list, 2)).toEqual([2]);
+    const next = migrations.length + 1;
+    const list = [...migrations, { version: next, name: 'notes', sql: 'CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT NOT NULL) STRICT;' }];
+    expect(applyMigrations(raw, migrations.slice(0, 1), 1)).toEqual([1]);
+    expect(applyMigrations(raw, list, 2)).toEqual(list.slice(1).map((migration) => migration.version));
     expect(applyMigrations(raw, list, 3)).toEqual([]);
     raw.close();
   });
 
   it('rolls back a failing migration entirely', () => {
     const raw = new Database(join(dir, 'j.sqlite'));
-    const broken = [...migrations, { version: 2, name: 'broken', sql: 'CREATE TABLE half (id INTEGER); CREATE TABLE runs (x INTEGER);' }];
+    const broken = [...migrations, { version: migrations.length + 1, name: 'broken', sql: 'CREATE TABLE half (id INTEGER); CREATE TABLE runs (x INTEGER);' }];
     expect(() => applyMigrations(raw, broken, 1)).toThrow(/already exists/);
     const versions = raw.prepare<[], { version: number }>('SELECT version FROM schema_migrations').all();
-    expect(versions).toEqual([{ version: 1 }]);
+    expect(versions).toEqual(migrations.map((migration) => ({ version: migration.version })));
     expect(raw.prepare("SELECT name FROM sqlite_master WHERE name = 'half'").get()).toBeUndefined();
     raw.close();
   });

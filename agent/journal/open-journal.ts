@@ -9,6 +9,7 @@ import { createDecisionStore, type DecisionStore } from './decision-store.js';
 import { applyMigrations, migrations } from './migrations.js';
 import { createRunStore, type RunStore } from './run-store.js';
 import { createSourceCursorStore, type SourceCursorStore } from './source-cursors.js';
+import { createStrategyCheckpointStore, type StrategyCheckpointStore } from './strategy-checkpoints.js';
 
 /** The journal file could not be opened (bad path, not a database, locked past the busy timeout...). */
 export class JournalOpenError extends MandateError {
@@ -44,6 +45,8 @@ export type Journal = {
   readonly decisions: DecisionStore;
   readonly batches: BatchStore;
   readonly cursors: SourceCursorStore;
+  /** Live runs' strategy states, saved with their market cursor. */
+  readonly checkpoints: StrategyCheckpointStore;
   /**
    * Runs `fn` in one transaction (nested calls become savepoints): wrap thousands of record() calls in a
    * backtest to pay for one commit instead of thousands.
@@ -88,6 +91,7 @@ export function openJournal(parameters: OpenJournalParameters): Journal {
     decisions: createDecisionStore(db, clock),
     batches: createBatchStore(db, clock),
     cursors: createSourceCursorStore(db, clock),
+    checkpoints: createStrategyCheckpointStore(db, clock),
     transaction: (fn) => db.transaction(fn)(),
     close: () => db.close(),
   };

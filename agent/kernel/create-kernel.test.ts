@@ -9,7 +9,7 @@ import { createRulesReasoner } from '../reasoning/rules-reasoner.js';
 import { createVirtualClock } from '../model/clock.js';
 import { createKernel, type CreateKernelParameters } from './create-kernel.js';
 import { KernelConfigError, KernelJournalError, MarketSourceFailedError } from './kernel-errors.js';
-import type { ExecutionResult, Executor, KernelStrategy, MarketSnapshot, Reasoner, RiskGate } from '../model/ports.js';
+import type { ExecutionResult, Executor, KernelStrategy, MarketSnapshot, Reasoner, RiskGate, StrategyOutcome } from '../model/ports.js';
 import type { RecordedDecision, TradeIntent } from '../model/decision.js';
 
 const feed: Address = '0x5f4ec3df9cbd43714fe2740f5e3616155c5b8419';
@@ -596,5 +596,81 @@ describe('createKernel: run (live) and backpressure', () => {
     // At start, before the signal's reasoning, and after the trade.
     expect(received).toHaveLength(3);
     expect(received[2]!.get(usdc)).toBe(100_000n * 10n ** 6n - 500_000000n);
+  });
+});
+
+describe('createKernel: outcomes and resumable strategy state', () => {
+  /** A threshold strategy that records, per market event, the outcomes it had heard by then. */
+  function listening(id: string, buyBelow: number, sellAbove: number) {
+    const inner = thresholdStrategy(id, buyBelow, sellAbove);
+    const heard: StrategyOutcome[] = [];
+    const heardBeforeEvent: number[] = [];
+    let saved: unknown;
+    const strategy: KernelStrategy = {
+      id,
+      onMarket(market) {
+        heardBeforeEvent.push(heard.length);
+        return inner.onMarket(market);
+      },
+      onOutcome: (outcome) => heard.push(outcome),
+      saveState: () => ({ seen: inner.seen.length }),
+      loadState: (state) => (saved = state),
+    };
+    return { strategy, heard, heardBeforeEvent, loaded: () => saved };
+  }
+
+  it('tells each strategy the outcome of its own decisions before the next market event (lockstep)', async () => {
+    const journal = startJournal('run-1');
+    const exec = recordingExecutor(journal, { fail: (intent) => (intent.tokenIn === weth ? { ok: false, reason: 'Too little received' } : undefined) });
+    const buyer = listening('buyer', 1900, 99_999);
+    const seller = listening('seller', 0, 2100);
+    const kernel = kernelFor({ journal, executor: exec.executor, strategies: [buyer.strategy, seller.strategy] });
+    await kernel.replay([oracle(0, 1800), oracle(1, 2000), oracle(2, 2200), oracle(3, 2000)]);
+
+    expect(buyer.heard.map((o) => [o.outcome, o.signal?.side])).toEqual([['trade', 'buy']]);
+    expect(buyer.heard[0]!.fill).toEqual({ tokenIn: usdc, tokenOut: weth, amountIn: 500_000000n, amountOut: exec.executed[0]!.minAmountOut });
+    expect(seller.heard.map((o) => [o.outcome, o.reason])).toEqual([['failed', 'Too little received']]);
+    // Heard before the event after the one that signalled.
+    expect(buyer.heardBeforeEvent).toEqual([0, 1, 1, 1]);
+    expect(seller.heardBeforeEvent).toEqual([0, 0, 0, 1]);
+    const stored = journal.decisions.list();
+    expect(stored.map((d) => d.trigger)).toEqual([`o:${feed}:1`, `o:${feed}:3`]);
+  });
+
+  it('on resume, tells a strategy the recorded outcome of a signal it already decided instead of deciding twice', async () => {
+    const journal = startJournal('run-1');
+    const exec = recordingExecutor(journal);
+    const first = listening('buyer', 1900, 99_999);
+    await kernelFor({ journal, executor: exec.executor, strategies: [first.strategy] }).replay([oracle(0, 1800), oracle(1, 1850)]);
+    expect(journal.decisions.list()).toHaveLength(2);
+
+    // The restarted run reads both events again, then a new one.
+    const decided = new Map(journal.decisions.decidedSignals('run-1').map((d) => [`${d.strategyId} ${d.trigger}`, d]));
+    const second = listening('buyer', 1900, 99_999);
+    const kernel = kernelFor({
+      journal,
+      executor: exec.executor,
+      strategies: [second.strategy],
+      firstSeq: journal.decisions.nextSeq('run-1'),
+      decided: (strategyId, trigger) => {
+        const known = decided.get(`${strategyId} ${trigger}`);
+        return known && { decisionId: known.id, outcome: 'trade', signal: known.content.signal, reason: undefined, fill: undefined };
+      },
+    });
+    const summary = await kernel.replay([oracle(0, 1800), oracle(1, 1850), oracle(2, 1700)]);
+    expect(summary).toMatchObject({ signals: 3, alreadyDecided: 2, decisions: 1, nextSeq: 3 });
+    expect(second.heard.map((o) => o.decisionId)).toEqual(journal.decisions.list().map((d) => d.id));
+    expect(exec.executed).toHaveLength(3);
+  });
+
+  it('saves and loads the states of the strategies that keep one', async () => {
+    const journal = startJournal('run-1');
+    const a = listening('a', 0, 99_999);
+    const plain = thresholdStrategy('plain', 0, 99_999);
+    const kernel = kernelFor({ journal, executor: recordingExecutor(journal).executor, strategies: [a.strategy, plain] });
+    await kernel.replay([oracle(0, 2000), oracle(1, 2000)]);
+    expect(kernel.saveStrategyStates()).toEqual({ a: { seen: 2 } });
+    kernel.loadStrategyStates({ a: { seen: 7 }, plain: { ignored: true } });
+    expect(a.loaded()).toEqual({ seen: 7 });
   });
 });

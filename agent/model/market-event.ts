@@ -41,3 +41,15 @@ export type PoolUpdate = {
 };
 
 export type MarketEvent = OracleUpdate | PoolUpdate;
+
+/**
+ * A market event's identity, the same every time the event is read: a feed's round, or a pool log's place
+ * in the chain. A decision records the key of the event whose signal led to it, so a resumed run that
+ * reads the event again knows it was already decided.
+ *
+ * @example
+ * eventKey(round); // 'o:0x5f4e…8419:110680464442257320802'
+ */
+export function eventKey(event: MarketEvent): string {
+  return event.kind === 'oracle' ? `o:${event.feed}:${event.roundId}` : `p:${event.pool}:${event.block}:${event.logIndex}`;
+}

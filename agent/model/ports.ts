@@ -1,5 +1,5 @@
 import type { Address, Hex } from './address.js';
-import type { DecisionCompletion, DecisionContent, Fill, Proposal, ReasoningRecord, Signal, TradeIntent, Verdict } from './decision.js';
+import type { DecisionCompletion, DecisionContent, DecisionOutcome, Fill, Proposal, ReasoningRecord, Signal, TradeIntent, Verdict } from './decision.js';
 import type { MarketEvent } from './market-event.js';
 
 /*
@@ -59,21 +59,43 @@ export type Executor = {
 
 /** Where the kernel records decisions: SQLite in agent/journal. Written before anything is sent. */
 export type DecisionJournal = {
-  /** Journals a decision before any transaction; returns its canonical hash. */
-  record(content: DecisionContent): Hex;
+  /**
+   * Journals a decision before any transaction; returns its canonical hash. `trigger` names the market
+   * event whose signal led to it (see `triggerKey`), so a resumed run can tell a signal it already decided.
+   */
+  record(content: DecisionContent, trigger?: string): Hex;
   /** Completes a journaled decision with its outcome. */
   complete(id: Hex, completion: DecisionCompletion): void;
+};
+
+/** What became of a strategy's signal: told to the strategy that asked, as soon as it is known. */
+export type StrategyOutcome = {
+  decisionId: Hex;
+  /** trade (filled), hold, denied, failed, or superseded by a newer signal of the same strategy. */
+  outcome: DecisionOutcome;
+  /** The signal decided on; undefined for a failure of the strategy itself. */
+  signal: Signal | undefined;
+  /** Why: the denial reason, the failure, the hold rationale. */
+  reason: string | undefined;
+  /** For a trade: what was swapped, in base units. */
+  fill: { tokenIn: Address; tokenOut: Address; amountIn: bigint; amountOut: bigint } | undefined;
 };
 
 /**
  * What the kernel runs per market event: a configured strategy instance (strategies/ builds these with
  * `createStrategyInstance`). `onMarket` is called after the snapshot includes the event; `setBalances`,
- * when present, receives the vault balances each time the kernel reads them.
+ * when present, receives the vault balances each time the kernel reads them; `onOutcome` hears what
+ * became of each of its signals; `saveState`/`loadState` let a live run persist the strategy's state.
  */
 export type KernelStrategy = {
   /** Unique per agent; the decision's strategyId and, hashed, the intent's bytes32 strategyId. */
   readonly id: string;
   onMarket(market: MarketSnapshot): Signal | undefined;
-  setBalances?(balances: ReadonlyMap<string, bigint>): void;
+  setBalances?(balances: ReadonlyMap<Address, bigint>): void;
+  onOutcome?(outcome: StrategyOutcome): void;
+  /** The state as JSON-able data (canonical JSON must encode it); undefined when nothing is worth keeping. */
+  saveState?(): unknown;
+  /** Restores what `saveState` returned, before any event of the resumed run. */
+  loadState?(saved: unknown): void;
 };
 
