@@ -12,7 +12,7 @@ const now = 1_704_067_200;
 function setup() {
   const state = new MarketState();
   state.apply({ kind: 'oracle', feed: market.oracle!, roundId: 1n, answer: 200_000_000_000n, decimals: 8, updatedAt: BigInt(now - 60), time: now - 60 });
-  const gate = createBacktestPolicyGate({ market, fee: 500, risk, poolPriced: false, snapshot: () => state });
+  const gate = createBacktestPolicyGate({ market, fees: [500], risk, poolPriced: false, snapshot: () => state });
   const intent = (id: number, usdc: bigint, deadline = now + 120): TradeIntent => ({
     decisionId: `0x${id.toString(16).padStart(64, '0')}`,
     strategyId: `0x${'00'.repeat(32)}`,

@@ -25,7 +25,8 @@ export type CreateBacktestPolicyGateParameters = {
     base: { address: Address; decimals: number };
     quote: { address: Address; decimals: number };
   };
-  fee: number;
+  /** The fee tiers of the pair's allowed pools. */
+  fees: readonly number[];
   risk: MandateConfig['risk'];
   /** Price the base token from the pool (data without an oracle, e.g. a Uniswap events file). */
   poolPriced: boolean;
@@ -50,10 +51,10 @@ export const quoteFeed: Address = ethereumPreset.chainlink.usdcUsd.address;
  * "deployed" with a full allowance at the time of the first check.
  *
  * @example
- * const gate = createBacktestPolicyGate({ market, fee: 500, risk: config.risk, poolPriced: false, snapshot: () => kernel.market });
+ * const gate = createBacktestPolicyGate({ market, fees: [500], risk: config.risk, poolPriced: false, snapshot: () => kernel.market });
  */
 export function createBacktestPolicyGate(parameters: CreateBacktestPolicyGateParameters): RiskGate & FillPolicy {
-  const { market, fee, risk, poolPriced, snapshot } = parameters;
+  const { market, fees, risk, poolPriced, snapshot } = parameters;
   const baseFeed = market.oracle ?? ('0x00000000000000000000000000000000000ba5e0' as Address);
   const pair = { base: market.base, quote: market.quote, feedDecimals: 8 };
 
@@ -92,7 +93,7 @@ export function createBacktestPolicyGate(parameters: CreateBacktestPolicyGatePar
           { address: market.base.address, feed: baseFeed, decimals: market.base.decimals, maxOracleAge: risk.maxOracleAgeSeconds },
           { address: market.quote.address, feed: quoteFeed, decimals: market.quote.decimals, maxOracleAge: risk.maxOracleAgeSeconds },
         ],
-        pools: [{ tokenA: market.base.address, tokenB: market.quote.address, fee }],
+        pools: fees.map((fee) => ({ tokenA: market.base.address, tokenB: market.quote.address, fee })),
         deployedAt: time,
       }),
       market: feedsNow,

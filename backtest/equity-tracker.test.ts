@@ -3,10 +3,15 @@ import { createEquityTracker } from './equity-tracker.js';
 import { maxDrawdownOf } from './metrics.js';
 import { createSeededRandom } from './sources/seeded-random.js';
 import type { BacktestTrade } from './simulated-executor.js';
+import type { Address } from '../agent/model/address.js';
 
+const base = { address: '0x02' as Address, decimals: 18 };
+const quote = { address: '0x01' as Address, decimals: 6 };
+const market = { base, quote };
+/** A trade whose gas (1 quote unit) was paid in the quote token. */
 const trade = (side: 'buy' | 'sell', amountIn: bigint, amountOut: bigint, price: number): BacktestTrade => ({
-  time: 0, decidedAt: 0, decisionId: '0x01', side, tokenIn: '0x01', tokenOut: '0x02', amountIn, amountOut,
-  price, marketPrice: price, feeQuote: 0, gasQuote: 1, ticksCrossed: 0,
+  time: 0, decidedAt: 0, decisionId: '0x01', side, tokenIn: side === 'buy' ? quote.address : base.address, tokenOut: side === 'buy' ? base.address : quote.address,
+  amountIn, amountOut, fee: 500, price, marketPrice: price, feeQuote: 0, gasPaid: { token: quote.address, amount: 1_000_000n }, gasQuote: 1, ticksCrossed: 0,
 });
 
 describe('equity tracker', () => {
@@ -27,14 +32,14 @@ describe('equity tracker', () => {
       if (i % 500 === 250 && base === 0) {
         const spend = 5_000;
         const bought = spend / exact;
-        tracker.onTrade(trade('buy', BigInt(spend * 1e6), BigInt(Math.round(bought * 1e18)), exact), 18, 6);
+        tracker.onTrade(trade('buy', BigInt(spend * 1e6), BigInt(Math.round(bought * 1e18)), exact), market);
         quote -= spend;
         base = Number(BigInt(Math.round(bought * 1e18))) / 1e18;
         gas += 1;
       } else if (i % 500 === 0 && base > 0) {
         const units = BigInt(Math.round(base * 1e18));
         const proceeds = Math.floor(base * exact * 1e6) / 1e6;
-        tracker.onTrade(trade('sell', units, BigInt(Math.round(proceeds * 1e6)), exact), 18, 6);
+        tracker.onTrade(trade('sell', units, BigInt(Math.round(proceeds * 1e6)), exact), market);
         quote += Number(BigInt(Math.round(proceeds * 1e6))) / 1e6;
         base = 0;
         gas += 1;

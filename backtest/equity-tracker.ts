@@ -5,7 +5,7 @@ import { compoundAnnualGrowth, SECONDS_PER_YEAR, sharpeRatio, sortinoRatio, type
 export type EquityPoint = {
   /** Unix seconds (the last market price at or before the sample's end). */
   time: number;
-  /** Portfolio value in quote units, gas deducted. */
+  /** Portfolio value in quote units (gas was paid out of it). */
   equity: number;
   /** The initial capital held in the base token from the first price. */
   buyAndHold: number;
@@ -107,7 +107,7 @@ export function createEquityTracker(parameters: CreateEquityTrackerParameters) {
         // The previous interval closed at the last price before this one.
         if (pendingPrice !== undefined) {
           price = pendingPrice();
-          equity = quote + base * price - gas;
+          equity = quote + base * price;
         }
         pendingPrice = undefined;
         pushSample();
@@ -126,7 +126,7 @@ export function createEquityTracker(parameters: CreateEquityTrackerParameters) {
       else return;
       pendingPrice = undefined;
       price = priceOf(event);
-      equity = quote + base * price - gas;
+      equity = quote + base * price;
       if (equity > peak) peak = equity;
       else if (peak > 0) {
         const drawdown = (peak - equity) / peak;
@@ -151,15 +151,20 @@ export function createEquityTracker(parameters: CreateEquityTrackerParameters) {
       pendingPrice = undefined;
       time = at;
       price = value;
-      equity = quote + base * value - gas;
+      equity = quote + base * value;
       if (equity > peak) peak = equity;
       else if (peak > 0) {
         const drawdown = (peak - equity) / peak;
         if (drawdown > maxDrawdown) maxDrawdown = drawdown;
       }
     },
-    /** A fill, with amounts converted by the decimals of its tokens. */
-    onTrade(trade: BacktestTrade, baseDecimals: number, quoteDecimals: number): void {
+    /**
+     * A fill, with amounts converted by the decimals of its tokens. Its gas left the portfolio in the token
+     * that paid it, so equity is what the holdings are worth and can never go below zero.
+     */
+    onTrade(trade: BacktestTrade, market: { base: { address: string; decimals: number }; quote: { decimals: number } }): void {
+      const baseDecimals = market.base.decimals;
+      const quoteDecimals = market.quote.decimals;
       if (pendingPrice !== undefined) price = pendingPrice();
       pendingPrice = undefined;
       highRank = undefined;
@@ -187,7 +192,9 @@ export function createEquityTracker(parameters: CreateEquityTrackerParameters) {
         base -= sold;
         quote += proceeds;
       }
-      equity = quote + base * (price || trade.marketPrice) - gas;
+      if (trade.gasPaid.token === market.base.address) base -= Number(trade.gasPaid.amount) / baseScale;
+      else quote -= Number(trade.gasPaid.amount) / quoteScale;
+      equity = quote + base * (price || trade.marketPrice);
       if (equity > peak) peak = equity;
       else if (peak > 0 && (peak - equity) / peak > maxDrawdown) maxDrawdown = (peak - equity) / peak;
     },
@@ -195,7 +202,7 @@ export function createEquityTracker(parameters: CreateEquityTrackerParameters) {
     finish(extra: { denialsByReason: Record<string, number>; reasonerCalls: number }): { metrics: BacktestMetrics; equityCurve: EquityPoint[] } {
       if (pendingPrice !== undefined) price = pendingPrice();
       pendingPrice = undefined;
-      equity = quote + base * price - gas;
+      equity = quote + base * price;
       if (firstPrice !== undefined && (count === 0 || times[count - 1] !== time || equities[count - 1] !== equity)) pushSample();
       const returns = new Float64Array(Math.max(0, count - 1));
       for (let i = 1; i < count; i++) returns[i - 1] = equities[i - 1]! > 0 ? equities[i]! / equities[i - 1]! - 1 : 0;

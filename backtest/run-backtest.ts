@@ -1,30 +1,30 @@
-import { keccak256, toBytes } from 'viem';
 import { configSchema, type MandateConfig, type MandateConfigInput } from '../agent/config/config-schema.js';
-import { MandateError } from '../agent/model/base-error.js';
-import { createVirtualClock, type VirtualClock } from '../agent/model/clock.js';
-import { createKernel, type KernelSummary } from '../agent/kernel/create-kernel.js';
-import { KernelJournalError } from '../agent/kernel/kernel-errors.js';
-import type { DecisionJournal, Reasoner, RiskGate } from '../agent/model/ports.js';
-import type { RecordedDecision } from '../agent/model/decision.js';
-import { canonicalJson } from '../agent/model/canonical-json.js';
+import { createEngine, type RunStrategy } from '../agent/engine/create-engine.js';
+import type { StrategyFigures } from '../agent/engine/strategy-ledger.js';
+import { batchedDecisions } from '../agent/journal/batched-decisions.js';
 import { openJournal, type Journal } from '../agent/journal/open-journal.js';
-import type { Address } from '../agent/model/address.js';
+import type { KernelSummary } from '../agent/kernel/create-kernel.js';
+import { MandateError } from '../agent/model/base-error.js';
+import { canonicalJson } from '../agent/model/canonical-json.js';
+import type { VirtualClock } from '../agent/model/clock.js';
+import type { RecordedDecision } from '../agent/model/decision.js';
+import { keccak256Hex } from '../agent/model/keccak.js';
 import type { MarketEvent } from '../agent/model/market-event.js';
-import { createRulesReasoner } from '../agent/reasoning/rules-reasoner.js';
-import { createStrategyInstance, type AnyStrategyDefinition, type StrategyMarket } from '../strategies/define-strategy.js';
-import { getBuiltinStrategy } from '../strategies/registry.js';
+import { zeroAddress } from '../agent/model/address.js';
+import type { Reasoner, RiskGate } from '../agent/model/ports.js';
+import type { AnyStrategyDefinition, StrategyMarket } from '../strategies/define-strategy.js';
 import { oraclePrice, poolPrice } from '../strategies/prices.js';
-import { createAnchoredPool, type LiquidityRange } from './anchored-pool.js';
+import { getBuiltinStrategy } from '../strategies/registry.js';
+import type { LiquidityRange } from './anchored-pool.js';
 import { backtestMarket } from './backtest-market.js';
+import type { FillPolicy } from './backtest-policy-gate.js';
+import { createBacktestVenue } from './backtest-venue.js';
 import { createEquityTracker, type EquityPoint } from './equity-tracker.js';
 import type { BacktestMetrics } from './metrics.js';
-import { createBacktestPolicyGate, type FillPolicy } from './backtest-policy-gate.js';
-import { poolPricedReasoner } from './pool-priced-reasoner.js';
-import { createSimulatedExecutor, type BacktestTrade, type FillWindow } from './simulated-executor.js';
-import type { HistoricalSource, SourceStats } from './sources/historical-source.js';
-import { eventsSource } from './sources/historical-source.js';
-import { openCsvSource } from './sources/open-csv-source.js';
+import type { BacktestTrade, GasPayment } from './simulated-executor.js';
 import type { CandleMode } from './sources/ohlcv-csv-source.js';
+import { eventsSource, type HistoricalSource, type SourceStats } from './sources/historical-source.js';
+import { openCsvSource } from './sources/open-csv-source.js';
 
 /** The parts of the config a backtest reads; every field defaults as in the config schema. */
 export type BacktestSettings = Pick<MandateConfig, 'risk' | 'execution' | 'backtest'>;
@@ -40,11 +40,18 @@ export type BacktestProgress = {
 };
 
 export type RunBacktestParameters = {
-  /** A built-in strategy name or a definition. */
-  strategy: string | AnyStrategyDefinition;
-  /** Raw params, validated by the strategy's zod schema (unknown keys and bad values throw StrategyParamsError). */
+  /**
+   * The config, or any part of it (every key defaults as in the schema): its strategies run together on
+   * one portfolio and one policy, with its risk, execution, market pools, reasoner and backtest settings.
+   */
+  config?: MandateConfigInput | undefined;
+  /** The strategies to run instead of the config's (ids unique; `poolFee` picks the pool). */
+  strategies?: readonly RunStrategy[] | undefined;
+  /** One strategy instead of the config's: a built-in name or a definition (sugar for `strategies`). */
+  strategy?: string | AnyStrategyDefinition | undefined;
+  /** With `strategy`: raw params, validated by the strategy's zod schema (StrategyParamsError names the bad one). */
   params?: Record<string, unknown> | undefined;
-  /** The strategy instance id (the decisions' strategyId). Default: the strategy's name. */
+  /** With `strategy`: the instance id (the decisions' strategyId). Default: the strategy's name. */
   strategyId?: string | undefined;
   /** A CSV path (layout detected by header), a source (generator, events), or the events themselves. */
   data: string | HistoricalSource | Iterable<MarketEvent>;
@@ -53,14 +60,14 @@ export type RunBacktestParameters = {
   to?: number | undefined;
   /** Default: backtestMarket (mainnet WETH/USDC, ETH/USD feed, 0.05 % pool). */
   market?: StrategyMarket | undefined;
-  /** Default: the rules reasoner sized by execution.maxTradeSizeUsd and execution.slippageBps. */
-  reasoner?: Reasoner | undefined;
+  /** A reasoner to use as is, or overrides of the config's (`{ reasoner: 'llm', cacheMode: 'replay' }`). Default: the config's. */
+  reasoner?: Reasoner | { reasoner?: 'rules' | 'llm' | undefined; cacheMode?: 'off' | 'record' | 'replay' | undefined } | undefined;
   /**
    * Default: agent/policy's gate with `settings.risk` (backtest/backtest-policy-gate.ts). A gate with
    * `evaluate`/`recordExecuted` (agent/policy's PolicyGate) is also asked again at each fill and learns it.
    */
   riskGate?: (RiskGate & FillPolicy) | undefined;
-  /** Config sections (risk, execution, backtest); missing keys take the config defaults. */
+  /** Config sections (risk, execution, backtest) over `config`'s; missing keys take the config defaults. */
   settings?: Pick<MandateConfigInput, 'risk' | 'execution' | 'backtest'> | undefined;
   /** The SQLite journal for the run's decisions. Default ':memory:' (gone when the run ends). */
   journalPath?: string | undefined;
@@ -88,12 +95,20 @@ export type RunBacktestParameters = {
   onDecision?: ((decision: RecordedDecision) => void) | undefined;
 };
 
+/** One strategy instance of a backtest. */
+export type BacktestStrategy = { name: string; id: string; params: Record<string, unknown> };
+
 /** What a backtest returns: everything a report or a sweep needs, JSON-able (bigints as strings via toJson). */
 export type BacktestResult = {
   runId: string;
   /** Where the decisions are (':memory:' when none was given). */
   journalPath: string;
-  strategy: { name: string; id: string; params: Record<string, unknown> };
+  /** The first strategy of the run (the only one, usually). */
+  strategy: BacktestStrategy;
+  /** Every strategy of the run, in order. */
+  runStrategies: BacktestStrategy[];
+  /** What each strategy did: signals, trades, denials and failures by reason, and its own PnL (quote units). */
+  strategies: Record<string, StrategyFigures>;
   market: StrategyMarket;
   source: { kind: string; label: string; stats: SourceStats };
   /** The window actually replayed. */
@@ -128,13 +143,13 @@ export class BacktestInputError extends MandateError {
 }
 
 /**
- * Runs a strategy over historical or generated market events through the agent's own kernel (its
- * synchronous per-event core, `onEvent`), strategies, reasoner and policy, with only the source, the
- * executor (the exact Uniswap v3 simulator) and the clock (virtual, advanced by the events) swapped.
- * Each event is handed to the kernel alone; a signal's whole path (reasoner, risk gate, journal, fill)
- * finishes before the next event, so no decision can see a later event; only a fill with latency looks
- * ahead, to the market it would really meet. Decisions go to a SQLite journal under a run of mode
- * 'backtest', exactly as live ones.
+ * Runs the config's strategies (or the given ones) over historical or generated market events through the
+ * one engine: the agent's own strategies, reasoner, policy and kernel, on the backtest venue (the source,
+ * the exact Uniswap v3 simulator, a virtual clock). The kernel replays the events: each signal's whole path
+ * (reasoner, risk gate, journal, fill, the strategy's outcome) finishes before the next event, so no
+ * decision sees a later event; only a fill with latency looks ahead, to the market it would really meet.
+ * Every strategy trades from one portfolio under one policy. Decisions go to a SQLite journal under a run
+ * of mode 'backtest', exactly as live ones.
  *
  * @example
  * const result = await runBacktest({
@@ -142,14 +157,13 @@ export class BacktestInputError extends MandateError {
  *   params: { fastPeriod: 12, slowPeriod: 48 },
  *   data: 'data/chainlink/eth-usd.csv',
  * });
- * console.log(result.metrics.totalReturn, result.metrics.buyAndHoldReturn, result.trades.length);
+ * console.log(result.metrics.totalReturn, result.metrics.buyAndHoldReturn, result.strategies.trend.pnl);
  */
 export async function runBacktest(parameters: RunBacktestParameters): Promise<BacktestResult> {
   const market = parameters.market ?? backtestMarket;
-  const settings = resolveSettings(parameters.settings);
-  const definition = typeof parameters.strategy === 'string' ? getBuiltinStrategy(parameters.strategy) : parameters.strategy;
-  const strategyId = parameters.strategyId ?? definition.name;
-  const instance = createStrategyInstance(definition, { id: strategyId, params: parameters.params ?? {}, market });
+  const config = resolveConfig(parameters);
+  const settings: BacktestSettings = { risk: config.risk, execution: config.execution, backtest: config.backtest };
+  const strategies = runStrategiesOf(parameters, config);
   const from = parameters.from;
   const to = parameters.to;
   if (from !== undefined && to !== undefined && from > to) {
@@ -159,154 +173,54 @@ export async function runBacktest(parameters: RunBacktestParameters): Promise<Ba
   if (!Number.isSafeInteger(sampleSeconds) || sampleSeconds <= 0) {
     throw new BacktestInputError('sampleSeconds', String(sampleSeconds), 'a whole number of seconds > 0 is accepted');
   }
-  const fee = market.poolFee ?? 500;
-
+  const fees = [market.poolFee ?? 500, ...config.market.pools.map((pool) => pool.fee), ...strategies.flatMap((strategy) => (strategy.poolFee === undefined ? [] : [strategy.poolFee]))];
   const source = await openSource(parameters.data, market, parameters.candles);
-  const policyPricing = parameters.riskGate !== undefined ? 'custom' : source.kind === 'uniswap-events-csv' || market.oracle === undefined ? 'pool' : 'oracle';
 
-  const runDigest = keccak256(
-    toBytes(
-      canonicalJson({
-        strategy: definition.name,
-        id: strategyId,
-        params: instance.params,
-        data: source.label,
-        from: from ?? null,
-        to: to ?? null,
-        market,
-        settings,
-        liquidity: parameters.liquidity ?? null,
-      }),
-    ),
+  const trades: BacktestTrade[] = [];
+  const tracker = createEquityTracker({ initialQuote: Number(settings.backtest.initialCapitalUsd), sampleSeconds, maxPoints: parameters.maxCurvePoints ?? 2000 });
+  const venue = createBacktestVenue({
+    source,
+    market,
+    fees,
+    settings,
+    gas: gasPaymentOf(market),
+    from,
+    to,
+    liquidity: parameters.liquidity,
+    riskGate: parameters.riskGate,
+    clock: parameters.clock,
+    onTrade(trade) {
+      trades.push(trade);
+      tracker.onTrade(trade, market);
+    },
+  });
+
+  const runDigest = keccak256Hex(
+    canonicalJson({
+      strategies: strategies.map((strategy) => ({ ...strategy, use: typeof strategy.use === 'string' ? strategy.use : strategy.use.name })),
+      data: source.label,
+      from: from ?? null,
+      to: to ?? null,
+      market,
+      settings,
+      liquidity: parameters.liquidity ?? null,
+    }),
   );
-  const clock = parameters.clock ?? createVirtualClock(0);
   const ownJournal = parameters.journal === undefined;
-  const journal = parameters.journal ?? openJournal({ path: parameters.journalPath ?? ':memory:', clock, durability: 'normal' });
+  const journal = parameters.journal ?? openJournal({ path: parameters.journalPath ?? ':memory:', clock: venue.clock, durability: 'normal' });
   try {
     let runId = parameters.runId ?? `bt-${runDigest.slice(2, 14)}`;
     if (parameters.runId === undefined) for (let n = 2; journal.runs.get(runId) !== undefined; n++) runId = `bt-${runDigest.slice(2, 14)}-${n}`;
+    // Decisions are committed in batches: a backtest's journal can be regenerated, so it need not pay a
+    // commit per row (live runs do).
+    const decisions = batchedDecisions(journal);
+    // Strategies without a poolFee trade in the data's pool.
+    const engine = createEngine({ config, venue, journal: decisions, runId, strategies, reasoner: parameters.reasoner, defaultPoolFee: market.poolFee ?? 500 });
+    venue.attach(engine.kernel.market);
     journal.runs.start({ id: runId, configDigest: runDigest, mode: 'backtest' });
 
-    const oracleAddress = market.oracle ?? market.base.address;
-    let reasoner =
-      parameters.reasoner ??
-      createRulesReasoner({
-        market: { oracle: oracleAddress, poolFee: fee, base: market.base, quote: market.quote },
-        maxTradeQuote: settings.execution.maxTradeSizeUsd,
-        maxSlippageBps: settings.execution.slippageBps,
-      });
-    if (parameters.reasoner === undefined && policyPricing === 'pool' && market.pool !== undefined) {
-      reasoner = poolPricedReasoner(reasoner, { oracle: oracleAddress, pool: market.pool, base: market.base, quote: market.quote });
-    }
-
-    // The kernel's snapshot, once it exists (the gate and the executor read it lazily).
-    let kernelMarket: (() => ReturnType<typeof createKernel>['market']) | undefined;
-    const snapshot = () => kernelMarket!();
-    const riskGate =
-      parameters.riskGate ??
-      createBacktestPolicyGate({ market, fee, risk: settings.risk, poolPriced: policyPricing === 'pool', snapshot });
-
-    // The driver's position, so a fill with latency can look at the events after the current one.
-    let batch: readonly MarketEvent[] = [];
-    let index = 0;
-    const prefetched: (readonly MarketEvent[])[] = [];
-    const iterator = iterate(source);
-    const pull = async (): Promise<readonly MarketEvent[] | undefined> => {
-      const next = await iterator.next();
-      return next.done ? undefined : next.value;
-    };
-    const window: FillWindow = {
-      current: snapshot,
-      async eventsUntil(limit) {
-        const seen: MarketEvent[] = [];
-        let list = batch;
-        let position = index + 1;
-        let queued = 0;
-        for (;;) {
-          if (position >= list.length) {
-            if (queued < prefetched.length) list = prefetched[queued++]!;
-            else {
-              const more = await pull();
-              if (more === undefined) return seen;
-              prefetched.push(more);
-              queued = prefetched.length;
-              list = more;
-            }
-            position = 0;
-            continue;
-          }
-          const event = list[position]!;
-          if (to !== undefined && event.time > to) return seen;
-          // Events with block numbers are measured in blocks, the rest (oracle rounds) in time.
-          const beyond = limit.block !== undefined && event.block !== undefined ? event.block > limit.block : event.time > limit.time;
-          if (beyond) return seen;
-          seen.push(event);
-          position++;
-        }
-      },
-    };
-
-    const trades: BacktestTrade[] = [];
-    const tracker = createEquityTracker({
-      initialQuote: Number(settings.backtest.initialCapitalUsd),
-      sampleSeconds,
-      maxPoints: parameters.maxCurvePoints ?? 2000,
-    });
-    const executor = createSimulatedExecutor({
-      market: { oracle: market.oracle, pool: market.pool, base: market.base, quote: market.quote },
-      pool: createAnchoredPool({ fee, base: market.base, quote: market.quote, ranges: parameters.liquidity }),
-      balances: new Map<Address, bigint>([
-        [market.quote.address, parseDecimal(settings.backtest.initialCapitalUsd, market.quote.decimals)],
-        [market.base.address, 0n],
-      ]),
-      window,
-      policy: riskGate,
-      gasPerTrade: BigInt(settings.backtest.gasPerTrade),
-      gasPriceWei: parseDecimal(settings.backtest.gasPriceGwei, 9),
-      latencyBlocks: settings.backtest.latencyBlocks,
-      blockTimeSeconds: settings.backtest.blockTimeSeconds,
-      onTrade(trade) {
-        trades.push(trade);
-        tracker.onTrade(trade, market.base.decimals, market.quote.decimals);
-      },
-    });
-
-    // The kernel stops taking events when the journal fails (nothing may happen off the record); its per-event
-    // core then returns nothing, so the failure is caught here and ends the backtest with the kernel's error.
-    let journalFailure: KernelJournalError | undefined;
-    const failed = (id: string, error: unknown): never => {
-      if (!(error instanceof Error && error.name === 'CanonicalJsonError')) journalFailure ??= new KernelJournalError(id, error);
-      throw error;
-    };
-    const decisionJournal: DecisionJournal = {
-      record: (content) => {
-        try {
-          return journal.decisions.record(content);
-        } catch (error) {
-          return failed(content.id, error);
-        }
-      },
-      complete: (id, completion) => {
-        try {
-          journal.decisions.complete(id, completion);
-        } catch (error) {
-          failed(id, error);
-        }
-      },
-    };
-    const kernel = createKernel({
-      runId,
-      strategies: [instance],
-      reasoner,
-      riskGate,
-      executor,
-      journal: decisionJournal,
-      clock,
-      tradeDeadlineSeconds: settings.execution.deadlineSeconds,
-    });
-    kernelMarket = () => kernel.market;
     const denialsByReason: Record<string, number> = {};
-    const subscription = kernel.decisions$.subscribe((decision) => {
+    engine.kernel.decisions$.subscribe((decision) => {
       if (decision.completion.outcome === 'denied') {
         const verdict = decision.content.verdict;
         const reason = verdict.allowed ? 'Denied' : verdict.reason;
@@ -315,86 +229,52 @@ export async function runBacktest(parameters: RunBacktestParameters): Promise<Ba
       parameters.onDecision?.(decision);
     });
 
-    const oracle = market.oracle?.toLowerCase();
-    const pool = market.pool?.toLowerCase();
-    // Sources reuse one address string per feed: remember the last answer instead of lower-casing per event.
-    let lastAddress = '';
-    let lastMatches = false;
-    const onProgress = parameters.onProgress;
-    const progressEvery = parameters.progressEvery ?? 1 << 18;
-    const expectedEvents = source.expectedEvents;
-    const priceOfEvent = (event: MarketEvent): number => (event.kind === 'oracle' ? oraclePrice(event) : poolPrice(event, market));
+    const priceMarket = market;
+    const oracle = market.oracle;
+    const pool = market.pool;
     // Ordered like the price: the pool's sqrtPriceX96 prices token1 in token0, the inverse when base is token1.
     const baseIsToken0 = market.base.address.toLowerCase() < market.quote.address.toLowerCase();
-    const rankOfEvent = (event: MarketEvent): bigint =>
-      event.kind === 'oracle' ? event.answer : baseIsToken0 ? event.sqrtPriceX96 : -event.sqrtPriceX96;
-    let events = 0;
+    const priceOfEvent = (event: MarketEvent): number => (event.kind === 'oracle' ? oraclePrice(event) : poolPrice(event, priceMarket));
+    const rankOfEvent = (event: MarketEvent): bigint => (event.kind === 'oracle' ? event.answer : baseIsToken0 ? event.sqrtPriceX96 : -event.sqrtPriceX96);
     let lastTime = Number.NEGATIVE_INFINITY;
+    const onProgress = parameters.onProgress;
+    const expectedEvents = source.expectedEvents;
 
-    // Decisions are written in one transaction per batch of events instead of one per statement: a backtest's
-    // journal can be regenerated, so it need not pay a commit for every row (live runs do).
-    const db = journal.db;
-    const batching = !db.inTransaction;
-    const commit = (): void => {
-      if (batching && db.inTransaction) db.exec('COMMIT');
-    };
+    let summary: KernelSummary;
     try {
-      await kernel.refreshBalances();
-      replay: for (;;) {
-        const next = prefetched.length > 0 ? prefetched.shift() : await pull();
-        if (next === undefined) break;
-        commit();
-        if (batching) db.exec('BEGIN');
-        batch = next;
-        for (index = 0; index < batch.length; index++) {
-          const event = batch[index]!;
+      summary = await engine.kernel.replay(venue.replay.events, {
+        progressEvery: parameters.progressEvery ?? 1 << 18,
+        onProgress: onProgress === undefined ? undefined : (events) => onProgress({ events, time: lastTime, expectedEvents }),
+        afterEvent(event) {
           const time = event.time;
-          if (from !== undefined && time < from) continue;
-          if (to !== undefined && time > to) break replay;
-          const work = kernel.onEvent(event);
-          if (work !== undefined) {
-            await work;
-            if (journalFailure !== undefined) throw journalFailure;
-          }
-          if (time >= lastTime) {
-            lastTime = time;
-            const address = event.kind === 'oracle' ? event.feed : event.pool;
-            if (address !== lastAddress) {
-              lastAddress = address;
-              lastMatches = address.toLowerCase() === (event.kind === 'oracle' ? oracle : pool);
-            }
-            if (lastMatches) tracker.onEvent(time, event, priceOfEvent, rankOfEvent);
-          }
-          if (onProgress !== undefined && ++events % progressEvery === 0) onProgress({ events, time, expectedEvents });
-        }
-      }
-      await kernel.idle();
-      commit();
-      if (journalFailure !== undefined) throw journalFailure;
+          if (time < lastTime) return;
+          lastTime = time;
+          if (event.kind === 'oracle' ? event.feed === oracle : event.pool === pool) tracker.onEvent(time, event, priceOfEvent, rankOfEvent);
+        },
+      });
+      decisions.flush();
     } catch (error) {
       try {
-        commit();
-      } catch {
-        // Reported below with the error that stopped the run.
-      }
-      try {
+        decisions.flush();
         journal.runs.end(runId, 'failed');
       } catch {
         // The journal itself may be what failed; the error below says so.
       }
       throw error;
     } finally {
-      subscription.unsubscribe();
+      engine.close();
     }
-    const summary = kernel.summary();
     onProgress?.({ events: summary.events, time: summary.lastEventTime ?? 0, expectedEvents });
     journal.runs.end(runId, 'completed');
 
     const { metrics, equityCurve } = tracker.finish({ denialsByReason, reasonerCalls: summary.reasonerCalls });
+    const runStrategies = engine.strategies.map((instance) => ({ name: instance.name, id: instance.id, params: { ...instance.params } }));
     return {
       runId,
       journalPath: journal.path,
-      strategy: { name: definition.name, id: strategyId, params: { ...instance.params } },
+      strategy: runStrategies[0]!,
+      runStrategies,
+      strategies: engine.ledger.figures(equityCurve.at(-1)?.price ?? venue.price?.() ?? 0, summary.signalsByStrategy),
       market,
       source: { kind: source.kind, label: source.label, stats: source.stats() },
       from: summary.firstEventTime,
@@ -404,24 +284,43 @@ export async function runBacktest(parameters: RunBacktestParameters): Promise<Ba
       equityCurve,
       trades,
       denialsByReason,
-      failuresByReason: { ...executor.failures },
+      failuresByReason: { ...venue.executor.failures },
       reasonerCalls: summary.reasonerCalls,
       summary,
-      policyPricing,
+      policyPricing: venue.policyPricing,
     };
   } finally {
     if (ownJournal) journal.close();
   }
 }
 
-/** The risk, execution and backtest sections with every default filled in. */
-function resolveSettings(partial: RunBacktestParameters['settings']): BacktestSettings {
-  const parsed = configSchema.parse({
-    risk: partial?.risk ?? {},
-    execution: partial?.execution ?? {},
-    backtest: partial?.backtest ?? {},
+/** The config with every default, the `settings` sections over it. */
+function resolveConfig(parameters: RunBacktestParameters): MandateConfig {
+  const input = parameters.config ?? {};
+  const settings = parameters.settings;
+  return configSchema.parse({
+    ...input,
+    risk: settings?.risk ?? input.risk ?? {},
+    execution: settings?.execution ?? input.execution ?? {},
+    backtest: settings?.backtest ?? input.backtest ?? {},
   });
-  return { risk: parsed.risk, execution: parsed.execution, backtest: parsed.backtest };
+}
+
+/** The strategies to run: the given list, the one `strategy`, or the config's enabled ones. */
+function runStrategiesOf(parameters: RunBacktestParameters, config: MandateConfig): RunStrategy[] {
+  if (parameters.strategies !== undefined) return [...parameters.strategies];
+  if (parameters.strategy !== undefined) {
+    const definition = typeof parameters.strategy === 'string' ? getBuiltinStrategy(parameters.strategy) : parameters.strategy;
+    return [{ id: parameters.strategyId ?? definition.name, use: definition, params: parameters.params ?? {} }];
+  }
+  const enabled = config.strategies.filter((strategy) => strategy.enabled);
+  if (enabled.length === 0) throw new BacktestInputError('strategies', 'none enabled', 'a config with at least one enabled strategy, or a strategy to run');
+  return enabled;
+}
+
+/** Gas is paid in the native token: WETH on the default market, else it must be stated. */
+function gasPaymentOf(market: StrategyMarket): GasPayment {
+  return market.base.address === backtestMarket.base.address ? { native: 'base' } : { native: 'quote' };
 }
 
 async function openSource(data: RunBacktestParameters['data'], market: StrategyMarket, candles: CandleMode | undefined): Promise<HistoricalSource> {
@@ -429,21 +328,9 @@ async function openSource(data: RunBacktestParameters['data'], market: StrategyM
     if (market.oracle === undefined && market.pool === undefined) {
       throw new BacktestInputError('market', 'no oracle and no pool', 'a market with an oracle feed or a pool address is needed to stamp CSV events');
     }
-    const none = '0x0000000000000000000000000000000000000000' as Address;
-    return openCsvSource({ path: data, feed: market.oracle ?? none, pool: market.pool ?? none, candles });
+    return openCsvSource({ path: data, feed: market.oracle ?? zeroAddress, pool: market.pool ?? zeroAddress, candles });
   }
   if ('batches' in data && typeof data.batches === 'function') return data;
   return eventsSource(data as Iterable<MarketEvent>);
 }
 
-function iterate(source: HistoricalSource): AsyncIterator<readonly MarketEvent[]> | Iterator<readonly MarketEvent[]> {
-  const batches = source.batches();
-  return Symbol.asyncIterator in batches
-    ? (batches as AsyncIterable<readonly MarketEvent[]>)[Symbol.asyncIterator]()
-    : (batches as Iterable<readonly MarketEvent[]>)[Symbol.iterator]();
-}
-
-function parseDecimal(value: string, decimals: number): bigint {
-  const [whole = '0', fraction = ''] = value.split('.');
-  return BigInt(whole) * 10n ** BigInt(decimals) + BigInt(fraction.slice(0, decimals).padEnd(decimals, '0') || '0');
-}

@@ -175,9 +175,33 @@ export class StrategyMarketError extends MandateError {
  */
 export class UnknownStrategyError extends MandateError {
   override name = 'UnknownStrategyError';
-  constructor(name: string, known: readonly string[]) {
-    super(`Unknown strategy "${name}".`, { details: `Known strategies: ${known.join(', ')}.` });
+  constructor(name: string, known: readonly string[], suggestion?: string) {
+    super(`Unknown strategy "${name}".${suggestion === undefined ? '' : ` Did you mean "${suggestion}"?`}`, {
+      details: `Known strategies: ${known.join(', ')}; or a path to a strategy file (./my-strategy.ts, with #name for a named export).`,
+    });
   }
+}
+
+/**
+ * Whether a value is a strategy definition (what `defineStrategy` returns), for checking what a user's
+ * file or config hands over before it runs.
+ *
+ * @example
+ * isStrategyDefinition(module.default); // true for `export default defineStrategy({...})`
+ */
+export function isStrategyDefinition(value: unknown): value is AnyStrategyDefinition {
+  const candidate = value as Partial<AnyStrategyDefinition> | null;
+  return (
+    typeof candidate === 'object' &&
+    candidate !== null &&
+    typeof candidate.name === 'string' &&
+    typeof candidate.description === 'string' &&
+    typeof candidate.init === 'function' &&
+    typeof candidate.onMarket === 'function' &&
+    typeof candidate.requires === 'function' &&
+    typeof candidate.params?.safeParse === 'function' &&
+    typeof candidate.params?.shape === 'object'
+  );
 }
 
 /**

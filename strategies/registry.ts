@@ -1,6 +1,7 @@
 /**
  * The built-in strategies by name, for configs, the CLI and sweeps.
  */
+import { didYouMean } from '../agent/model/did-you-mean.js';
 import { dca } from './dca.js';
 import { UnknownStrategyError, type AnyStrategyDefinition } from './define-strategy.js';
 import { meanReversion } from './mean-reversion.js';
@@ -46,7 +47,7 @@ export const builtinStrategies: Readonly<Record<BuiltinStrategyName, AnyStrategy
  */
 export function getBuiltinStrategy(name: string): AnyStrategyDefinition {
   if (!(builtinStrategyNames as readonly string[]).includes(name)) {
-    throw new UnknownStrategyError(name, builtinStrategyNames);
+    throw new UnknownStrategyError(name, builtinStrategyNames, didYouMean(name, builtinStrategyNames));
   }
   return builtinStrategies[name as BuiltinStrategyName];
 }

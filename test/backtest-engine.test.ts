@@ -203,10 +203,10 @@ describe('honesty', () => {
       risk: { maxTradeUsd: '10000000', allowance: { capUsd: '10000000', refillUsd: '10000000' } },
     };
     const small = await runBacktest({ strategy: buyOnce, params: { at: events[1]!.time }, data: events, settings: { ...settings, execution: { maxTradeSizeUsd: '1000' } } });
-    // Past the reasoner's 0.5 % slippage the router refuses the fill, as on chain.
+    // Past the reasoner's 0.5 % slippage the vault refuses the fill (InsufficientOutput), as on chain.
     const refused = await runBacktest({ strategy: buyOnce, params: { at: events[1]!.time }, data: events, settings });
     expect(refused.trades).toHaveLength(0);
-    expect(refused.failuresByReason['Too little received']).toBe(1);
+    expect(refused.failuresByReason.InsufficientOutput).toBe(1);
     const big = await runBacktest({
       strategy: buyOnce,
       params: { at: events[1]!.time },

@@ -41,7 +41,7 @@ import repoConfig from '../agent.config.js';
 import { defaultReplayCsvPath, loadReplayRounds } from '../agent/chain/devnet/replay-rounds.js';
 import { validateConfig } from '../agent/config/index.js';
 import type { RecordedDecision } from '../agent/model/decision.js';
-import { runDemo } from '../agent/run/run-demo.js';
+import { runDemo } from '../agent/venues/live/run-demo.js';
 import { backtestMarket } from '../backtest/backtest-market.js';
 import { runBacktest } from '../backtest/run-backtest.js';
 

@@ -10,6 +10,7 @@ import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig, type ConfigMode } from '../agent/config/index.js';
+import { strategyCatalog } from '../agent/engine/strategy-catalog.js';
 
 const run = promisify(execFile);
 const repo = resolve(import.meta.dirname, '..');
@@ -38,7 +39,7 @@ function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
 }
 
 async function loadError(path: string, mode: ConfigMode, env: Record<string, string> = {}): Promise<ConfigError> {
-  const error = await loadConfig(path, { mode, env }).then(
+  const error = await loadConfig(path, { mode, env, strategies: strategyCatalog }).then(
     () => undefined,
     (caught: unknown) => caught,
   );
@@ -95,7 +96,7 @@ const badCases: BadCase[] = [
     env: {},
     path: 'strategies[0].use',
     message: 'Invalid config at strategies[0].use: is not a known strategy (did you mean "trend"?).',
-    details: /expected one of the built-in strategies: trend, mean-reversion, oracle-dex-deviation, treasury-rebalancer, dca/,
+    details: /expected a built-in strategy \(trend, mean-reversion, oracle-dex-deviation, treasury-rebalancer, dca\), a path to a strategy file/,
   },
   {
     name: 'negative limit',

@@ -26,8 +26,8 @@ import { validateConfig, type ResolvedConfig } from '../agent/config/index.js';
 import { openJournal } from '../agent/journal/open-journal.js';
 import { systemClock } from '../agent/model/clock.js';
 import type { RecordedDecision } from '../agent/model/decision.js';
-import { devnetAgentTarget } from '../agent/run/agent-target.js';
-import { startAgent, type AgentLogger, type RunningAgent } from '../agent/run/start-agent.js';
+import { devnetAgentTarget } from '../agent/venues/live/agent-target.js';
+import { startAgent, type AgentLogger, type RunningAgent } from '../agent/venues/live/start-agent.js';
 
 const repoRoot = resolve(fileURLToPath(import.meta.url), '../..');
 const mandate = join(repoRoot, 'bin/mandate.js');

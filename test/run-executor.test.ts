@@ -13,8 +13,8 @@ import { createDevnetClients } from '../agent/chain/devnet/devnet-clients.js';
 import { defaultDevnetExtensions } from '../agent/chain/devnet/devnet-extensions.js';
 import type { DevnetManifest } from '../agent/chain/devnet/devnet-manifest.js';
 import { defaultReplayCsvPath, loadReplayRounds } from '../agent/chain/devnet/replay-rounds.js';
-import { createTransactionSender, type TransactionSender } from '../agent/execution/transaction-sender.js';
-import { createVaultExecutor, type VaultExecutor } from '../agent/execution/vault-executor.js';
+import { createTransactionSender, type TransactionSender } from '../agent/venues/live/transaction-sender.js';
+import { createVaultExecutor, type VaultExecutor } from '../agent/venues/live/vault-executor.js';
 import { decisionIdFor, strategyIdFor } from '../agent/model/decision-hash.js';
 import type { TradeIntent } from '../agent/model/decision.js';
 

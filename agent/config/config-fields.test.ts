@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { addressSchema, dateSchema, decimalAmountSchema, rpcUrlSchema } from './config-fields.js';
-import { didYouMean } from './did-you-mean.js';
+import { didYouMean } from '../model/did-you-mean.js';
 
 // The USDC/WETH 0.05 % pool of data/, in its EIP-55 form.
 const POOL = '0x88e6A0c2dDD26FEEb64F039a2c41296FcB3f5640';

@@ -14,7 +14,6 @@ import {
   integerSchema,
   rpcUrlSchema,
 } from './config-fields.js';
-import { builtinStrategyNames } from '../../strategies/registry.js';
 
 const MAX = Number.MAX_SAFE_INTEGER;
 
@@ -93,14 +92,39 @@ const marketSchema = z.strictObject({
   pools: z.array(poolSchema).min(1).default([{ fee: 500 }, { fee: 3000 }]).describe('a non-empty list of pools'),
 });
 
+/**
+ * A strategy definition written in (or imported by) the config, made with `defineStrategy`. The config
+ * only checks its shape; the engine resolves names and checks definitions and params.
+ */
+export type StrategyDefinitionLike = {
+  readonly name: string;
+  readonly params: { readonly shape: object; safeParse(input: unknown): unknown };
+  onMarket(...args: never[]): unknown;
+};
+
+const isDefinitionLike = (value: unknown): value is StrategyDefinitionLike => {
+  const candidate = value as Partial<StrategyDefinitionLike> | null;
+  return (
+    typeof candidate === 'object' &&
+    candidate !== null &&
+    typeof candidate.name === 'string' &&
+    typeof candidate.onMarket === 'function' &&
+    typeof candidate.params?.safeParse === 'function'
+  );
+};
+
+const strategyUseSchema = z
+  .union([z.string().min(1), z.custom<StrategyDefinitionLike>(isDefinitionLike)])
+  .describe('a built-in strategy name (trend, mean-reversion, oracle-dex-deviation, treasury-rebalancer, dca) or a definition made with defineStrategy');
+
 const strategySchema = z.strictObject({
   /** Unique instance id: it is the strategyId in every signal, decision and TradeExecuted event. */
   id: z
     .string()
     .regex(/^[a-z0-9][a-z0-9-]{0,31}$/, { message: 'is not a lowercase slug' })
     .describe('a lowercase slug of letters, digits and dashes, at most 32 characters (e.g. "eth-trend")'),
-  /** A built-in strategy name. */
-  use: z.string().describe(`one of the built-in strategies: ${builtinStrategyNames.join(', ')}`),
+  /** A built-in strategy name, or a definition imported in the config (`import { myStrategy } from './my-strategy.js'`). */
+  use: strategyUseSchema,
   /** The strategy's own params; validated by that strategy's schema (after this one), which supplies the defaults. */
   params: z.record(z.string(), z.unknown()).default({}).describe('an object of the strategy\'s params'),
   /** Which of `market.pools` this instance trades (by fee tier); the first pool when omitted. */

@@ -3,12 +3,12 @@
  * with readable errors, secrets from the environment only.
  */
 export { configSchema, chainPresetNames, presetFeedNames, uniswapFeeTiers } from './config-schema.js';
-export type { ChainPresetName, MandateConfig, MandateConfigInput, StrategyConfig } from './config-schema.js';
+export type { ChainPresetName, MandateConfig, MandateConfigInput, StrategyConfig, StrategyDefinitionLike } from './config-schema.js';
 export { defineConfig } from './define-config.js';
 export { loadConfig, defaultConfigPath } from './load-config.js';
 export type { LoadConfigOptions } from './load-config.js';
 export { validateConfig, configModes } from './validate-config.js';
-export type { ConfigMode, ResolvedConfig, ValidateConfigOptions } from './validate-config.js';
+export type { ConfigMode, ResolvedConfig, StrategyCatalog, ValidateConfigOptions } from './validate-config.js';
 export { ConfigError, formatIssue } from './config-error.js';
 export type { ConfigIssue } from './config-error.js';
 export { guardSecrets, readSecrets, secretEnvVars } from './read-secrets.js';

@@ -59,14 +59,6 @@ describe('validateConfig: each bad case names the key path, the value and what i
     expect(error.expected).toMatch(/whole number from 0 to 10000/);
   });
 
-  it('unknown strategy, listing the known names and the closest one', () => {
-    const error = configErrorOf({ strategies: [{ id: 'a', use: 'trend' }, { id: 'b', use: 'mean-revertion' }] });
-    expect(error.path).toBe('strategies[1].use');
-    expect(error.value).toBe('mean-revertion');
-    expect(error.shortMessage).toMatch(/is not a known strategy \(did you mean "mean-reversion"\?\)/);
-    expect(error.expected).toBe('one of the built-in strategies: trend, mean-reversion, oracle-dex-deviation, treasury-rebalancer, dca');
-  });
-
   it('negative limit, as a number and as a decimal string', () => {
     const asNumber = configErrorOf({ risk: { maxTradeUsd: -100 } });
     expect(asNumber.path).toBe('risk.maxTradeUsd');
@@ -175,30 +167,6 @@ describe('validateConfig: secrets come only from the environment', () => {
     expect(withFallback.warnings.join('\n')).toMatch(/fall back to rules/);
     const replay = validateConfig({ reasoner: { use: 'llm', llm: { cache: 'replay', fallbackToRules: false } } }, noEnv);
     expect(replay.warnings).toEqual([]);
-  });
-});
-
-describe("validateConfig: strategy params through each strategy's own schema", () => {
-  it('applies the strategy defaults to the params', () => {
-    const config = validateConfig({ strategies: [{ id: 'a', use: 'trend', params: { fastPeriod: 5 } }] }, noEnv);
-    expect(config.strategies[0]?.params).toMatchObject({ fastPeriod: 5, slowPeriod: 30, average: 'sma' });
-  });
-
-  it('reports a bad param at its config path', () => {
-    const wrongType = configErrorOf({ strategies: [{ id: 'a', use: 'dca' }, { id: 'b', use: 'trend', params: { fastPeriod: 'fast' } }] });
-    expect(wrongType.path).toBe('strategies[1].params.fastPeriod');
-    expect(wrongType.shortMessage).toMatch(/has the wrong type \(a string, not a number\)/);
-    expect(wrongType.expected).toBe('a number (events in the fast average)');
-
-    const crossField = configErrorOf({ strategies: [{ id: 'a', use: 'trend', params: { fastPeriod: 40, slowPeriod: 20 } }] });
-    expect(crossField.path).toBe('strategies[0].params.fastPeriod');
-    expect(crossField.shortMessage).toMatch(/fastPeriod must be smaller than slowPeriod/);
-  });
-
-  it('rejects a misspelt param instead of silently using its default', () => {
-    const error = configErrorOf({ strategies: [{ id: 'a', use: 'trend', params: { slowPeriodd: 50 } }] });
-    expect(error.path).toBe('strategies[0].params.slowPeriodd');
-    expect(error.shortMessage).toMatch(/is not a param of "trend" \(did you mean "slowPeriod"\?\)/);
   });
 });
 

@@ -1,11 +1,11 @@
 import { parseUnits } from 'viem';
+import type { z } from 'zod';
 import { getChainPreset } from '../chain/presets/chain-presets.js';
 import { ConfigError, type ConfigIssue } from './config-error.js';
-import { configSchema, type MandateConfig } from './config-schema.js';
+import { configSchema, type MandateConfig, type StrategyDefinitionLike } from './config-schema.js';
 import { rpcUrlSchema } from './config-fields.js';
-import { didYouMean } from './did-you-mean.js';
+import { didYouMean } from '../model/did-you-mean.js';
 import { guardSecrets, readSecrets, secretEnvVars, type ConfigSecrets } from './read-secrets.js';
-import { builtinStrategies, builtinStrategyNames, type BuiltinStrategyName } from '../../strategies/registry.js';
 import { zodIssuesToConfigIssues } from './zod-issues-to-config-issues.js';
 
 /**
@@ -30,6 +30,19 @@ export type ValidateConfigOptions = {
   readOnly?: boolean | undefined;
   /** The file the input came from, named in errors. */
   source?: string | undefined;
+  /**
+   * How strategy names and params are checked. The engine supplies it (the config knows no strategies);
+   * without it only ids and pools are checked here, and the engine checks the rest when it builds a run.
+   */
+  strategies?: StrategyCatalog | undefined;
+};
+
+/** What the config needs to know of strategies to report a bad name or param at its key path. */
+export type StrategyCatalog = {
+  /** The names a `use` may give, for the error and its did-you-mean. */
+  readonly names: readonly string[];
+  /** The definition a `use` names or is; undefined for an unknown name. */
+  find(use: string | StrategyDefinitionLike): StrategyDefinitionLike | undefined;
 };
 
 /**
@@ -103,7 +116,7 @@ export function validateConfig(input: unknown, options: ValidateConfigOptions = 
   if (!parsed.success) fail(zodIssuesToConfigIssues(configSchema, input, parsed.error.issues));
   const config = parsed.data as MandateConfig;
 
-  const issues: ConfigIssue[] = [...checkStrategies(config), ...checkMarket(config)];
+  const issues: ConfigIssue[] = [...checkStrategies(config, options.strategies), ...checkMarket(config)];
   const mode = options.mode ?? (config.chain.preset === 'devnet' ? 'devnet' : 'live');
   const secrets = guardSecrets(readSecrets(options.env ?? process.env));
   const warnings: string[] = [];
@@ -140,24 +153,28 @@ export function validateConfig(input: unknown, options: ValidateConfigOptions = 
   return { ...config, chain: { ...config.chain, rpcUrl }, mode, source: options.source, warnings, secrets };
 }
 
-/** Checks each strategy's name, id and pool, and replaces its params by the strategy's parsed params. */
-function checkStrategies(config: MandateConfig): ConfigIssue[] {
+/**
+ * Checks each strategy's id and pool and, given a catalog, its name and params (replacing its params by
+ * the strategy's parsed params).
+ */
+function checkStrategies(config: MandateConfig, catalog: StrategyCatalog | undefined): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
   const firstIndexOfId = new Map<string, number>();
   const poolFees = config.market.pools.map((pool) => pool.fee);
-  const knownNames: readonly string[] = builtinStrategyNames;
   config.strategies.forEach((strategy, index) => {
-    if (knownNames.includes(strategy.use)) {
-      const parsed = parseStrategyParams(strategy.use as BuiltinStrategyName, strategy.params, `strategies[${index}].params`);
+    const definition = catalog?.find(strategy.use);
+    if (definition !== undefined) {
+      const parsed = parseStrategyParams(definition, strategy.params, `strategies[${index}].params`);
       if (parsed.ok) strategy.params = parsed.params;
       else issues.push(...parsed.issues);
-    } else {
-      const suggestion = didYouMean(strategy.use, knownNames);
+    } else if (catalog !== undefined) {
+      const use = typeof strategy.use === 'string' ? strategy.use : strategy.use.name;
+      const suggestion = didYouMean(use, catalog.names);
       issues.push({
         path: `strategies[${index}].use`,
         problem: `is not a known strategy${suggestion ? ` (did you mean "${suggestion}"?)` : ''}`,
-        value: strategy.use,
-        expected: `one of the built-in strategies: ${knownNames.join(', ')}`,
+        value: use,
+        expected: `a built-in strategy (${catalog.names.join(', ')}), a path to a strategy file (with mandate backtest/run --strategy), or a definition imported in the config`,
       });
     }
     const earlier = firstIndexOfId.get(strategy.id);
@@ -186,11 +203,12 @@ function checkStrategies(config: MandateConfig): ConfigIssue[] {
  * (`strategies[0].params.fastPeriod`) with the other config problems, before anything starts.
  */
 function parseStrategyParams(
-  name: BuiltinStrategyName,
+  definition: StrategyDefinitionLike,
   params: Record<string, unknown>,
   at: string,
 ): { ok: true; params: Record<string, unknown> } | { ok: false; issues: ConfigIssue[] } {
-  const schema = builtinStrategies[name].params;
+  const name = definition.name;
+  const schema = definition.params as unknown as z.ZodObject<z.ZodRawShape>;
   const known = Object.keys(schema.shape);
   // Strategy schemas need not be strict, but a misspelt param must not silently fall back to its default.
   const unknown = Object.keys(params).filter((key) => !known.includes(key));

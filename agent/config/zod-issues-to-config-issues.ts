@@ -4,7 +4,7 @@
  */
 import type { z } from 'zod';
 import type { ConfigIssue } from './config-error.js';
-import { didYouMean } from './did-you-mean.js';
+import { didYouMean } from '../model/did-you-mean.js';
 
 type PathKey = PropertyKey;
 

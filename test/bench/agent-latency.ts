@@ -16,8 +16,8 @@ import { defaultDevnetExtensions } from '../../agent/chain/devnet/devnet-extensi
 import { runMarketDriver } from '../../agent/chain/devnet/market-driver.js';
 import { defaultReplayCsvPath, loadReplayRounds } from '../../agent/chain/devnet/replay-rounds.js';
 import { validateConfig } from '../../agent/config/index.js';
-import { devnetAgentTarget } from '../../agent/run/agent-target.js';
-import { startAgent, type AgentLogger } from '../../agent/run/start-agent.js';
+import { devnetAgentTarget } from '../../agent/venues/live/agent-target.js';
+import { startAgent, type AgentLogger } from '../../agent/venues/live/start-agent.js';
 import type { Benchmark } from './benchmark.js';
 
 const rounds = 40;

@@ -1,6 +1,7 @@
 import { Option, type Command } from 'commander';
 import { getChainPreset, type ChainPreset } from '../../chain/presets/index.js';
 import { configModes, loadConfig, redactConfig, type ConfigMode } from '../../config/index.js';
+import { strategyCatalog } from '../../engine/strategy-catalog.js';
 import { commandAction, withCommonOptions } from '../action.js';
 
 /** What `mandate config --json` prints (its last line). */
@@ -37,7 +38,7 @@ export function registerConfigCommand(program: Command): void {
   ).action(
     commandAction(
       async (ctx, options: { mode?: ConfigMode }): Promise<ConfigCommandResult> => {
-        const resolved = await loadConfig(ctx.configPath, { mode: options.mode });
+        const resolved = await loadConfig(ctx.configPath, { mode: options.mode, strategies: strategyCatalog });
         const { config, secrets } = redactConfig(resolved);
         const { mode, source, warnings, secrets: _guarded, ...rest } = config;
         return {

@@ -20,7 +20,7 @@ const parseBlock = (text: string): bigint => {
 async function openCommandJournal(ctx: CommandContext, options: JournalOptions) {
   const [{ existsSync }, { loadCommandConfig }, { openJournal }, { systemClock }, { MandateError }] = await Promise.all([
     import('node:fs'),
-    import('../../run/cli-support.js'),
+    import('../load-command-config.js'),
     import('../../journal/open-journal.js'),
     import('../../model/clock.js'),
     import('../../model/base-error.js'),
@@ -163,7 +163,7 @@ function renderShow(result: Awaited<ReturnType<typeof showDecision>>): string {
 async function verifyDecisions(ctx: CommandContext, options: JournalOptions & { run?: string }) {
   const { config, journal } = await openCommandJournal(ctx, options);
   const [{ resolveJournalChain }, { readVaultDecisionHistory, historyLookups }, { verifyJournal }] = await Promise.all([
-    import('../../run/journal-chain.js'),
+    import('../../venues/live/journal-chain.js'),
     import('../../journal/vault-journal-chain.js'),
     import('../../journal/verify-journal.js'),
   ]);
@@ -201,7 +201,7 @@ function renderVerify(result: Awaited<ReturnType<typeof verifyDecisions>>): stri
 async function proveDecision(ctx: CommandContext, id: string, options: JournalOptions) {
   const { config, journal } = await openCommandJournal(ctx, options);
   const [{ resolveJournalChain }, { proofFor, verifyDecisionProof }, { verifyDecision }, { mandateVaultAbi }] = await Promise.all([
-    import('../../run/journal-chain.js'),
+    import('../../venues/live/journal-chain.js'),
     import('../../journal/merkle-batches.js'),
     import('../../chain/vault/decision-batches.js'),
     import('../../chain/generated/MandateVault.js'),

@@ -29,9 +29,11 @@ const parseWhole = (text: string): number => {
 
 async function runDemoCommand(ctx: CommandContext, options: DemoCommandOptions) {
   // Heavy modules load here, not at the top, so `mandate --help` and other commands stay fast.
-  const [{ runDemo, defaultDemoJournalPath }, { loadCommandConfig, createAgentLogger, onStopSignal }, { formatDecision }] = await Promise.all([
-    import('../../run/run-demo.js'),
-    import('../../run/cli-support.js'),
+  const [{ runDemo, defaultDemoJournalPath }, { loadCommandConfig }, { createAgentLogger }, { onStopSignal }, { formatDecision }] = await Promise.all([
+    import('../../venues/live/run-demo.js'),
+    import('../load-command-config.js'),
+    import('../create-agent-logger.js'),
+    import('../on-stop-signal.js'),
     import('../../kernel/format-decision.js'),
   ]);
   const config = await loadCommandConfig(ctx.configPath, 'devnet');

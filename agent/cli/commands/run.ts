@@ -13,14 +13,16 @@ export type RunCommandOptions = ReasonerCliOptions & {
 
 async function runAgentCommand(ctx: CommandContext, options: RunCommandOptions) {
   // Heavy modules load here, so `mandate --help` and the other commands stay fast.
-  const [{ loadCommandConfig, createAgentLogger, onStopSignal }, { devnetAgentTarget, liveAgentTarget }, { readDevnetManifest }, { startAgent }, { formatDecision }, { crashHookFromEnv }] =
+  const [{ loadCommandConfig }, { createAgentLogger }, { onStopSignal }, { devnetAgentTarget, liveAgentTarget }, { readDevnetManifest }, { startAgent }, { formatDecision }, { crashHookFromEnv }] =
     await Promise.all([
-      import('../../run/cli-support.js'),
-      import('../../run/agent-target.js'),
+      import('../load-command-config.js'),
+      import('../create-agent-logger.js'),
+      import('../on-stop-signal.js'),
+      import('../../venues/live/agent-target.js'),
       import('../../chain/devnet/devnet-manifest.js'),
-      import('../../run/start-agent.js'),
+      import('../../venues/live/start-agent.js'),
       import('../../kernel/format-decision.js'),
-      import('../../run/crash-hook.js'),
+      import('../../venues/live/crash-hook.js'),
     ]);
   const config = await loadCommandConfig(ctx.configPath, options.devnet ? 'devnet' : undefined);
   const devnet = options.devnet === true || config.chain.preset === 'devnet';

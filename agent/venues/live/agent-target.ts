@@ -1,11 +1,11 @@
 import { defineChain, type Chain } from 'viem';
-import { getChainPreset } from '../chain/presets/chain-presets.js';
-import { resolveLiveMarket } from '../chain/presets/resolve-live-market.js';
-import type { DevnetManifest } from '../chain/devnet/devnet-manifest.js';
-import { ConfigError } from '../config/config-error.js';
-import type { ResolvedConfig } from '../config/index.js';
-import { MandateError } from '../model/base-error.js';
-import type { Address, Hex } from '../model/address.js';
+import { getChainPreset } from '../../chain/presets/chain-presets.js';
+import { resolveLiveMarket } from '../../chain/presets/resolve-live-market.js';
+import type { DevnetManifest } from '../../chain/devnet/devnet-manifest.js';
+import { ConfigError } from '../../config/config-error.js';
+import type { ResolvedConfig } from '../../config/index.js';
+import { MandateError } from '../../model/base-error.js';
+import type { Address, Hex } from '../../model/address.js';
 
 /** A token the agent trades, with what formatting and sizing need. */
 export type TargetToken = { address: Address; decimals: number; symbol: string };

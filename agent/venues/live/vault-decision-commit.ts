@@ -1,9 +1,9 @@
 import { encodeFunctionData, parseEventLogs, type PublicClient } from 'viem';
-import { mandateVaultAbi } from '../chain/generated/index.js';
-import { toVaultError } from '../chain/vault/vault-errors.js';
-import { BatchError } from '../journal/journal-errors.js';
-import type { CommitDecisions } from '../journal/merkle-batches.js';
-import type { Address } from '../model/address.js';
+import { mandateVaultAbi } from '../../chain/generated/index.js';
+import { toVaultError } from '../../chain/vault/vault-errors.js';
+import { BatchError } from '../../journal/journal-errors.js';
+import type { CommitDecisions } from '../../journal/merkle-batches.js';
+import type { Address } from '../../model/address.js';
 import type { TransactionSender } from './transaction-sender.js';
 
 export type CreateVaultDecisionCommitParameters = {

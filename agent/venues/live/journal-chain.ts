@@ -1,8 +1,8 @@
 import { createPublicClient, http, type PublicClient } from 'viem';
-import { readDevnetManifest } from '../chain/devnet/devnet-manifest.js';
-import { ConfigError } from '../config/config-error.js';
-import type { ResolvedConfig } from '../config/index.js';
-import type { Address } from '../model/address.js';
+import { readDevnetManifest } from '../../chain/devnet/devnet-manifest.js';
+import { ConfigError } from '../../config/config-error.js';
+import type { ResolvedConfig } from '../../config/index.js';
+import type { Address } from '../../model/address.js';
 
 /** Where a journal's decisions are checked on-chain: a client, the vault and where its logs start. */
 export type JournalChain = { client: PublicClient; vault: Address; fromBlock: bigint; network: string };

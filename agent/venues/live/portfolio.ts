@@ -1,7 +1,7 @@
 import { formatUnits, type PublicClient } from 'viem';
-import type { Executor } from '../model/ports.js';
-import type { Address } from '../model/address.js';
-import { aggregatorV3Abi } from '../policy/read-policy-state.js';
+import type { Executor } from '../../model/ports.js';
+import type { Address } from '../../model/address.js';
+import { aggregatorV3Abi } from '../../policy/read-policy-state.js';
 import type { AgentTarget } from './agent-target.js';
 
 /** The vault's holdings of the traded pair and their oracle value, for summaries (display numbers). */

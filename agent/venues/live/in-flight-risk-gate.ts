@@ -1,10 +1,10 @@
-import type { MarketSnapshot, RiskGate } from '../model/ports.js';
-import { oracleContextFromMarket } from '../policy/create-policy-gate.js';
-import type { VaultRiskGate } from '../policy/create-vault-risk-gate.js';
-import { accrueAllowance, evaluateTrade, type EvaluateTradeContext, type OracleReading } from '../policy/evaluate-trade.js';
-import { decisionKey, type PolicyState } from '../policy/policy-state.js';
-import { verdictOf } from '../policy/verdict-of.js';
-import type { Address, Hex } from '../model/address.js';
+import type { MarketSnapshot, RiskGate } from '../../model/ports.js';
+import { oracleContextFromMarket } from '../../policy/create-policy-gate.js';
+import type { VaultRiskGate } from '../../policy/create-vault-risk-gate.js';
+import { accrueAllowance, evaluateTrade, type EvaluateTradeContext, type OracleReading } from '../../policy/evaluate-trade.js';
+import { decisionKey, type PolicyState } from '../../policy/policy-state.js';
+import { verdictOf } from '../../policy/verdict-of.js';
+import type { Address, Hex } from '../../model/address.js';
 
 export type InFlightRiskGate = RiskGate & {
   /**

@@ -1,14 +1,14 @@
 import { rmSync } from 'node:fs';
-import { startAnvil } from '../chain/anvil.js';
-import { deployDevnet } from '../chain/devnet/deploy-devnet.js';
-import { defaultDevnetExtensions } from '../chain/devnet/devnet-extensions.js';
-import { runMarketDriver, type MarketDriverResult, type MarketRoundProgress } from '../chain/devnet/market-driver.js';
-import { defaultReplayCsvPath, loadReplayRounds } from '../chain/devnet/replay-rounds.js';
-import type { ResolvedConfig } from '../config/index.js';
-import { systemClock } from '../model/clock.js';
-import type { RecordedDecision } from '../model/decision.js';
-import { verifyJournalAgainstVault } from '../journal/vault-journal-chain.js';
-import type { VerifyJournalReturnType } from '../journal/verify-journal.js';
+import { startAnvil } from '../../chain/anvil.js';
+import { deployDevnet } from '../../chain/devnet/deploy-devnet.js';
+import { defaultDevnetExtensions } from '../../chain/devnet/devnet-extensions.js';
+import { runMarketDriver, type MarketDriverResult, type MarketRoundProgress } from '../../chain/devnet/market-driver.js';
+import { defaultReplayCsvPath, loadReplayRounds } from '../../chain/devnet/replay-rounds.js';
+import type { ResolvedConfig } from '../../config/index.js';
+import { systemClock } from '../../model/clock.js';
+import type { RecordedDecision } from '../../model/decision.js';
+import { verifyJournalAgainstVault } from '../../journal/vault-journal-chain.js';
+import type { VerifyJournalReturnType } from '../../journal/verify-journal.js';
 import { devnetAgentTarget } from './agent-target.js';
 import { startAgent, type AgentLogger, type AgentRunSummary, type RunningAgent } from './start-agent.js';
 

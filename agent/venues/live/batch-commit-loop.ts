@@ -1,7 +1,7 @@
-import type { Clock } from '../model/clock.js';
-import type { StoredBatch } from '../journal/batch-store.js';
-import { createBatchCommitter, type BatchJournal, type CommitDecisions, type FindCommittedRoot } from '../journal/merkle-batches.js';
-import type { Address } from '../model/address.js';
+import type { Clock } from '../../model/clock.js';
+import type { StoredBatch } from '../../journal/batch-store.js';
+import { createBatchCommitter, type BatchJournal, type CommitDecisions, type FindCommittedRoot } from '../../journal/merkle-batches.js';
+import type { Address } from '../../model/address.js';
 
 export type BatchCommitLoopLogger = {
   info(details: object, message: string): void;

@@ -1,11 +1,11 @@
 import { performance } from 'node:perf_hooks';
 import { encodeFunctionData, parseEventLogs, type PublicClient, type TransactionReceipt } from 'viem';
-import { erc20Abi, mandateVaultAbi } from '../chain/generated/index.js';
-import { decodeVaultRevert, type DecodedVaultRevert } from '../chain/vault/vault-errors.js';
-import { describeVaultError } from '../chain/vault/describe-vault-error.js';
-import type { ExecutionResult, Executor } from '../model/ports.js';
-import type { Fill, TradeIntent } from '../model/decision.js';
-import type { Address, Hex } from '../model/address.js';
+import { erc20Abi, mandateVaultAbi } from '../../chain/generated/index.js';
+import { decodeVaultRevert, type DecodedVaultRevert } from '../../chain/vault/vault-errors.js';
+import { describeVaultError } from '../../chain/vault/describe-vault-error.js';
+import type { ExecutionResult, Executor } from '../../model/ports.js';
+import type { Fill, TradeIntent } from '../../model/decision.js';
+import type { Address, Hex } from '../../model/address.js';
 import { TransactionNotMinedError, type TransactionSender } from './transaction-sender.js';
 
 export type CreateVaultExecutorParameters = {

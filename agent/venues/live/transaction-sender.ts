@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import type { Account, Chain, PublicClient, TransactionReceipt } from 'viem';
-import { MandateError } from '../model/base-error.js';
-import type { Address, Hex } from '../model/address.js';
+import { MandateError } from '../../model/base-error.js';
+import type { Address, Hex } from '../../model/address.js';
 
 /** A transaction was sent but no receipt came back in time (dropped, or stuck behind a low fee). */
 export class TransactionNotMinedError extends MandateError {
