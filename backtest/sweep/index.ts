@@ -12,6 +12,7 @@ export { packageIdentity, type PackageIdentity } from './package-identity.js';
 export { bundleStrategy, parseStrategyFileSpec, loadSweepStrategy, writeStrategyBundle, strategyBundlePath, type StrategyBundle, type StrategyBundleRef, type SweepStrategy } from './strategy-bundle.js';
 export { openSweepStore, defaultSweepStorePath, type SweepStore, type SweepRecord, type SweepResultRecord, type PendingSweep } from './sweep-store.js';
 export { createSweepWorkerPool, type SweepRunner, type SweepWorkerPool } from './worker-pool.js';
+export { sweepStrategyDefinition } from './sweep-strategy.js';
 export { runSweepTask, sweepConfigDigest, type SweepTask, type SweepRunSummary, type SweepSettings } from './sweep-task.js';
 export { SweepInputError, SweepRunError, SweepWorkerError } from './sweep-errors.js';
 export { createQueueSweepRunner, type QueueSweepRunner } from './queue/queue-runner.js';

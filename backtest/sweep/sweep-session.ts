@@ -1,3 +1,4 @@
+import { systemClock } from '../../agent/model/clock.js';
 import { resolve } from 'node:path';
 import { dataHash } from './data-hash.js';
 import { createQueueSweepRunner, type QueueSweepRunner } from './queue/queue-runner.js';
@@ -67,21 +68,15 @@ export async function openSweepSession(parameters: OpenSweepSessionParameters): 
   const storePath = sweep.storePath === undefined ? defaultSweepStorePath : sweep.storePath;
   const store = storePath === null ? undefined : openSweepStore(storePath);
   let id: string | undefined;
-  let runner: SweepRunner;
+  let runner: SweepRunner | undefined;
   try {
-    if (store !== undefined) {
-      if (sweep.sweepId !== undefined) {
-        const pending = store.pending(sweep.sweepId);
-        if (pending === undefined || pending.kind !== parameters.kind) throw new SweepInputError('resume', sweep.sweepId, `the id of a pending ${parameters.kind} sweep in ${storePath} is accepted`);
-        const before = (pending.inputs as ResumableSweepInputs).dataHash;
-        if (before !== hash) throw new SweepInputError('data', `${sweep.data}, whose sha256 is now ${hash} (it was ${before})`, 'a resumed sweep runs only on the same bytes');
-        id = sweep.sweepId;
-      } else {
-        id = store.freeId(parameters.id);
-        store.begin({ id, createdAt: (sweep.clock ?? { now: () => Date.now() }).now(), kind: parameters.kind, inputs: { ...parameters.inputs, dataHash: hash } satisfies ResumableSweepInputs });
-      }
-      sweep.onStart?.(id);
-    }
+    if (store !== undefined && sweep.sweepId !== undefined) {
+      const pending = store.pending(sweep.sweepId);
+      if (pending === undefined || pending.kind !== parameters.kind) throw new SweepInputError('resume', sweep.sweepId, `the id of a pending ${parameters.kind} sweep in ${storePath} is accepted`);
+      const before = (pending.inputs as ResumableSweepInputs).dataHash;
+      if (before !== hash) throw new SweepInputError('data', `${sweep.data}, whose sha256 is now ${hash} (it was ${before})`, 'a resumed sweep runs only on the same bytes');
+      id = sweep.sweepId;
+    } else if (store !== undefined) id = store.freeId(parameters.id);
     runner =
       sweep.queue === undefined
         ? await createSweepWorkerPool(parameters.threads)
@@ -92,17 +87,26 @@ export async function openSweepSession(parameters: OpenSweepSessionParameters): 
             sharedDataPath: sweep.queue.sharedData === true ? resolve(sweep.data) : undefined,
             strategy: bundle,
           });
+    // Recorded as pending only once it can run (a wrong Redis password leaves nothing to resume).
+    if (store !== undefined && id !== undefined) {
+      if (sweep.sweepId === undefined) {
+        store.begin({ id, createdAt: (sweep.clock ?? systemClock).now(), kind: parameters.kind, inputs: { ...parameters.inputs, dataHash: hash } satisfies ResumableSweepInputs });
+      }
+      sweep.onStart?.(id);
+    }
   } catch (error) {
+    await runner?.close();
     store?.close();
     throw error;
   }
+  const started = runner;
 
   return {
     id,
     storePath,
     dataHash: hash,
     configDigest,
-    runner,
+    runner: started,
     task: (index, params, range) => ({
       index,
       strategy,
@@ -119,7 +123,7 @@ export async function openSweepSession(parameters: OpenSweepSessionParameters): 
       const kept = id === undefined ? new Map<number, SweepRunSummary>() : store!.checkpoints(id, batch);
       let done = tasks.filter((task) => kept.has(task.index)).length;
       sweep.onProgress?.({ phase: batch, done, total: tasks.length });
-      const fresh = await runner.run(
+      const fresh = await started.run(
         tasks.filter((task) => !kept.has(task.index)),
         (summary) => {
           if (id !== undefined) store!.checkpoint(id, batch, summary);
@@ -130,11 +134,11 @@ export async function openSweepSession(parameters: OpenSweepSessionParameters): 
       const byIndex = new Map([...kept, ...fresh.map((summary) => [summary.index, summary] as const)]);
       return tasks.map((task) => byIndex.get(task.index)!);
     },
-    workers: () => ('workers' in runner ? (runner as QueueSweepRunner).workers.size : runner.size),
+    workers: () => ('workers' in started ? (started as QueueSweepRunner).workers.size : started.size),
     store: (save) => (store === undefined || id === undefined ? undefined : save(store, id)),
     async close() {
       try {
-        await runner.close();
+        await started.close();
       } finally {
         store?.close();
       }

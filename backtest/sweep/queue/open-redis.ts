@@ -19,16 +19,19 @@ export type OpenRedisParameters = {
  * const redis = await openRedis({ url: 'redis://localhost:6379', role: 'sweep' });
  */
 export async function openRedis(parameters: OpenRedisParameters): Promise<Redis> {
-  const redis = new Redis({ ...redisConnectionOptions(parameters), lazyConnect: true });
-  // Errors surface through the commands' rejections and 'end'; without a listener ioredis prints each.
-  redis.on('error', () => {});
+  // Our own commands fail after one reconnect attempt (a sweep then notices a lost Redis); BullMQ's never do.
+  const redis = new Redis({ ...redisConnectionOptions(parameters), maxRetriesPerRequest: parameters.role === 'worker' ? null : 1, lazyConnect: true });
+  // Errors surface through the commands' rejections and 'end' (without a listener ioredis prints each); the
+  // last one says why a connection closed (a wrong password, a refused TLS handshake).
+  let lastError: unknown;
+  redis.on('error', (error: unknown) => (lastError = error));
   try {
     await redis.connect();
     await redis.ping();
   } catch (error) {
     redis.disconnect();
     throw new QueueConnectionError(`Cannot use Redis at ${redactRedisUrl(parameters.url)}.`, {
-      cause: error,
+      cause: lastError ?? error,
       metaMessages: ['Check the URL (redis://[user:password@]host:port[/db], rediss:// for TLS), that redis-server runs there, and its password.'],
     });
   }
@@ -45,7 +48,7 @@ export function redisConnectionOptions({ url, role }: OpenRedisParameters) {
   return {
     ...redisOptionsFromUrl(url),
     // BullMQ's blocking calls need unlimited retries per command; the reconnect policy decides when to stop.
-    maxRetriesPerRequest: role === 'worker' ? null : 1,
+    maxRetriesPerRequest: null,
     connectTimeout: 5_000,
     retryStrategy: (attempt: number) => (role === 'sweep' && attempt > 10 ? null : Math.min(attempt * 250, 2_000)),
   };
