@@ -58,6 +58,10 @@ async function sweep(args: readonly string[], env: NodeJS.ProcessEnv = {}) {
   return { ...result, json: comparable(result.stdout) };
 }
 
+// The 24-combination local sweep, run once: the reference for the queued sweep and the resumed one.
+let localGridRun: ReturnType<typeof sweep> | undefined;
+const localGrid = () => (localGridRun ??= sweep([...grid, ...week, '--workers', '2', '--store', join(directory, 'local.sqlite')]));
+
 /** Kills `victim` with SIGKILL as soon as it has started a job; returns that job's id. */
 async function killMidJob(victim: MandateProcess): Promise<string> {
   const started = (await victim.line(/^start /)).slice('start '.length);
@@ -80,7 +84,7 @@ describe('mandate sweep --queue redis:// (requirepass) on mandate worker process
   });
 
   it('runs 24 combinations with a worker SIGKILLed mid-job: each once, equal to the local sweep to the digit', async () => {
-    const localRun = sweep([...grid, ...week, '--workers', '2', '--store', join(directory, 'local.sqlite')]);
+    const localRun = localGrid();
     const victim = await startWorker(redis.url);
     const queued = sweep([...grid, ...week, '--queue', redis.url, '--store', join(directory, 'queue.sqlite')]);
     const killed = await killMidJob(victim);
@@ -201,7 +205,7 @@ describe('interrupted sweeps', () => {
 
   it('a local sweep killed midway resumes from its checkpoints to the same results', async () => {
     const store = join(directory, 'local-killed.sqlite');
-    const baseline = sweep([...grid, ...week, '--workers', '1', '--store', join(directory, 'local-baseline.sqlite')]);
+    const baseline = localGrid();
     const killedRun = spawnMandate(['sweep', ...grid, ...week, '--workers', '1', '--store', store, '--json']);
     running.push(killedRun);
     const sweepId = /Sweep (sw-[0-9a-f-]+)/.exec(await killedRun.line(/^Sweep sw-/))![1]!;
