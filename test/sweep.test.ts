@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -48,6 +48,9 @@ const summary = (index: number, overrides: Partial<BacktestMetrics>): SweepRunSu
   events: 1,
   denialsByReason: {},
   failuresByReason: {},
+  dataHash: 'ab'.repeat(32),
+  configDigest: `0x${'cd'.repeat(32)}`,
+  version: '0.1.0',
 });
 
 describe('rankResults', () => {
@@ -125,10 +128,15 @@ describe('runSweep', () => {
   });
 
   it('stops with the failing backtest named when one fails in its worker', async () => {
-    const missing = join(directory, 'missing.csv');
-    const failure = runSweep({ strategy: 'trend', grid: { fastPeriod: [5] }, data: missing, workers: 1, storePath: null });
+    const unreadable = join(directory, 'no-layout.csv');
+    writeFileSync(unreadable, 'when,what\n1,2\n');
+    const failure = runSweep({ strategy: 'trend', grid: { fastPeriod: [5] }, data: unreadable, workers: 1, storePath: null });
     await expect(failure).rejects.toThrow(SweepRunError);
     await expect(failure).rejects.toThrow(/fastPeriod/);
-    await expect(failure).rejects.toThrow(/missing\.csv/);
+    await expect(failure).rejects.toThrow(/no-layout\.csv/);
+  });
+
+  it('names a data file that cannot be read before starting any worker', async () => {
+    await expect(runSweep({ strategy: 'trend', grid: { fastPeriod: [5] }, data: join(directory, 'missing.csv'), storePath: null })).rejects.toThrow(/missing\.csv/);
   });
 });

@@ -22,6 +22,7 @@ const commands: Record<string, () => Promise<Register>> = {
   'verify-swaps': async () => (await import('./commands/verify-swaps.js')).registerVerifySwapsCommand,
   backtest: async () => (await import('./commands/backtest.js')).registerBacktestCommand,
   sweep: async () => (await import('./commands/sweep.js')).registerSweepCommand,
+  worker: async () => (await import('./commands/worker.js')).registerWorkerCommand,
   vault: async () => (await import('./commands/vault.js')).registerVaultCommand,
   status: async () => (await import('./commands/status.js')).registerStatusCommand,
 };

@@ -1,12 +1,21 @@
-/** Parameter sweeps and walk-forward analysis on worker threads, stored in SQLite. */
+/** Parameter sweeps and walk-forward analysis on worker threads or `mandate worker` processes, stored in SQLite. */
 export { runSweep, type RankedRun, type RunSweepReturnType } from './run-sweep.js';
 export { runWalkForward, type RunWalkForwardParameters, type RunWalkForwardReturnType, type WalkForwardWindowResult } from './run-walk-forward.js';
-export { resolveSweep, sweepDigestId, type SweepParameters, type SweepProgress, type ResolvedSweep } from './sweep-inputs.js';
+export { resumeSweep, type ResumeSweepParameters, type ResumeSweepReturnType } from './resume-sweep.js';
+export { resolveSweep, sweepDigestId, type SweepParameters, type SweepProgress, type SweepQueueOptions, type ResolvedSweep } from './sweep-inputs.js';
 export { rankResults, rankValue, parseRankBy, rankMetrics, rankByNames, type RankBy } from './rank-results.js';
 export { walkForwardWindows, type WalkForwardWindow, type WalkForwardWindowsParameters } from './walk-forward-windows.js';
 export { aggregateWindows, type WindowsAggregate } from './aggregate-windows.js';
 export { dataSpan, type DataSpanReturnType } from './data-span.js';
-export { openSweepStore, defaultSweepStorePath, type SweepStore, type SweepRecord, type SweepResultRecord } from './sweep-store.js';
-export { createSweepWorkerPool, type SweepWorkerPool } from './worker-pool.js';
-export { runSweepTask, type SweepTask, type SweepRunSummary } from './sweep-task.js';
+export { dataHash } from './data-hash.js';
+export { packageIdentity, type PackageIdentity } from './package-identity.js';
+export { bundleStrategy, parseStrategyFileSpec, loadSweepStrategy, writeStrategyBundle, strategyBundlePath, type StrategyBundle, type StrategyBundleRef, type SweepStrategy } from './strategy-bundle.js';
+export { openSweepStore, defaultSweepStorePath, type SweepStore, type SweepRecord, type SweepResultRecord, type PendingSweep } from './sweep-store.js';
+export { createSweepWorkerPool, type SweepRunner, type SweepWorkerPool } from './worker-pool.js';
+export { sweepStrategyDefinition } from './sweep-strategy.js';
+export { runSweepTask, sweepConfigDigest, type SweepTask, type SweepRunSummary, type SweepSettings } from './sweep-task.js';
 export { SweepInputError, SweepRunError, SweepWorkerError } from './sweep-errors.js';
+export { createQueueSweepRunner, type QueueSweepRunner } from './queue/queue-runner.js';
+export { startQueueWorker, type QueueWorker, type StartQueueWorkerParameters } from './queue/queue-worker.js';
+export { QueueConnectionError, QueueJobRefusedError } from './queue/queue-errors.js';
+export { redactRedisUrl, redisOptionsFromUrl } from './queue/redis-url.js';

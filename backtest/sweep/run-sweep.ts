@@ -2,9 +2,10 @@ import { systemClock } from '../../agent/model/clock.js';
 import type { BacktestMetrics } from '../metrics.js';
 import { rankResults, rankValue, type RankBy } from './rank-results.js';
 import { resolveSweep, sweepDigestId, type SweepParameters } from './sweep-inputs.js';
-import { defaultSweepStorePath, openSweepStore } from './sweep-store.js';
-import type { SweepTask } from './sweep-task.js';
-import { createSweepWorkerPool } from './worker-pool.js';
+import { packageIdentity } from './package-identity.js';
+import { resumableInputs, sweepStrategyDefinition, sweepStrategyDigest, sweepStrategyLabel } from './sweep-strategy.js';
+import { openSweepSession } from './sweep-session.js';
+import type { SweepRunSummary } from './sweep-task.js';
 
 /** One run of a sweep, in ranked order. */
 export type RankedRun = {
@@ -21,15 +22,27 @@ export type RankedRun = {
   to: number | undefined;
   events: number;
   denialsByReason: Record<string, number>;
+  /** sha256 of the data file, the config sections' digest and the Mandate version of the run. */
+  dataHash: string;
+  configDigest: string;
+  version: string;
 };
 
 export type RunSweepReturnType = {
   /** The stored sweep's id (undefined when storePath is null). */
   sweepId: string | undefined;
   storePath: string | null;
+  /** The built-in's name, or the strategy file and export. */
   strategy: string;
   data: string;
+  /** sha256 of the data file's bytes. */
+  dataHash: string;
+  /** Digest of the config sections (risk, execution, backtest) every backtest ran with. */
+  configDigest: string;
+  /** The Mandate version that ran the sweep (every worker runs the same: they refuse other versions' jobs). */
+  version: string;
   rankBy: RankBy;
+  /** Worker threads, or the `mandate worker` processes that sent results (with a queue). */
   workers: number;
   combinations: number;
   /** Combinations the strategy's schema rejected, with the reason (not run). */
@@ -59,28 +72,50 @@ export type RunSweepReturnType = {
 export async function runSweep(parameters: SweepParameters): Promise<RunSweepReturnType> {
   const clock = parameters.clock ?? systemClock;
   const started = performance.now();
-  const { combinations, rejected, workers, rankBy } = resolveSweep(parameters);
-  const tasks: SweepTask[] = combinations.map((params, index) => ({
-    index,
-    strategy: parameters.strategy,
-    params,
-    data: parameters.data,
-    from: parameters.from,
-    to: parameters.to,
-    candles: parameters.candles,
-    settings: parameters.settings,
-  }));
-
-  // Shown at once: starting the workers takes a second or more before the first backtest ends.
-  parameters.onProgress?.({ phase: 'grid', done: 0, total: tasks.length });
-  const pool = await createSweepWorkerPool(Math.min(workers, tasks.length));
-  let summaries;
+  const definition = await sweepStrategyDefinition(parameters.strategy);
+  const { combinations, rejected, workers, rankBy } = resolveSweep(parameters, definition);
+  const strategy = sweepStrategyLabel(parameters.strategy);
+  const session = await openSweepSession({
+    kind: 'grid',
+    parameters,
+    id: sweepDigestId({ kind: 'grid', strategy: sweepStrategyDigest(parameters.strategy), grid: parameters.grid, fixed: parameters.fixed ?? {}, data: parameters.data, from: parameters.from ?? null, to: parameters.to ?? null, rankBy }),
+    inputs: resumableInputs(parameters),
+    threads: Math.min(workers, combinations.length),
+  });
+  let summaries: SweepRunSummary[];
+  let workerCount: number;
+  let sweepId: string | undefined;
+  let elapsedMs: number;
   try {
-    summaries = await pool.run(tasks, (done, total) => parameters.onProgress?.({ phase: 'grid', done, total }));
+    summaries = rankResults(await session.run('grid', combinations.map((params, index) => session.task(index, params))), rankBy);
+    workerCount = session.workers();
+    elapsedMs = performance.now() - started;
+    sweepId = session.store((store, id) => {
+      store.save(
+        {
+          id,
+          createdAt: clock.now(),
+          kind: 'grid',
+          strategy,
+          data: parameters.data,
+          grid: parameters.grid,
+          fixed: parameters.fixed ?? {},
+          rankBy,
+          from: parameters.from,
+          to: parameters.to,
+          workers: workerCount,
+          combinations: combinations.length,
+          rejected,
+          elapsedMs,
+        },
+        summaries.map((summary, position) => ({ phase: 'grid', window: 0, rank: position + 1, summary })),
+      );
+      return id;
+    });
   } finally {
-    await pool.close();
+    await session.close();
   }
-  const ranked: RankedRun[] = rankResults(summaries, rankBy).map((summary, position) => ({
+  const ranked: RankedRun[] = summaries.map((summary, position) => ({
     rank: position + 1,
     combination: summary.index,
     params: summary.params,
@@ -91,51 +126,24 @@ export async function runSweep(parameters: SweepParameters): Promise<RunSweepRet
     to: summary.to,
     events: summary.events,
     denialsByReason: summary.denialsByReason,
+    dataHash: summary.dataHash,
+    configDigest: summary.configDigest,
+    version: summary.version,
   }));
-  const elapsedMs = performance.now() - started;
-
-  const storePath = parameters.storePath === undefined ? defaultSweepStorePath : parameters.storePath;
-  let sweepId: string | undefined;
-  if (storePath !== null) {
-    const store = openSweepStore(storePath);
-    try {
-      sweepId = store.freeId(
-        sweepDigestId({ kind: 'grid', strategy: parameters.strategy, grid: parameters.grid, fixed: parameters.fixed ?? {}, data: parameters.data, from: parameters.from ?? null, to: parameters.to ?? null, rankBy }),
-      );
-      store.save(
-        {
-          id: sweepId,
-          createdAt: clock.now(),
-          kind: 'grid',
-          strategy: parameters.strategy,
-          data: parameters.data,
-          grid: parameters.grid,
-          fixed: parameters.fixed ?? {},
-          rankBy,
-          from: parameters.from,
-          to: parameters.to,
-          workers: pool.size,
-          combinations: combinations.length,
-          rejected,
-          elapsedMs,
-        },
-        rankResults(summaries, rankBy).map((summary, position) => ({ phase: 'grid', window: 0, rank: position + 1, summary })),
-      );
-    } finally {
-      store.close();
-    }
-  }
   return {
     sweepId,
-    storePath,
-    strategy: parameters.strategy,
+    storePath: session.storePath,
+    strategy,
     data: parameters.data,
+    dataHash: session.dataHash,
+    configDigest: session.configDigest,
+    version: packageIdentity().version,
     rankBy,
-    workers: pool.size,
+    workers: workerCount,
     combinations: combinations.length,
     rejected,
     ranked,
     elapsedMs,
-    workerStartMs: pool.startMs,
+    workerStartMs: session.runner.startMs,
   };
 }

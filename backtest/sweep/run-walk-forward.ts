@@ -4,10 +4,12 @@ import { aggregateWindows, type WindowsAggregate } from './aggregate-windows.js'
 import { dataSpan } from './data-span.js';
 import { rankResults, rankValue, type RankBy } from './rank-results.js';
 import { resolveSweep, sweepDigestId, type SweepParameters } from './sweep-inputs.js';
-import { defaultSweepStorePath, openSweepStore, type SweepResultRecord } from './sweep-store.js';
-import type { SweepRunSummary, SweepTask } from './sweep-task.js';
+import type { SweepResultRecord } from './sweep-store.js';
+import { packageIdentity } from './package-identity.js';
+import { openSweepSession } from './sweep-session.js';
+import { resumableInputs, sweepStrategyDefinition, sweepStrategyDigest, sweepStrategyLabel } from './sweep-strategy.js';
+import type { SweepRunSummary } from './sweep-task.js';
 import { walkForwardWindows, type WalkForwardWindow } from './walk-forward-windows.js';
-import { createSweepWorkerPool } from './worker-pool.js';
 
 export type RunWalkForwardParameters = SweepParameters & {
   /** Length of each training window, seconds. */
@@ -29,6 +31,10 @@ export type RunWalkForwardReturnType = {
   storePath: string | null;
   strategy: string;
   data: string;
+  /** sha256 of the data file; the config sections' digest; the Mandate version. */
+  dataHash: string;
+  configDigest: string;
+  version: string;
   rankBy: RankBy;
   workers: number;
   combinations: number;
@@ -62,7 +68,9 @@ export type RunWalkForwardReturnType = {
 export async function runWalkForward(parameters: RunWalkForwardParameters): Promise<RunWalkForwardReturnType> {
   const clock = parameters.clock ?? systemClock;
   const started = performance.now();
-  const { combinations, rejected, workers, rankBy } = resolveSweep(parameters);
+  const definition = await sweepStrategyDefinition(parameters.strategy);
+  const { combinations, rejected, workers, rankBy } = resolveSweep(parameters, definition);
+  const strategy = sweepStrategyLabel(parameters.strategy);
   const span = await dataSpan(parameters.data, { from: parameters.from, to: parameters.to, candles: parameters.candles });
   const windows = walkForwardWindows({
     first: span.first,
@@ -71,25 +79,38 @@ export async function runWalkForward(parameters: RunWalkForwardParameters): Prom
     testSeconds: parameters.testSeconds,
     stepSeconds: parameters.stepSeconds,
   });
-  const task = (index: number, params: Record<string, unknown>, range: { from: number; to: number }): SweepTask => ({
-    index,
-    strategy: parameters.strategy,
-    params,
-    data: parameters.data,
-    from: range.from,
-    to: range.to,
-    candles: parameters.candles,
-    settings: parameters.settings,
+  const count = combinations.length;
+  const session = await openSweepSession({
+    kind: 'walk-forward',
+    parameters,
+    id: sweepDigestId({
+      kind: 'walk-forward',
+      strategy: sweepStrategyDigest(parameters.strategy),
+      grid: parameters.grid,
+      fixed: parameters.fixed ?? {},
+      data: parameters.data,
+      from: parameters.from ?? null,
+      to: parameters.to ?? null,
+      rankBy,
+      train: parameters.trainSeconds,
+      test: parameters.testSeconds,
+      step: parameters.stepSeconds ?? parameters.testSeconds,
+    }),
+    inputs: resumableInputs(parameters),
+    threads: Math.min(workers, windows.length * count),
   });
 
-  const count = combinations.length;
-  const trainTasks = windows.flatMap((window) => combinations.map((params, c) => task(window.index * count + c, params, window.train)));
-  parameters.onProgress?.({ phase: 'train', done: 0, total: trainTasks.length });
-  const pool = await createSweepWorkerPool(Math.min(workers, trainTasks.length));
   let trainRanked: SweepRunSummary[][];
   let tests: SweepRunSummary[];
+  let results: WalkForwardWindowResult[];
+  let inSample: WindowsAggregate;
+  let outOfSample: WindowsAggregate;
+  let elapsedMs: number;
+  let workerCount: number;
+  let sweepId: string | undefined;
   try {
-    const trained = await pool.run(trainTasks, (done, total) => parameters.onProgress?.({ phase: 'train', done, total }));
+    const trainTasks = windows.flatMap((window) => combinations.map((params, c) => session.task(window.index * count + c, params, window.train)));
+    const trained = await session.run('train', trainTasks);
     // Per window, back to grid positions so ties break by grid order, then ranked.
     trainRanked = windows.map((window) =>
       rankResults(
@@ -97,45 +118,23 @@ export async function runWalkForward(parameters: RunWalkForwardParameters): Prom
         rankBy,
       ),
     );
-    const testTasks = windows.map((window) => task(window.index, trainRanked[window.index]![0]!.params, window.test));
-    tests = await pool.run(testTasks, (done, total) => parameters.onProgress?.({ phase: 'test', done, total }));
-  } finally {
-    await pool.close();
-  }
+    tests = await session.run('test', windows.map((window) => session.task(window.index, trainRanked[window.index]![0]!.params, window.test)));
 
-  const results: WalkForwardWindowResult[] = windows.map((window) => {
-    const best = trainRanked[window.index]![0]!;
-    const test = tests[window.index]!;
-    return {
-      ...window,
-      best: { combination: best.index, params: best.params, value: rankValue(best, rankBy), runId: best.runId, metrics: best.metrics },
-      outOfSample: { runId: test.runId, from: test.from, to: test.to, metrics: test.metrics },
-    };
-  });
-  const inSample = aggregateWindows(results.map((r) => r.best.metrics));
-  const outOfSample = aggregateWindows(results.map((r) => r.outOfSample.metrics));
-  const elapsedMs = performance.now() - started;
+    results = windows.map((window) => {
+      const best = trainRanked[window.index]![0]!;
+      const test = tests[window.index]!;
+      return {
+        ...window,
+        best: { combination: best.index, params: best.params, value: rankValue(best, rankBy), runId: best.runId, metrics: best.metrics },
+        outOfSample: { runId: test.runId, from: test.from, to: test.to, metrics: test.metrics },
+      };
+    });
+    inSample = aggregateWindows(results.map((r) => r.best.metrics));
+    outOfSample = aggregateWindows(results.map((r) => r.outOfSample.metrics));
+    elapsedMs = performance.now() - started;
+    workerCount = session.workers();
 
-  const storePath = parameters.storePath === undefined ? defaultSweepStorePath : parameters.storePath;
-  let sweepId: string | undefined;
-  if (storePath !== null) {
-    const store = openSweepStore(storePath);
-    try {
-      sweepId = store.freeId(
-        sweepDigestId({
-          kind: 'walk-forward',
-          strategy: parameters.strategy,
-          grid: parameters.grid,
-          fixed: parameters.fixed ?? {},
-          data: parameters.data,
-          from: parameters.from ?? null,
-          to: parameters.to ?? null,
-          rankBy,
-          train: parameters.trainSeconds,
-          test: parameters.testSeconds,
-          step: parameters.stepSeconds ?? parameters.testSeconds,
-        }),
-      );
+    sweepId = session.store((store, id) => {
       const rows: SweepResultRecord[] = [];
       for (const window of windows) {
         trainRanked[window.index]!.forEach((summary, position) => rows.push({ phase: 'train', window: window.index, rank: position + 1, summary }));
@@ -144,10 +143,10 @@ export async function runWalkForward(parameters: RunWalkForwardParameters): Prom
       }
       store.save(
         {
-          id: sweepId,
+          id,
           createdAt: clock.now(),
           kind: 'walk-forward',
-          strategy: parameters.strategy,
+          strategy,
           data: parameters.data,
           grid: parameters.grid,
           fixed: parameters.fixed ?? {},
@@ -156,7 +155,7 @@ export async function runWalkForward(parameters: RunWalkForwardParameters): Prom
           to: parameters.to,
           trainSeconds: parameters.trainSeconds,
           testSeconds: parameters.testSeconds,
-          workers: pool.size,
+          workers: workerCount,
           combinations: count,
           rejected,
           elapsedMs,
@@ -164,17 +163,21 @@ export async function runWalkForward(parameters: RunWalkForwardParameters): Prom
         },
         rows,
       );
-    } finally {
-      store.close();
-    }
+      return id;
+    });
+  } finally {
+    await session.close();
   }
   return {
     sweepId,
-    storePath,
-    strategy: parameters.strategy,
+    storePath: session.storePath,
+    strategy,
     data: parameters.data,
+    dataHash: session.dataHash,
+    configDigest: session.configDigest,
+    version: packageIdentity().version,
     rankBy,
-    workers: pool.size,
+    workers: workerCount,
     combinations: count,
     rejected,
     trainSeconds: parameters.trainSeconds,

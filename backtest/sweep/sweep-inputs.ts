@@ -1,18 +1,19 @@
 import { availableParallelism } from 'node:os';
 import { keccak256, toBytes } from 'viem';
-import type { MandateConfigInput } from '../../agent/config/config-schema.js';
 import { canonicalJson } from '../../agent/model/canonical-json.js';
 import type { Clock } from '../../agent/model/clock.js';
 import { paramGrid, type ParamGridSpec } from '../../strategies/param-grid.js';
-import { getBuiltinStrategy } from '../../strategies/registry.js';
+import type { AnyStrategyDefinition } from '../../strategies/define-strategy.js';
 import type { CandleMode } from '../sources/ohlcv-csv-source.js';
 import type { RankBy } from './rank-results.js';
+import type { StrategyBundle } from './strategy-bundle.js';
 import { SweepInputError } from './sweep-errors.js';
+import type { SweepSettings } from './sweep-task.js';
 
 /** What a plain sweep and a walk-forward both take. */
 export type SweepParameters = {
-  /** A built-in strategy name (workers look it up by name). */
-  strategy: string;
+  /** A built-in strategy name (workers look it up by name), or a bundle of the user's module (bundleStrategy). */
+  strategy: string | StrategyBundle;
   /** For each param key, the values to try; the Cartesian product is run (strategies/param-grid.ts). */
   grid: Record<string, readonly unknown[]>;
   /** Values every combination gets (e.g. sizeQuote). */
@@ -23,8 +24,8 @@ export type SweepParameters = {
   to?: number | undefined;
   candles?: CandleMode | undefined;
   /** Config sections (risk, execution, backtest) every backtest uses; defaults as in the config schema. */
-  settings?: Pick<MandateConfigInput, 'risk' | 'execution' | 'backtest'> | undefined;
-  /** Worker threads. Default: all cores (os.availableParallelism()). */
+  settings?: SweepSettings | undefined;
+  /** Worker threads. Default: all cores (os.availableParallelism()). Ignored with `queue`. */
   workers?: number | undefined;
   /** Default 'sharpe'. */
   rankBy?: RankBy | undefined;
@@ -34,6 +35,19 @@ export type SweepParameters = {
   clock?: Clock | undefined;
   /** Called as backtests finish: which phase, how many done of how many. */
   onProgress?: ((progress: SweepProgress) => void) | undefined;
+  /** Run the backtests on `mandate worker` processes through Redis instead of worker threads. */
+  queue?: SweepQueueOptions | undefined;
+  /** Resume the pending sweep of this id (its finished backtests are not run again); see resumeSweep. */
+  sweepId?: string | undefined;
+  /** Told the sweep's id as soon as it has one (before any backtest runs), e.g. to say how to resume it. */
+  onStart?: ((sweepId: string) => void) | undefined;
+};
+
+export type SweepQueueOptions = {
+  /** redis://[user:password@]host:port[/db] or rediss://… (TLS). */
+  url: string;
+  /** Workers read the data at its absolute path (a shared filesystem) instead of from Redis. Default false. */
+  sharedData?: boolean | undefined;
 };
 
 export type SweepProgress = { phase: 'grid' | 'train' | 'test'; done: number; total: number };
@@ -51,16 +65,15 @@ export type ResolvedSweep = {
  * run) and checks the worker count.
  *
  * @example
- * resolveSweep({ strategy: 'trend', grid: { fastPeriod: [5, 10] }, data: 'x.csv' }).combinations.length; // 2
+ * resolveSweep({ strategy: 'trend', grid: { fastPeriod: [5, 10] }, data: 'x.csv' }, trend).combinations.length; // 2
  */
-export function resolveSweep(parameters: SweepParameters): ResolvedSweep {
-  const definition = getBuiltinStrategy(parameters.strategy);
+export function resolveSweep(parameters: SweepParameters, definition: AnyStrategyDefinition): ResolvedSweep {
   const expanded = paramGrid(definition, parameters.grid as ParamGridSpec<typeof definition.params>, (parameters.fixed ?? {}) as never);
   const rejected = expanded.rejected.map(({ params, error }) => ({ params, reason: error.details ?? error.shortMessage }));
   if (expanded.combinations.length === 0) {
     throw new SweepInputError(
       'grid',
-      `${expanded.rejected.length} combinations, all rejected by "${parameters.strategy}" (first: ${rejected[0]?.reason ?? 'none'})`,
+      `${expanded.rejected.length} combinations, all rejected by "${definition.name}" (first: ${rejected[0]?.reason ?? 'none'})`,
       'a grid with at least one valid combination is accepted',
     );
   }

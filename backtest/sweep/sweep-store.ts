@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { deserialize, serialize } from 'node:v8';
 import type { SweepRunSummary } from './sweep-task.js';
 
 /** Where `mandate sweep` keeps its results unless told otherwise. */
@@ -57,6 +58,19 @@ CREATE TABLE IF NOT EXISTS sweep_results (
   UNIQUE (sweep_id, phase, window_index, combination)
 );
 CREATE INDEX IF NOT EXISTS sweep_results_rank ON sweep_results (sweep_id, phase, window_index, rank);
+CREATE TABLE IF NOT EXISTS pending_sweeps (
+  id TEXT PRIMARY KEY,
+  created_at INTEGER NOT NULL,
+  kind TEXT NOT NULL,
+  inputs BLOB NOT NULL
+);
+CREATE TABLE IF NOT EXISTS pending_results (
+  sweep_id TEXT NOT NULL REFERENCES pending_sweeps(id) ON DELETE CASCADE,
+  batch TEXT NOT NULL,
+  task_index INTEGER NOT NULL,
+  summary BLOB NOT NULL,
+  PRIMARY KEY (sweep_id, batch, task_index)
+);
 `;
 
 /** One sweep's row. */
@@ -91,11 +105,24 @@ export type SweepResultRecord = {
   summary: SweepRunSummary;
 };
 
+/** A sweep begun and not yet saved: what `mandate sweep --resume` needs to run it again. */
+export type PendingSweep = { id: string; createdAt: number; kind: 'grid' | 'walk-forward'; inputs: unknown };
+
 export type SweepStore = {
   path: string;
-  /** A free id for a sweep: the digest prefix, suffixed -2, -3... when taken. */
+  /** A free id for a sweep: the digest prefix, suffixed -2, -3... when taken (by a saved or a pending sweep). */
   freeId(base: string): string;
-  /** Saves a sweep and its results in one transaction. */
+  /**
+   * Records a sweep as begun (in `pending_sweeps`, apart from the saved sweeps): its inputs, so it can be
+   * resumed, and from then on each finished backtest (`checkpoint`).
+   */
+  begin(sweep: PendingSweep): void;
+  pending(sweepId: string): PendingSweep | undefined;
+  /** Keeps one finished backtest of a pending sweep (kept once: a second one for the same task is ignored). */
+  checkpoint(sweepId: string, batch: string, summary: SweepRunSummary): void;
+  /** The backtests of a batch kept so far, by task index. */
+  checkpoints(sweepId: string, batch: string): Map<number, SweepRunSummary>;
+  /** Saves a sweep and its results in one transaction, and forgets it as pending. */
   save(sweep: SweepRecord, results: readonly SweepResultRecord[]): void;
   /** The sweep's results as stored, ordered by phase, window and rank (for tests and tooling). */
   results(sweepId: string): { phase: string; window: number; rank: number; params: Record<string, unknown>; sharpe: number | null; totalReturn: number | null; runId: string }[];
@@ -120,6 +147,8 @@ export function openSweepStore(path: string = defaultSweepStorePath): SweepStore
   const db = new Database(path, { timeout: 5000 });
   db.pragma('journal_mode = WAL');
   db.pragma('foreign_keys = ON');
+  // A checkpoint per finished backtest: WAL with NORMAL sync survives a crash of the process without an fsync each.
+  db.pragma('synchronous = NORMAL');
   db.exec(schema);
 
   const insertSweep = db.prepare(`INSERT INTO sweeps (id, created_at, kind, strategy, data, grid_json, fixed_json, rank_by, from_time, to_time,
@@ -131,9 +160,15 @@ export function openSweepStore(path: string = defaultSweepStorePath): SweepStore
     reasoner_calls, metrics_json)
     VALUES (@sweepId, @phase, @window, @rank, @combination, @params, @runId, @from, @to, @totalReturn, @buyAndHold, @cagr, @sharpe,
     @sortino, @maxDrawdown, @trades, @winRate, @fees, @gas, @denials, @reasonerCalls, @metrics)`);
-  const exists = db.prepare('SELECT 1 FROM sweeps WHERE id = ?').pluck();
+  const exists = db.prepare('SELECT 1 FROM sweeps WHERE id = ? UNION ALL SELECT 1 FROM pending_sweeps WHERE id = ?').pluck();
+  const insertPending = db.prepare('INSERT INTO pending_sweeps (id, created_at, kind, inputs) VALUES (?, ?, ?, ?)');
+  const selectPending = db.prepare('SELECT id, created_at, kind, inputs FROM pending_sweeps WHERE id = ?');
+  const insertCheckpoint = db.prepare('INSERT OR IGNORE INTO pending_results (sweep_id, batch, task_index, summary) VALUES (?, ?, ?, ?)');
+  const selectCheckpoints = db.prepare('SELECT summary FROM pending_results WHERE sweep_id = ? AND batch = ?').pluck();
+  const deletePending = db.prepare('DELETE FROM pending_sweeps WHERE id = ?');
 
   const save = db.transaction((sweep: SweepRecord, results: readonly SweepResultRecord[]) => {
+    deletePending.run(sweep.id);
     insertSweep.run({
       id: sweep.id,
       createdAt: sweep.createdAt,
@@ -186,8 +221,23 @@ export function openSweepStore(path: string = defaultSweepStorePath): SweepStore
     path,
     freeId(base) {
       let id = base;
-      for (let n = 2; exists.get(id) !== undefined; n++) id = `${base}-${n}`;
+      for (let n = 2; exists.get(id, id) !== undefined; n++) id = `${base}-${n}`;
       return id;
+    },
+    begin(sweep) {
+      // v8's serialisation, as between threads: numbers, undefined and bigints come back exactly.
+      insertPending.run(sweep.id, sweep.createdAt, sweep.kind, serialize(sweep.inputs));
+    },
+    pending(sweepId) {
+      const row = selectPending.get(sweepId) as { id: string; created_at: number; kind: 'grid' | 'walk-forward'; inputs: Buffer } | undefined;
+      return row === undefined ? undefined : { id: row.id, createdAt: row.created_at, kind: row.kind, inputs: deserialize(row.inputs) };
+    },
+    checkpoint(sweepId, batch, summary) {
+      insertCheckpoint.run(sweepId, batch, summary.index, serialize(summary));
+    },
+    checkpoints(sweepId, batch) {
+      const summaries = (selectCheckpoints.all(sweepId, batch) as Buffer[]).map((blob) => deserialize(blob) as SweepRunSummary);
+      return new Map(summaries.map((summary) => [summary.index, summary]));
     },
     save(sweep, results) {
       save(sweep, results);

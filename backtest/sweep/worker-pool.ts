@@ -2,24 +2,35 @@ import { Worker } from 'node:worker_threads';
 import { SweepRunError, SweepWorkerError } from './sweep-errors.js';
 import type { SweepRunSummary, SweepTask } from './sweep-task.js';
 
-export type SweepWorkerPool = {
-  /** The number of worker threads. */
+/**
+ * What runs a sweep's backtests: worker threads here (createSweepWorkerPool), or `mandate worker`
+ * processes through Redis (createQueueSweepRunner).
+ */
+export type SweepRunner = {
+  /** Worker threads, or 0 when the workers are elsewhere and their number unknown. */
   size: number;
-  /** How long the workers took to start (load tsx and the kernel), ms: a fixed cost the backtests then share. */
+  /** How long the runner took to start, ms: a fixed cost the backtests then share. */
   startMs: number;
   /**
-   * Runs the tasks on the workers, each worker taking the next task when it is free; resolves with the
-   * summaries in task order (so the result never depends on the number of workers or their timing).
+   * Runs the tasks and resolves with the summaries in task order (so the result never depends on the
+   * workers or their timing); `onResult` sees each as it arrives. The first failure rejects. `batch` names
+   * the batch within the sweep (grid, train, test): a queue finds a resumed batch by it.
    */
-  run(tasks: readonly SweepTask[], onDone?: (done: number, total: number) => void): Promise<SweepRunSummary[]>;
-  /** Terminates the workers. */
+  run(tasks: readonly SweepTask[], onResult?: (summary: SweepRunSummary) => void, batch?: string): Promise<SweepRunSummary[]>;
   close(): Promise<void>;
+};
+
+export type SweepWorkerPool = SweepRunner & {
+  /** Runs one task on the next free thread (a `mandate worker` feeds its jobs through this). */
+  runTask(task: SweepTask): Promise<SweepRunSummary>;
 };
 
 type WorkerMessage =
   | { ready: true }
-  | { index: number; summary: SweepRunSummary }
-  | { index: number; error: { name: string; message: string } };
+  | { id: number; summary: SweepRunSummary }
+  | { id: number; error: { name: string; message: string } };
+
+type Pending = { id: number; task: SweepTask; resolve(summary: SweepRunSummary): void; reject(error: unknown): void };
 
 const workerEntry = new URL('./sweep-worker.js', import.meta.url);
 
@@ -55,57 +66,80 @@ export async function createSweepWorkerPool(size: number): Promise<SweepWorkerPo
     await Promise.all(workers.map((worker) => worker.terminate()));
     throw failure.reason;
   }
-
   const startMs = performance.now() - started;
+
+  const queue: Pending[] = [];
+  const busy = new Map<Worker, Pending>();
+  const idle: Worker[] = [...workers];
+  let broken: unknown;
+  let closed = false;
+  let nextId = 0;
+
+  const dispatch = () => {
+    while (idle.length > 0 && queue.length > 0) {
+      const worker = idle.pop()!;
+      const pending = queue.shift()!;
+      busy.set(worker, pending);
+      worker.postMessage({ id: pending.id, task: pending.task });
+    }
+  };
+  const breakPool = (error: unknown) => {
+    broken ??= error;
+    for (const pending of [...busy.values(), ...queue.splice(0)]) pending.reject(broken);
+    busy.clear();
+  };
+  for (const worker of workers) {
+    worker.on('message', (message: WorkerMessage) => {
+      if ('ready' in message) return;
+      const pending = busy.get(worker);
+      if (pending === undefined || pending.id !== message.id) return;
+      busy.delete(worker);
+      idle.push(worker);
+      if ('error' in message) pending.reject(new SweepRunError(pending.task.params, message.error.name, message.error.message));
+      else pending.resolve(message.summary);
+      dispatch();
+    });
+    worker.on('error', breakPool);
+    worker.on('exit', (code: number) => {
+      if (!closed) breakPool(new SweepWorkerError(code));
+    });
+  }
+
+  const runTask = (task: SweepTask): Promise<SweepRunSummary> =>
+    new Promise((resolve, reject) => {
+      if (broken !== undefined || closed) return reject(broken ?? new SweepWorkerError(0));
+      queue.push({ id: nextId++, task, resolve, reject });
+      dispatch();
+    });
 
   return {
     size,
     startMs,
-    run(tasks, onDone) {
-      return new Promise<SweepRunSummary[]>((resolve, reject) => {
-        const results: SweepRunSummary[] = new Array(tasks.length);
-        const byIndex = new Map(tasks.map((task, position) => [task.index, position]));
-        let next = 0;
-        let done = 0;
-        let failed = false;
-        if (tasks.length === 0) return resolve(results);
-
-        const cleanup = () => {
-          for (const worker of workers) {
-            worker.removeAllListeners('message');
-            worker.removeAllListeners('error');
-            worker.removeAllListeners('exit');
-          }
-        };
-        const fail = (error: unknown) => {
-          if (failed) return;
-          failed = true;
-          cleanup();
-          reject(error);
-        };
-        const feed = (worker: Worker) => {
-          if (next < tasks.length) worker.postMessage(tasks[next++]);
-        };
-        for (const worker of workers) {
-          worker.on('message', (message: WorkerMessage) => {
-            if ('ready' in message || failed) return;
-            const position = byIndex.get(message.index)!;
-            if ('error' in message) return fail(new SweepRunError(tasks[position]!.params, message.error.name, message.error.message));
-            results[position] = message.summary;
-            done += 1;
-            onDone?.(done, tasks.length);
-            if (done === tasks.length) {
-              cleanup();
-              resolve(results);
-            } else feed(worker);
-          });
-          worker.on('error', fail);
-          worker.on('exit', (code: number) => fail(new SweepWorkerError(code)));
-          feed(worker);
-        }
-      });
+    runTask,
+    async run(tasks, onResult) {
+      const results: SweepRunSummary[] = new Array(tasks.length);
+      let failed = false;
+      try {
+        await Promise.all(
+          tasks.map(async (task, position) => {
+            const summary = await runTask(task);
+            if (failed) return;
+            results[position] = summary;
+            onResult?.(summary);
+          }),
+        );
+      } catch (error) {
+        // The first failure ends the batch: its tasks still waiting for a thread are dropped.
+        failed = true;
+        const mine = new Set(tasks);
+        for (let i = queue.length - 1; i >= 0; i--) if (mine.has(queue[i]!.task)) queue.splice(i, 1);
+        throw error;
+      }
+      return results;
     },
     async close() {
+      closed = true;
+      breakPool(new SweepWorkerError(0));
       await Promise.all(workers.map((worker) => worker.terminate()));
     },
   };

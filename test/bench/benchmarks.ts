@@ -8,6 +8,7 @@ import { bench as backtestThroughputBenchmark } from './backtest-throughput.js';
 import { bench as backtestVsGrademarkBenchmark } from './backtest-vs-grademark.js';
 import { bench as soakBenchmark } from './soak.js';
 import { bench as sweepSpeedupBenchmark } from './sweep-speedup.js';
+import { bench as sweepQueueBenchmark } from './sweep-queue.js';
 
 /** Every benchmark `npm run bench` runs, in order. */
-export const benchmarks: Benchmark[] = [kernelThroughputBenchmark, journalThroughputBenchmark, swapSimulatorBenchmark, vaultGasBenchmark, backtestThroughputBenchmark, backtestVsGrademarkBenchmark, sweepSpeedupBenchmark, soakBenchmark, agentLatencyBenchmark];
+export const benchmarks: Benchmark[] = [kernelThroughputBenchmark, journalThroughputBenchmark, swapSimulatorBenchmark, vaultGasBenchmark, backtestThroughputBenchmark, backtestVsGrademarkBenchmark, sweepSpeedupBenchmark, sweepQueueBenchmark, soakBenchmark, agentLatencyBenchmark];

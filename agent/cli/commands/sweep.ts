@@ -4,25 +4,29 @@ import { configSchema, type MandateConfig } from '../../config/config-schema.js'
 import { defaultConfigPath, loadConfig } from '../../config/index.js';
 import { parseTimeSeconds } from '../../../backtest/sources/parse-time.js';
 import {
+  bundleStrategy,
   defaultSweepStorePath,
+  parseStrategyFileSpec,
   rankByNames,
+  resumeSweep,
   runSweep,
   runWalkForward,
+  sweepStrategyDefinition,
   SweepInputError,
   type RankBy,
   type RunSweepReturnType,
   type RunWalkForwardReturnType,
   type SweepProgress,
 } from '../../../backtest/sweep/index.js';
-import { getBuiltinStrategy } from '../../../strategies/registry.js';
+import type { AnyStrategyDefinition } from '../../../strategies/define-strategy.js';
 import { commandAction, withCommonOptions, type CommandContext } from '../action.js';
 import { parseParamArguments } from './backtest.js';
 
 export type SweepCommandOptions = {
-  strategy: string;
+  strategy?: string;
   grid: string[];
   param: string[];
-  data: string;
+  data?: string;
   from?: number;
   to?: number;
   workers?: number;
@@ -34,6 +38,9 @@ export type SweepCommandOptions = {
   store: string;
   candles?: 'close' | 'path';
   top: number;
+  queue?: string;
+  sharedData?: boolean;
+  resume?: string;
 };
 
 /** What `mandate sweep --json` prints as its last line: the ranked runs, or the walk-forward windows. */
@@ -47,7 +54,7 @@ export type SweepCommandResult = ({ kind: 'grid' } & RunSweepReturnType) | ({ ki
  * parseGridArguments(getBuiltinStrategy('trend'), ['fastPeriod=6,12', 'average=sma,ema']);
  * // { fastPeriod: [6, 12], average: ['sma', 'ema'] }
  */
-export function parseGridArguments(definition: ReturnType<typeof getBuiltinStrategy>, args: readonly string[]): Record<string, unknown[]> {
+export function parseGridArguments(definition: AnyStrategyDefinition, args: readonly string[]): Record<string, unknown[]> {
   const grid: Record<string, unknown[]> = {};
   for (const arg of args) {
     const split = arg.indexOf('=');
@@ -96,11 +103,11 @@ export function registerSweepCommand(program: Command): void {
   withCommonOptions(
     program
       .command('sweep')
-      .description('backtest a grid of strategy params on worker threads, ranked and stored in SQLite; --walk-forward for out-of-sample results')
-      .requiredOption('--strategy <name>', 'a built-in strategy (trend, mean-reversion, oracle-dex-deviation, treasury-rebalancer, dca)')
+      .description('backtest a grid of strategy params on worker threads (or mandate worker processes: --queue), ranked and stored in SQLite; --walk-forward for out-of-sample results')
+      .option('--strategy <name|file>', 'a built-in strategy (trend, mean-reversion, oracle-dex-deviation, treasury-rebalancer, dca), or a strategy file ./my-strategy.ts[#export]')
       .option('--grid <key=v1,v2,...>', 'values to try for a param (repeatable; every combination is run)', collect, [])
       .option('--param <key=value>', 'a param fixed for every combination (repeatable)', collect, [])
-      .requiredOption('--data <csv>', 'Chainlink rounds, Uniswap v3 events or OHLCV candles (detected by header)')
+      .option('--data <csv>', 'Chainlink rounds, Uniswap v3 events or OHLCV candles (detected by header)')
       .option('--from <time>', 'replay from this time (unix seconds or ISO date)', parseTime)
       .option('--to <time>', 'replay up to this time (unix seconds or ISO date)', parseTime)
       .option('--workers <n>', 'worker threads (default: all cores)', parsePositive('workers', true))
@@ -111,11 +118,30 @@ export function registerSweepCommand(program: Command): void {
       .option('--step <days>', 'walk-forward step between windows, days (default: the test window)', parsePositive('step days', false))
       .option('--store <path>', 'the SQLite file results are stored in', defaultSweepStorePath)
       .addOption(new Option('--candles <mode>', 'OHLCV files: one event at each close, or the open/high/low/close path').choices(['close', 'path']))
-      .option('--top <n>', 'rows shown (not under --json, which has them all)', parsePositive('top', true), 10),
+      .option('--top <n>', 'rows shown (not under --json, which has them all)', parsePositive('top', true), 10)
+      .option('--queue <url>', 'run the backtests on mandate worker processes through Redis: redis://[user:password@]host:port[/db] or rediss://…')
+      .option('--shared-data', 'with --queue: workers read --data at its absolute path (a shared filesystem) instead of from Redis')
+      .option('--resume <sweepId>', 'finish a sweep that was interrupted (only the backtests not yet done run; add --queue to run them there)'),
   ).action(
     commandAction(async (ctx: CommandContext, options: SweepCommandOptions): Promise<SweepCommandResult> => {
       top = options.top;
-      const definition = getBuiltinStrategy(options.strategy);
+      const progress = createProgress(ctx);
+      const queue = options.queue === undefined ? undefined : { url: options.queue, sharedData: options.sharedData === true };
+      if (options.sharedData === true && queue === undefined) throw new SweepInputError('shared-data', 'without --queue', 'add --queue redis://… to use --shared-data');
+      const onStart = (sweepId: string) => process.stderr.write(`Sweep ${sweepId}: if it is interrupted, mandate sweep --resume ${sweepId}${options.store === defaultSweepStorePath ? '' : ` --store ${options.store}`} finishes it\n`);
+      if (options.resume !== undefined) {
+        try {
+          return await resumeSweep({ sweepId: options.resume, storePath: options.store, workers: options.workers, queue, onProgress: progress?.update, onStart });
+        } finally {
+          progress?.done();
+        }
+      }
+      if (options.strategy === undefined || options.data === undefined) {
+        throw new SweepInputError(options.strategy === undefined ? 'strategy' : 'data', 'nothing', '--strategy <name|file> and --data <csv> are needed (or --resume <sweepId>)');
+      }
+      const file = parseStrategyFileSpec(options.strategy);
+      const strategy = file === undefined ? options.strategy : await bundleStrategy({ ...file, label: options.strategy });
+      const definition = await sweepStrategyDefinition(strategy);
       if (options.grid.length === 0) throw new SweepInputError('grid', 'no --grid', 'at least one --grid key=v1,v2,... is accepted');
       const grid = parseGridArguments(definition, options.grid);
       const fixed = parseParamArguments(definition, options.param);
@@ -127,9 +153,8 @@ export function registerSweepCommand(program: Command): void {
         throw new SweepInputError('train/test', 'without --walk-forward', 'add --walk-forward to use --train, --test and --step');
       }
       const config = await loadSweepConfig(ctx.configPath);
-      const progress = createProgress(ctx);
       const common = {
-        strategy: options.strategy,
+        strategy,
         grid,
         fixed,
         data: options.data,
@@ -141,6 +166,8 @@ export function registerSweepCommand(program: Command): void {
         rankBy: options.rankBy,
         storePath: options.store,
         onProgress: progress?.update,
+        onStart,
+        queue,
       };
       try {
         if (walkForward) {
