@@ -296,7 +296,8 @@ export async function runBacktest(parameters: RunBacktestParameters): Promise<Ba
 
 /** The config with every default, the `settings` sections over it. */
 function resolveConfig(parameters: RunBacktestParameters): MandateConfig {
-  const input = parameters.config ?? {};
+  // A resolved config (loadConfig's) also carries its mode, source, warnings and secrets: only the schema's keys count.
+  const input = Object.fromEntries(Object.entries(parameters.config ?? {}).filter(([key]) => key in configSchema.shape)) as MandateConfigInput;
   const settings = parameters.settings;
   return configSchema.parse({
     ...input,

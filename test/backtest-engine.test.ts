@@ -297,3 +297,38 @@ describe('candles and resampled history', () => {
     expect(resampled.trades.length).toBeGreaterThan(0);
   });
 });
+
+describe('every strategy of the config together', () => {
+  it("runs two strategies on one portfolio and policy: one's trade causes the other's cooldown denial", async () => {
+    const events = oracleEvents([2000, 2000, 2000, 2000, 2000]);
+    const outcomes: string[] = [];
+    const heard = defineStrategy({
+      name: 'buy-once-listening',
+      description: 'buys once and records what became of it',
+      params: z.object({ at: z.number() }),
+      requires: ['oracle'],
+      init: () => ({ done: false }),
+      onMarket(_market, ctx) {
+        if (ctx.state.done || ctx.now() !== ctx.params.at) return undefined;
+        ctx.state.done = true;
+        return ctx.signal('buy', { reason: `buy at ${ctx.params.at}` });
+      },
+      onOutcome(outcome, ctx) {
+        outcomes.push(`${ctx.id} ${outcome.outcome} ${outcome.reason ?? ''}`.trim());
+      },
+    });
+    const result = await runBacktest({
+      config: { strategies: [{ id: 'first', use: heard, params: { at: events[1]!.time } }, { id: 'second', use: heard, params: { at: events[2]!.time } }] },
+      settings: { risk: { cooldownSeconds: 3600 }, backtest: { latencyBlocks: 0 } },
+      data: events,
+    });
+    expect(result.runStrategies.map((strategy) => strategy.id)).toEqual(['first', 'second']);
+    expect(result.strategies.first).toMatchObject({ signals: 1, trades: 1, denials: 0 });
+    expect(result.strategies.second).toMatchObject({ signals: 1, trades: 0, denials: 1, denialsByReason: { CooldownActive: 1 } });
+    expect(outcomes).toEqual(['first trade', 'second denied CooldownActive']);
+    // The portfolio's PnL is the sum of the strategies' own.
+    const pnl = result.strategies.first!.pnl + result.strategies.second!.pnl;
+    expect(pnl).toBeCloseTo(result.metrics.finalEquity - result.metrics.initialEquity, 6);
+    expect(result.strategies.second!.pnl).toBe(0);
+  });
+});

@@ -1,20 +1,22 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { existsSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { configSchema, type MandateConfig } from '../../config/config-schema.js';
-import { defaultConfigPath, loadConfig } from '../../config/index.js';
+import type { ResolvedConfig } from '../../config/index.js';
+import type { RunStrategy } from '../../engine/create-engine.js';
+import { resolveStrategyReference } from '../../engine/resolve-strategy-reference.js';
+import { resolveStrategyDefinition } from '../../engine/strategy-catalog.js';
 import { MandateError } from '../../model/base-error.js';
-import { createVirtualClock } from '../../model/clock.js';
-import { createReasoner } from '../../reasoning/create-reasoner.js';
 import { backtestMarket } from '../../../backtest/backtest-market.js';
 import { runBacktest, type BacktestProgress, type BacktestResult } from '../../../backtest/run-backtest.js';
 import { parseTimeSeconds } from '../../../backtest/sources/parse-time.js';
 import { describeStrategyParams } from '../../../strategies/param-grid.js';
-import { getBuiltinStrategy } from '../../../strategies/registry.js';
+import type { AnyStrategyDefinition } from '../../../strategies/define-strategy.js';
 import { commandAction, withCommonOptions, type CommandContext } from '../action.js';
+import { loadCommandConfig } from '../load-command-config.js';
 
 export type BacktestCommandOptions = {
-  strategy: string;
+  strategy?: string;
+  id?: string;
   param: string[];
   data: string;
   from?: number;
@@ -29,7 +31,10 @@ export type BacktestCommandOptions = {
 export type BacktestCommandResult = {
   runId: string;
   journalPath: string;
-  strategy: BacktestResult['strategy'];
+  /** Every strategy of the run with its params. */
+  runStrategies: BacktestResult['runStrategies'];
+  /** What each strategy did: signals, trades, denials (and by reason), failures, PnL in quote units. */
+  strategies: BacktestResult['strategies'];
   data: BacktestResult['source'];
   from: number | undefined;
   to: number | undefined;
@@ -63,7 +68,7 @@ export class BacktestParamError extends MandateError {
  * @example
  * parseParamArguments(getBuiltinStrategy('trend'), ['fastPeriod=12', 'average=ema']); // { fastPeriod: 12, average: 'ema' }
  */
-export function parseParamArguments(definition: ReturnType<typeof getBuiltinStrategy>, args: readonly string[]): Record<string, unknown> {
+export function parseParamArguments(definition: AnyStrategyDefinition, args: readonly string[]): Record<string, unknown> {
   const described = new Map(describeStrategyParams(definition).map((param) => [param.key, param]));
   const params: Record<string, unknown> = {};
   for (const arg of args) {
@@ -109,8 +114,9 @@ export function registerBacktestCommand(program: Command): void {
     program
       .command('backtest')
       .description("replay market data through a strategy, the reasoner and the vault's policy, with fills from the exact Uniswap v3 simulator")
-      .requiredOption('--strategy <name>', 'a built-in strategy (trend, mean-reversion, oracle-dex-deviation, treasury-rebalancer, dca)')
-      .option('--param <key=value>', "a strategy param (repeatable), validated by the strategy's schema", collect, [])
+      .option('--strategy <x>', 'one strategy: a strategy id of the config, a built-in (trend, mean-reversion, oracle-dex-deviation, treasury-rebalancer, dca), or a file (./my-strategy.ts[#export]); default: every strategy of the config')
+      .option('--id <id>', "the strategy's instance id (default: its config id, or its name)")
+      .option('--param <key=value>', "a param of --strategy (repeatable), validated by the strategy's schema", collect, [])
       .requiredOption('--data <csv>', 'Chainlink rounds, Uniswap v3 events or OHLCV candles (detected by header)')
       .option('--from <time>', 'replay from this time (unix seconds or ISO date)', parseTime)
       .option('--to <time>', 'replay up to this time (unix seconds or ISO date)', parseTime)
@@ -121,37 +127,26 @@ export function registerBacktestCommand(program: Command): void {
   ).action(
     commandAction(
       async (ctx: CommandContext, options: BacktestCommandOptions): Promise<BacktestCommandResult> => {
-        const config = await loadBacktestConfig(ctx.configPath);
-        const definition = getBuiltinStrategy(options.strategy);
-        const params = parseParamArguments(definition, options.param);
-        const clock = createVirtualClock(0);
-        const market = backtestMarket;
+        const config = await loadCommandConfig(ctx.configPath, 'backtest');
+        const strategies = await strategiesOf(options, config);
         const reasonerKind = options.reasoner ?? config.reasoner.use;
-        const built = createReasoner(config, {
-          reasoner: reasonerKind,
-          clock,
-          market: { oracle: market.oracle!, poolFee: market.poolFee ?? 500, base: market.base, quote: market.quote },
-        });
         const progress = createProgressBar(ctx);
         let result: BacktestResult;
         try {
           result = await runBacktest({
-            strategy: definition,
-            params,
+            config,
+            strategies,
             data: options.data,
             from: options.from,
             to: options.to,
-            market,
-            reasoner: reasonerKind === 'rules' ? undefined : built.reasoner,
-            settings: { risk: config.risk, execution: config.execution, backtest: config.backtest },
+            market: backtestMarket,
+            reasoner: { reasoner: reasonerKind },
             journalPath: options.journal ?? config.journal.path,
             candles: options.candles,
-            clock,
             onProgress: progress?.update,
           });
         } finally {
           progress?.done();
-          built.close();
         }
         const warnings: string[] = [];
         if (reasonerKind === 'llm' && result.from !== undefined && result.from < Date.parse(`${config.reasoner.llm.trainingCutoff}T00:00:00Z`) / 1000) {
@@ -171,7 +166,8 @@ export function registerBacktestCommand(program: Command): void {
         return {
           runId: result.runId,
           journalPath: result.journalPath,
-          strategy: result.strategy,
+          runStrategies: result.runStrategies,
+          strategies: result.strategies,
           data: result.source,
           from: result.from,
           to: result.to,
@@ -191,10 +187,20 @@ export function registerBacktestCommand(program: Command): void {
   );
 }
 
-/** The config file when there is one; a backtest needs none (every section has defaults). */
-async function loadBacktestConfig(path: string | undefined): Promise<Pick<MandateConfig, 'reasoner' | 'risk' | 'execution' | 'backtest' | 'journal'>> {
-  if (path === undefined && !existsSync(defaultConfigPath)) return configSchema.parse({});
-  return loadConfig(path, { mode: 'backtest' });
+/**
+ * The strategies a backtest runs: `--strategy` alone (with `--id` and `--param`), or every enabled strategy
+ * of the config.
+ */
+async function strategiesOf(options: BacktestCommandOptions, config: ResolvedConfig): Promise<RunStrategy[]> {
+  if (options.strategy === undefined) {
+    if (options.param.length > 0 || options.id !== undefined) {
+      throw new BacktestParamError('--param and --id need --strategy.', { details: 'Name the strategy they apply to, e.g. --strategy trend --param fastPeriod=12; without --strategy every strategy of the config runs with its configured params.' });
+    }
+    return config.strategies.filter((strategy) => strategy.enabled);
+  }
+  const chosen = await resolveStrategyReference(options.strategy, config, { id: options.id });
+  const params = parseParamArguments(resolveStrategyDefinition(chosen.use), options.param);
+  return [{ ...chosen, params: { ...chosen.params, ...params } }];
 }
 
 type WriteReport = (result: BacktestResult, path: string) => Promise<unknown> | unknown;
@@ -238,7 +244,7 @@ const day = (time: number | undefined): string => (time === undefined ? '–' : 
 function renderSummary(result: BacktestCommandResult): string {
   const m = result.metrics;
   const rows: [string, string][] = [
-    ['Strategy', `${result.strategy.name} ${JSON.stringify(result.strategy.params)}`],
+    ...result.runStrategies.map(({ id, name, params }): [string, string] => ['Strategy', `${id} (${name}) ${JSON.stringify(params)}`]),
     ['Data', `${result.data.label} (${result.data.kind}; ${result.events.toLocaleString('en-US')} events, ${result.data.stats.rejected} rows rejected)`],
     ['Period', `${day(result.from)} → ${day(result.to)} UTC`],
     ['Return', percent(m.totalReturn)],
@@ -259,5 +265,13 @@ function renderSummary(result: BacktestCommandResult): string {
   ];
   if (result.report) rows.push(['Report', result.report]);
   const width = Math.max(...rows.map(([label]) => label.length));
-  return rows.map(([label, value]) => `${label.padEnd(width)}  ${value}`).join('\n');
+  const lines = rows.map(([label, value]) => `${label.padEnd(width)}  ${value}`);
+  if (result.runStrategies.length > 1) {
+    lines.push('', 'Per strategy (PnL in quote units, fees and gas charged to the strategy that traded):');
+    for (const [id, figures] of Object.entries(result.strategies)) {
+      const denials = Object.entries(figures.denialsByReason).map(([reason, n]) => `${reason} ${n}`).join(', ');
+      lines.push(`  ${id}: ${figures.signals} signals, ${figures.trades} trades, ${figures.denials} denied${denials ? ` (${denials})` : ''}, ${figures.failures} failed, PnL ${money(figures.pnl)}`);
+    }
+  }
+  return lines.join('\n');
 }
