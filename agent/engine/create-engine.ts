@@ -28,6 +28,8 @@ export type CreateEngineParameters = {
   firstSeq?: number | undefined;
   /** A resumed run's already decided signals (see createKernel). */
   decided?: ((strategyId: string, trigger: string) => StrategyOutcome | undefined) | undefined;
+  /** A resumed run's checkpoint block: events through it only update the market state (see createKernel). */
+  seenThroughBlock?: bigint | undefined;
   /** The pool fee of strategies without a `poolFee`; default the config's first market pool. */
   defaultPoolFee?: number | undefined;
   /** Told of each signal before any reasoning (latency benchmarks). */
@@ -80,6 +82,7 @@ export function createEngine(parameters: CreateEngineParameters): Engine {
     market$: venue.market$,
     firstSeq: parameters.firstSeq,
     decided: parameters.decided,
+    seenThroughBlock: parameters.seenThroughBlock,
     log: parameters.log,
   });
   const ledger = createStrategyLedger(

@@ -663,6 +663,17 @@ describe('createKernel: outcomes and resumable strategy state', () => {
     expect(exec.executed).toHaveLength(3);
   });
 
+  it('applies events through the checkpoint block to the market only: restored strategies already saw them', async () => {
+    const journal = startJournal('run-1');
+    const strategy = thresholdStrategy('t', 1900, 2100);
+    const atBlock = (i: number, price: number, block: bigint): OracleUpdate => ({ ...oracle(i, price), block });
+    const kernel = kernelFor({ journal, executor: recordingExecutor(journal).executor, strategies: [strategy], seenThroughBlock: 10n });
+    const summary = await kernel.replay([atBlock(0, 1800, 10n), atBlock(1, 1850, 11n)]);
+    expect(strategy.seen.map((event) => event.block)).toEqual([11n]);
+    expect(kernel.market.oracles.size).toBe(1);
+    expect(summary).toMatchObject({ events: 2, signals: 1 });
+  });
+
   it('saves and loads the states of the strategies that keep one', async () => {
     const journal = startJournal('run-1');
     const a = listening('a', 0, 99_999);

@@ -44,6 +44,12 @@ export type CreateKernelParameters = {
    * this key (see `eventKey`), so reading the event again tells the strategy instead of deciding twice.
    */
   decided?: ((strategyId: string, trigger: string) => StrategyOutcome | undefined) | undefined;
+  /**
+   * A resumed run whose strategies were restored from a checkpoint at this block: events at or before it
+   * (the stream's first reads of the state at that block) only update the market state; the strategies
+   * already saw them.
+   */
+  seenThroughBlock?: bigint | undefined;
   log?: KernelLogger | undefined;
 };
 
@@ -179,6 +185,7 @@ export function createKernel(parameters: CreateKernelParameters): Kernel {
   });
   const lanes = createSignalLanes<SignalJob>({ count: strategies.length, process: processor.process, superseded: processor.superseded });
   const decided = parameters.decided;
+  const seenThroughBlock = parameters.seenThroughBlock;
 
   function onEvent(event: MarketEvent): Promise<void> | undefined {
     if (fatal !== undefined) return undefined;
@@ -194,6 +201,7 @@ export function createKernel(parameters: CreateKernelParameters): Kernel {
     state.apply(event);
     counters.events += 1;
     if (published$.observed) published$.next(state);
+    if (seenThroughBlock !== undefined && event.block !== undefined && event.block <= seenThroughBlock) return undefined;
 
     let work: Promise<void> | undefined;
     for (let lane = 0; lane < strategies.length; lane++) {

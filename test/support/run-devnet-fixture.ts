@@ -24,8 +24,9 @@ export type RunDevnetFixture = {
  *
  * @example
  * const { anvil, manifest, configPath, journalPath } = await startRunDevnet('mandate-run-');
+ * const fixture = await startRunDevnet('mandate-state-', { strategies: [{ id: 'fast-trend', use: 'trend', params: { fastPeriod: 2, slowPeriod: 4 } }] });
  */
-export async function startRunDevnet(tempPrefix: string): Promise<RunDevnetFixture> {
+export async function startRunDevnet(tempPrefix: string, options: { strategies?: readonly object[] } = {}): Promise<RunDevnetFixture> {
   const dir = mkdtempSync(join(tmpdir(), tempPrefix));
   const manifestPath = join(dir, 'devnet.json');
   const journalPath = join(dir, 'journal.sqlite');
@@ -35,7 +36,7 @@ export async function startRunDevnet(tempPrefix: string): Promise<RunDevnetFixtu
     JSON.stringify({
       chain: { preset: 'devnet', devnetManifest: manifestPath, confirmations: 0 },
       market: { pollIntervalMs: 100 },
-      strategies: [
+      strategies: options.strategies ?? [
         { id: 'oracle-gap', use: 'oracle-dex-deviation', poolFee: 3000 },
         { id: 'hourly-dca', use: 'dca', params: { intervalSeconds: 3600, amountQuote: '500' }, poolFee: 500 },
         { id: 'dust-dca', use: 'dca', params: { intervalSeconds: 3600, amountQuote: '0.0000001' }, poolFee: 500 },

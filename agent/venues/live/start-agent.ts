@@ -236,6 +236,7 @@ export async function startAgent(parameters: StartAgentParameters): Promise<Runn
       runId,
       firstSeq: resumed?.report.firstSeq,
       decided: resumed?.decided,
+      seenThroughBlock: resumed?.checkpoint?.block,
       reasoner: { ...parameters.reasoner, log: log.child({ module: 'reasoner' }) },
       onSignal: parameters.onSignal,
       log: log.child({ module: 'kernel' }),
