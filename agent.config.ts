@@ -8,7 +8,7 @@
  *   MANDATE_RPC_URL    the JSON-RPC endpoint (overrides chain.rpcUrl)
  *   OPENAI_API_KEY     for the llm reasoner; OPENAI_BASE_URL points it at any OpenAI-compatible server
  */
-import { defineConfig } from './agent/config/index.js';
+import { defineConfig } from 'mandate';
 
 export default defineConfig({
   // Where the agent runs. 'devnet' is the local anvil chain `mandate devnet` starts, with real Uniswap v3

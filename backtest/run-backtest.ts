@@ -25,6 +25,10 @@ import type { BacktestTrade, GasPayment } from './simulated-executor.js';
 import type { CandleMode } from './sources/ohlcv-csv-source.js';
 import { eventsSource, type HistoricalSource, type SourceStats } from './sources/historical-source.js';
 import { openCsvSource } from './sources/open-csv-source.js';
+import { cachedSource } from './sources/cached-source.js';
+import { hashDataFile } from './sources/data-file.js';
+import { join } from 'node:path';
+import { packageIdentity } from '../agent/model/package-identity.js';
 
 /** The parts of the config a backtest reads; every field defaults as in the config schema. */
 export type BacktestSettings = Pick<MandateConfig, 'risk' | 'execution' | 'backtest'>;
@@ -77,6 +81,11 @@ export type RunBacktestParameters = {
   runId?: string | undefined;
   /** Liquidity bands of the simulated pool around the replayed price (default: mainnet-like depth). */
   liquidity?: readonly LiquidityRange[] | undefined;
+  /**
+   * Where the parsed events of a data file are kept for the next backtest of the same file (a columnar
+   * file keyed by its content hash), or false. Default .mandate/cache.
+   */
+  cacheDirectory?: string | false | undefined;
   /** How candles become events (OHLCV files). Default 'close'. */
   candles?: CandleMode | undefined;
   /** Returns are sampled at this interval for Sharpe/Sortino and the curve. Default 3600 s. */
@@ -111,6 +120,11 @@ export type BacktestResult = {
   strategies: Record<string, StrategyFigures>;
   market: StrategyMarket;
   source: { kind: string; label: string; stats: SourceStats };
+  /**
+   * What the result is a function of: the data file's sha256 (undefined for events handed in), the digest of
+   * the strategies, market and settings, and the Mandate version and lockfile that computed it.
+   */
+  reproducibility: { dataHash: string | undefined; configDigest: string; version: string; lockHash: string };
   /** The window actually replayed. */
   from: number | undefined;
   to: number | undefined;
@@ -174,7 +188,7 @@ export async function runBacktest(parameters: RunBacktestParameters): Promise<Ba
     throw new BacktestInputError('sampleSeconds', String(sampleSeconds), 'a whole number of seconds > 0 is accepted');
   }
   const fees = [market.poolFee ?? 500, ...config.market.pools.map((pool) => pool.fee), ...strategies.flatMap((strategy) => (strategy.poolFee === undefined ? [] : [strategy.poolFee]))];
-  const source = await openSource(parameters.data, market, parameters.candles);
+  const { source, dataHash } = await openSource(parameters.data, market, parameters.candles, parameters.cacheDirectory ?? join('.mandate', 'cache'));
 
   const trades: BacktestTrade[] = [];
   const tracker = createEquityTracker({ initialQuote: Number(settings.backtest.initialCapitalUsd), sampleSeconds, maxPoints: parameters.maxCurvePoints ?? 2000 });
@@ -195,19 +209,18 @@ export async function runBacktest(parameters: RunBacktestParameters): Promise<Ba
     },
   });
 
-  const runDigest = keccak256Hex(
+  // What the result depends on besides the data: the strategies, the market, the settings, the liquidity.
+  const configDigest = keccak256Hex(
     canonicalJson({
       strategies: strategies.map((strategy) => ({ ...strategy, use: typeof strategy.use === 'string' ? strategy.use : strategy.use.name })),
-      data: source.label,
-      from: from ?? null,
-      to: to ?? null,
       market,
       settings,
       liquidity: parameters.liquidity ?? null,
     }),
   );
+  const runDigest = keccak256Hex(canonicalJson({ configDigest, data: dataHash ?? source.label, from: from ?? null, to: to ?? null }));
   const ownJournal = parameters.journal === undefined;
-  const journal = parameters.journal ?? openJournal({ path: parameters.journalPath ?? ':memory:', clock: venue.clock, durability: 'normal' });
+  const journal = parameters.journal ?? openJournal({ path: parameters.journalPath ?? ':memory:', clock: venue.clock, durability: 'off' });
   try {
     let runId = parameters.runId ?? `bt-${runDigest.slice(2, 14)}`;
     if (parameters.runId === undefined) for (let n = 2; journal.runs.get(runId) !== undefined; n++) runId = `bt-${runDigest.slice(2, 14)}-${n}`;
@@ -277,6 +290,7 @@ export async function runBacktest(parameters: RunBacktestParameters): Promise<Ba
       strategies: engine.ledger.figures(equityCurve.at(-1)?.price ?? venue.price?.() ?? 0, summary.signalsByStrategy),
       market,
       source: { kind: source.kind, label: source.label, stats: source.stats() },
+      reproducibility: { dataHash, configDigest, ...packageIdentity() },
       from: summary.firstEventTime,
       to: summary.lastEventTime,
       settings,
@@ -324,14 +338,26 @@ function gasPaymentOf(market: StrategyMarket): GasPayment {
   return market.base.address === backtestMarket.base.address ? { native: 'base' } : { native: 'quote' };
 }
 
-async function openSource(data: RunBacktestParameters['data'], market: StrategyMarket, candles: CandleMode | undefined): Promise<HistoricalSource> {
+/** The events to replay, and the data file's content hash when the data is a file. */
+async function openSource(
+  data: RunBacktestParameters['data'],
+  market: StrategyMarket,
+  candles: CandleMode | undefined,
+  cacheDirectory: string | false,
+): Promise<{ source: HistoricalSource; dataHash: string | undefined }> {
   if (typeof data === 'string') {
     if (market.oracle === undefined && market.pool === undefined) {
       throw new BacktestInputError('market', 'no oracle and no pool', 'a market with an oracle feed or a pool address is needed to stamp CSV events');
     }
-    return openCsvSource({ path: data, feed: market.oracle ?? zeroAddress, pool: market.pool ?? zeroAddress, candles });
+    const dataHash = await hashDataFile(data);
+    const feed = market.oracle ?? zeroAddress;
+    const pool = market.pool ?? zeroAddress;
+    const source = await openCsvSource({ path: data, feed, pool, candles });
+    // The parsed events are kept by the file's content and everything that shapes them.
+    const key = `${dataHash}-${source.kind}-${feed}-${pool}-${candles ?? 'close'}`;
+    return { source: cacheDirectory === false ? source : cachedSource(source, { directory: cacheDirectory, key }), dataHash };
   }
-  if ('batches' in data && typeof data.batches === 'function') return data;
-  return eventsSource(data as Iterable<MarketEvent>);
+  if ('batches' in data && typeof data.batches === 'function') return { source: data, dataHash: undefined };
+  return { source: eventsSource(data as Iterable<MarketEvent>), dataHash: undefined };
 }
 

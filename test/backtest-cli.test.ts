@@ -33,7 +33,10 @@ describe('mandate backtest', () => {
     const lines = stdout.trim().split('\n');
     expect(lines).toHaveLength(1); // nothing else on stdout under --json
     const summary = JSON.parse(lines.at(-1)!);
-    expect(summary.strategy.params).toMatchObject({ fastPeriod: 12, slowPeriod: 48, sizeQuote: '500' });
+    expect(summary.runStrategies).toHaveLength(1);
+    expect(summary.runStrategies[0].params).toMatchObject({ fastPeriod: 12, slowPeriod: 48, sizeQuote: '500' });
+    expect(summary.strategies.trend.trades).toBe(summary.trades);
+    expect(summary.reproducibility).toMatchObject({ dataHash: expect.stringMatching(/^[0-9a-f]{64}$/), configDigest: expect.stringMatching(/^0x/), version: '0.1.0' });
     expect(summary.from).toBeGreaterThanOrEqual(Date.parse('2023-06-01T00:00:00Z') / 1000);
     expect(summary.to).toBeLessThanOrEqual(Date.parse('2023-12-01T00:00:00Z') / 1000);
     expect(summary.trades).toBeGreaterThan(0);

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { ConfigError } from './config-error.js';
+import { importUserModule } from './import-user-module.js';
 import { validateConfig, type ResolvedConfig, type ValidateConfigOptions } from './validate-config.js';
 
 /**
@@ -45,7 +45,7 @@ export async function loadConfig(path: string = defaultConfigPath, options: Load
   } else if (MODULE_EXTENSIONS.includes(extension)) {
     let module: Record<string, unknown>;
     try {
-      module = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
+      module = await importUserModule(file);
     } catch (error) {
       throw fileProblem(
         'the config file could not be imported',

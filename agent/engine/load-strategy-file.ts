@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { importUserModule } from '../config/import-user-module.js';
 import { MandateError } from '../model/base-error.js';
 import { isStrategyDefinition, type AnyStrategyDefinition } from '../../strategies/define-strategy.js';
 
@@ -52,7 +52,7 @@ export async function loadStrategyFile(reference: string, options: { cwd?: strin
   if (!existsSync(file)) throw new StrategyFileError(file, exportName, 'the file does not exist', 'Give a path to a .ts, .mts, .js or .mjs file, relative to the working directory or absolute.');
   let module: Record<string, unknown>;
   try {
-    module = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
+    module = await importUserModule(file);
   } catch (error) {
     throw new StrategyFileError(file, exportName, 'the file failed to load', error instanceof Error ? error.message.split('\n')[0]! : String(error), error);
   }

@@ -27,9 +27,10 @@ export type OpenJournalParameters = {
   /**
    * 'full' (default) syncs the WAL on every commit: a decision that record() returned survives a power loss,
    * which matters because its transaction may already be on-chain. 'normal' may lose the last commits on
-   * power loss (never on a process crash) and suits backtests, whose journal can be regenerated.
+   * power loss (never on a process crash); 'off' never syncs and suits backtests, whose journal can be
+   * regenerated (a machine crash may corrupt the file; a process crash loses nothing).
    */
-  durability?: 'full' | 'normal' | undefined;
+  durability?: 'full' | 'normal' | 'off' | undefined;
   /** How long to wait for another process's write lock before failing. Default 5000 ms. */
   busyTimeoutMs?: number | undefined;
 };
@@ -70,7 +71,7 @@ export function openJournal(parameters: OpenJournalParameters): Journal {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     db = new Database(path, { timeout: parameters.busyTimeoutMs ?? 5000 });
     db.pragma('journal_mode = WAL');
-    db.pragma(`synchronous = ${parameters.durability === 'normal' ? 'NORMAL' : 'FULL'}`);
+    db.pragma(`synchronous = ${({ full: 'FULL', normal: 'NORMAL', off: 'OFF' } as const)[parameters.durability ?? 'full']}`);
     db.pragma('foreign_keys = ON');
   } catch (error) {
     throw new JournalOpenError(path, error);

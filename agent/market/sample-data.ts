@@ -1,4 +1,5 @@
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { packageRoot } from '../model/package-root.js';
 
 /**
  * The real market history that ships in the package's `data/` folder (provenance in data/README.md).
@@ -20,5 +21,5 @@ export const sampleData = {
 } as const;
 
 function dataPath(relative: string): string {
-  return fileURLToPath(new URL(`../../data/${relative}`, import.meta.url));
+  return join(packageRoot(), 'data', relative);
 }

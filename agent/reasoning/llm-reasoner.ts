@@ -1,5 +1,4 @@
-import { HumanMessage, SystemMessage, type AIMessage } from '@langchain/core/messages';
-import { ChatOpenAI } from '@langchain/openai';
+import type { AIMessage } from '@langchain/core/messages';
 import { keccak256, toBytes } from 'viem';
 import { canonicalJson } from '../model/canonical-json.js';
 import type { Clock } from '../model/clock.js';
@@ -124,7 +123,7 @@ export function createLlmReasoner(parameters: CreateLlmReasonerParameters): LlmR
   const stats: LlmReasonerStats = { decisions: 0, requests: 0, cacheHits: 0, cacheMisses: 0, fallbacks: 0, rejections: 0, tokens: { prompt: 0, completion: 0 } };
 
   // Built on first use: a replay never needs a client (nor a key).
-  let structured: ReturnType<typeof buildStructuredModel> | undefined;
+  let structured: Awaited<ReturnType<typeof buildStructuredModel>> | undefined;
   const breaker = parameters.breaker ?? { failures: 3, coolOffMs: 60_000 };
   let failuresInARow = 0;
   let openUntil = Number.NEGATIVE_INFINITY;
@@ -168,15 +167,15 @@ export function createLlmReasoner(parameters: CreateLlmReasonerParameters): LlmR
         clock,
         sleep: parameters.sleep,
         call: async () => {
-          structured ??= buildStructuredModel(parameters);
+          const chat = (structured ??= await buildStructuredModel(parameters));
           budget.spendCall();
           stats.requests += 1;
           // The client's timeout stops waiting for the response headers; this deadline also covers a body
           // that starts and then stalls, and aborts the request.
           const deadline = AbortSignal.timeout(parameters.timeoutMs);
           try {
-            return await structured.invoke(
-              messages.map((m) => (m.role === 'system' ? new SystemMessage(m.content) : new HumanMessage(m.content))),
+            return await chat.model.invoke(
+              messages.map((m) => (m.role === 'system' ? new chat.SystemMessage(m.content) : new chat.HumanMessage(m.content))),
               { signal: deadline },
             );
           } catch (error) {
@@ -265,8 +264,13 @@ export function createLlmReasoner(parameters: CreateLlmReasonerParameters): LlmR
   }
 }
 
-/** ChatOpenAI in JSON mode with the raw message kept (its text is what is cached, hashed and validated). */
-function buildStructuredModel(parameters: CreateLlmReasonerParameters) {
+/**
+ * ChatOpenAI in JSON mode with the raw message kept (its text is what is cached, hashed and validated).
+ * langchain is loaded on the first request only: a run whose reasoner never asks the model (rules, a
+ * replayed cache) does not pay for loading it.
+ */
+async function buildStructuredModel(parameters: CreateLlmReasonerParameters) {
+  const [{ ChatOpenAI }, { HumanMessage, SystemMessage }] = await Promise.all([import('@langchain/openai'), import('@langchain/core/messages')]);
   const chat = new ChatOpenAI({
     model: parameters.model,
     // OpenAI's reasoning models (o1, o3, gpt-5...) refuse any temperature but their default.
@@ -278,7 +282,8 @@ function buildStructuredModel(parameters: CreateLlmReasonerParameters) {
     // Retries are ours (callWithRetry): exact, Retry-After aware, counted against the budget.
     maxRetries: 0,
   });
-  return chat.withStructuredOutput(llmDecisionSchema, { method: 'jsonMode', includeRaw: true, name: 'trade_decision' });
+  const model = chat.withStructuredOutput(llmDecisionSchema, { method: 'jsonMode', includeRaw: true, name: 'trade_decision' });
+  return { model, HumanMessage, SystemMessage };
 }
 
 /**

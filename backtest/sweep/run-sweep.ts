@@ -2,7 +2,7 @@ import { systemClock } from '../../agent/model/clock.js';
 import type { BacktestMetrics } from '../metrics.js';
 import { rankResults, rankValue, type RankBy } from './rank-results.js';
 import { resolveSweep, sweepDigestId, type SweepParameters } from './sweep-inputs.js';
-import { packageIdentity } from './package-identity.js';
+import { packageIdentity } from '../../agent/model/package-identity.js';
 import { resumableInputs, sweepStrategyDefinition, sweepStrategyDigest, sweepStrategyLabel } from './sweep-strategy.js';
 import { openSweepSession } from './sweep-session.js';
 import type { SweepRunSummary } from './sweep-task.js';

@@ -5,7 +5,7 @@ import { dataSpan } from './data-span.js';
 import { rankResults, rankValue, type RankBy } from './rank-results.js';
 import { resolveSweep, sweepDigestId, type SweepParameters } from './sweep-inputs.js';
 import type { SweepResultRecord } from './sweep-store.js';
-import { packageIdentity } from './package-identity.js';
+import { packageIdentity } from '../../agent/model/package-identity.js';
 import { openSweepSession } from './sweep-session.js';
 import { resumableInputs, sweepStrategyDefinition, sweepStrategyDigest, sweepStrategyLabel } from './sweep-strategy.js';
 import type { SweepRunSummary } from './sweep-task.js';

@@ -4,7 +4,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { AnyStrategyDefinition } from '../../strategies/define-strategy.js';
 import { getBuiltinStrategy } from '../../strategies/registry.js';
-import { packageRoot } from './package-identity.js';
+import { packageRoot } from '../../agent/model/package-root.js';
 import { SweepInputError } from './sweep-errors.js';
 
 /**
@@ -92,7 +92,7 @@ const sha256 = (text: string): string => createHash('sha256').update(text).diges
  * strategyBundlePath('ab12…'); // '/path/to/mandate/.mandate/bundles/ab12….mjs'
  */
 export function strategyBundlePath(hash: string): string {
-  return join(packageRoot, '.mandate', 'bundles', `${hash}.mjs`);
+  return join(packageRoot(), '.mandate', 'bundles', `${hash}.mjs`);
 }
 
 /**

@@ -7,7 +7,7 @@ import { runBacktest } from '../run-backtest.js';
 import type { HistoricalSource } from '../sources/historical-source.js';
 import type { CandleMode } from '../sources/ohlcv-csv-source.js';
 import { openCsvSource } from '../sources/open-csv-source.js';
-import { packageIdentity } from './package-identity.js';
+import { packageIdentity } from '../../agent/model/package-identity.js';
 import { loadSweepStrategy, type SweepStrategy } from './strategy-bundle.js';
 import { SweepInputError } from './sweep-errors.js';
 

@@ -1,4 +1,7 @@
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { packageRoot } from '../../agent/model/package-root.js';
 import { SweepRunError, SweepWorkerError } from './sweep-errors.js';
 import type { SweepRunSummary, SweepTask } from './sweep-task.js';
 
@@ -32,7 +35,10 @@ type WorkerMessage =
 
 type Pending = { id: number; task: SweepTask; resolve(summary: SweepRunSummary): void; reject(error: unknown): void };
 
-const workerEntry = new URL('./sweep-worker.js', import.meta.url);
+// The bundled worker when the command runs from dist/ (no TypeScript to compile in each thread), else the
+// sources through tsx.
+const workerEntry =
+  process.env.MANDATE_TS_LOADER === 'lazy' ? pathToFileURL(join(packageRoot(), 'dist', 'sweep-worker.mjs')) : new URL('./sweep-worker.js', import.meta.url);
 
 /**
  * Starts `size` worker threads that run sweep backtests (TypeScript, through tsx registered in each

@@ -44,7 +44,8 @@ export function measureKernelThroughput(parameters: MeasureKernelThroughputParam
   const kernel = createKernel({
     runId: 'throughput',
     strategies: parameters.strategies ?? [trivial],
-    reasoner: unused as Reasoner,
+    // The kernel names the reasoner in decisions that were never reasoned; nothing else may touch it.
+    reasoner: { name: 'rules', propose: () => (unused as { propose(): never }).propose() } as Reasoner,
     riskGate: unused as RiskGate,
     executor: unused as Executor,
     journal: unused as DecisionJournal,

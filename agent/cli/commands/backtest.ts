@@ -1,6 +1,4 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { existsSync } from 'node:fs';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { ResolvedConfig } from '../../config/index.js';
 import type { RunStrategy } from '../../engine/create-engine.js';
 import { resolveStrategyReference } from '../../engine/resolve-strategy-reference.js';
@@ -36,6 +34,8 @@ export type BacktestCommandResult = {
   /** What each strategy did: signals, trades, denials (and by reason), failures, PnL in quote units. */
   strategies: BacktestResult['strategies'];
   data: BacktestResult['source'];
+  /** The data's sha256, the config digest and the Mandate version: what the figures are a function of. */
+  reproducibility: BacktestResult['reproducibility'];
   from: number | undefined;
   to: number | undefined;
   metrics: BacktestResult['metrics'];
@@ -155,12 +155,9 @@ export function registerBacktestCommand(program: Command): void {
         if (result.policyPricing === 'pool') warnings.push('The data has no oracle: the policy and the reasoner priced the base token from the pool.');
         let report: string | null = null;
         if (options.report !== undefined) {
-          const writeReport = await loadReportWriter();
-          if (writeReport === undefined) warnings.push(`The HTML report is not available yet; ${options.report} was not written.`);
-          else {
-            await writeReport(result, options.report);
-            report = options.report;
-          }
+          const { writeReport } = await import('../../../backtest/report/index.js');
+          await writeReport(result, options.report);
+          report = options.report;
         }
         for (const warning of warnings) process.stderr.write(`warning: ${warning}\n`);
         return {
@@ -169,6 +166,7 @@ export function registerBacktestCommand(program: Command): void {
           runStrategies: result.runStrategies,
           strategies: result.strategies,
           data: result.source,
+          reproducibility: result.reproducibility,
           from: result.from,
           to: result.to,
           metrics: result.metrics,
@@ -201,16 +199,6 @@ async function strategiesOf(options: BacktestCommandOptions, config: ResolvedCon
   const chosen = await resolveStrategyReference(options.strategy, config, { id: options.id });
   const params = parseParamArguments(resolveStrategyDefinition(chosen.use), options.param);
   return [{ ...chosen, params: { ...chosen.params, ...params } }];
-}
-
-type WriteReport = (result: BacktestResult, path: string) => Promise<unknown> | unknown;
-
-/** backtest/report's `writeReport`, once the report module exists. */
-async function loadReportWriter(): Promise<WriteReport | undefined> {
-  const file = fileURLToPath(new URL('../../../backtest/report/index.ts', import.meta.url));
-  if (!existsSync(file)) return undefined;
-  const module = (await import(pathToFileURL(file).href)) as { writeReport?: WriteReport };
-  return typeof module.writeReport === 'function' ? module.writeReport : undefined;
 }
 
 /** A progress bar on stderr, only on a terminal and never under --json. */

@@ -1,4 +1,4 @@
-import type { PackageIdentity } from '../package-identity.js';
+import type { PackageIdentity } from '../../../agent/model/package-identity.js';
 import type { SweepRunSummary, SweepTask } from '../sweep-task.js';
 
 /** BullMQ's queue of backtest jobs: keys `mandate:backtests:*`. */

@@ -1,7 +1,7 @@
 import { Queue, QueueEvents } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { deserialize } from 'node:v8';
-import { packageIdentity } from '../package-identity.js';
+import { packageIdentity } from '../../../agent/model/package-identity.js';
 import type { StrategyBundle } from '../strategy-bundle.js';
 import { SweepRunError } from '../sweep-errors.js';
 import type { SweepRunSummary, SweepTask } from '../sweep-task.js';

@@ -2,7 +2,7 @@ import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { hostname } from 'node:os';
 import { serialize } from 'node:v8';
-import { packageIdentity } from '../package-identity.js';
+import { packageIdentity } from '../../../agent/model/package-identity.js';
 import { createSweepWorkerPool, type SweepWorkerPool } from '../worker-pool.js';
 import { createDataFetcher } from './data-transfer.js';
 import { openRedis, redisConnectionOptions } from './open-redis.js';

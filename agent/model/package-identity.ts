@@ -1,11 +1,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-
-const rootUrl = new URL('../../', import.meta.url);
-
-/** The package's root folder (where package.json is): strategy bundles are written under it. */
-export const packageRoot = fileURLToPath(rootUrl);
+import { join } from 'node:path';
+import { packageRoot } from './package-root.js';
 
 /** Which build of Mandate ran a backtest: results of two builds are not comparable digit for digit. */
 export type PackageIdentity = {
@@ -26,8 +22,8 @@ let cached: PackageIdentity | undefined;
  */
 export function packageIdentity(): PackageIdentity {
   if (cached !== undefined) return cached;
-  const version = (JSON.parse(readFileSync(new URL('package.json', rootUrl), 'utf8')) as { version: string }).version;
-  const lockPath = new URL('package-lock.json', rootUrl);
+  const version = (JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string }).version;
+  const lockPath = join(packageRoot(), 'package-lock.json');
   const lockHash = existsSync(lockPath) ? createHash('sha256').update(readFileSync(lockPath)).digest('hex') : 'none';
   cached = { version, lockHash };
   return cached;
