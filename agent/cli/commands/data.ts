@@ -53,7 +53,7 @@ const parseTime = (text: string): number => {
 async function connect(ctx: CommandContext, options: FetchOptions, stats: RpcCallStats): Promise<Source> {
   const [{ createPublicClient, http }, { loadCommandConfig }, { redactUrl }, { getChainPreset, getChainPresetById }, { withRpcRetry }] = await Promise.all([
     import('viem'),
-    import('../../run/cli-support.js'),
+    import('../load-command-config.js'),
     import('../../config/redact-config.js'),
     import('../../chain/presets/chain-presets.js'),
     import('../../chain/history/with-rpc-retry.js'),
