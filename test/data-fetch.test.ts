@@ -20,11 +20,12 @@ import { defaultDevnetExtensions } from '../agent/chain/devnet/devnet-extensions
 import { type DevnetManifest, devnetPool, writeDevnetManifest } from '../agent/chain/devnet/devnet-manifest.js';
 import { runMarketDriver } from '../agent/chain/devnet/market-driver.js';
 import { defaultReplayCsvPath, loadReplayRounds } from '../agent/chain/devnet/replay-rounds.js';
-import { nonfungiblePositionManagerAbi, uniswapV3PoolAbi } from '../agent/chain/generated/index.js';
+import { devAggregatorAbi, devAggregatorBytecode, nonfungiblePositionManagerAbi, uniswapV3PoolAbi } from '../agent/chain/generated/index.js';
 import { type ChainlinkCsvRound, readChainlinkRounds } from '../agent/market/csv/chainlink-rounds.js';
 import { readCsv } from '../agent/market/csv/read-csv.js';
 import { toAddress } from '../agent/model/address.js';
 import { type FaultyRpcProxy, type FaultyRpcProxyOptions, type RpcFault, startFaultyRpcProxy } from './support/faulty-rpc-proxy.js';
+import { phasedFeedProxyArtifact } from './support/phased-feed-proxy.js';
 
 // Each test runs the CLI a few times (a few seconds each on a busy machine) and the setup replays a market.
 vi.setConfig({ testTimeout: 300_000, hookTimeout: 300_000 });
@@ -135,6 +136,64 @@ describe('mandate data fetch chainlink', () => {
     const source = chainlinkCsvSource({ path: file, feed: manifest.feeds['ETH/USD'].address });
     for await (const _batch of source.batches());
     expect(source.stats()).toMatchObject({ rows: rows.length, emitted: rows.length, rejected: 0 });
+  });
+});
+
+describe('mandate data fetch chainlink behind a proxy with two phases', () => {
+  it('walks both phases: ids carry the phase, a phase that starts above round 1 with gaps is read exactly, an old phase late round is left out', async () => {
+    const wallet = createWalletClient({ account: privateKeyToAccount(manifest.accounts.deployer.privateKey), transport: http(anvil.rpcUrl) });
+    const confirm = async (hash: `0x${string}`) => {
+      const receipt = await publicClient.waitForTransactionReceipt({ hash });
+      expect(receipt.status).toBe('success');
+      return receipt;
+    };
+    const deploy = async (abi: readonly unknown[], bytecode: `0x${string}`, args: readonly unknown[]) =>
+      toAddress((await confirm(await wallet.deployContract({ chain: null, abi, bytecode, args } as never))).contractAddress!);
+    const [first, second] = [await deploy(devAggregatorAbi, devAggregatorBytecode, [8, 'BTC / USD']), await deploy(devAggregatorAbi, devAggregatorBytecode, [8, 'BTC / USD'])];
+    const { abi: proxyAbi, bytecode: proxyBytecode } = phasedFeedProxyArtifact();
+    const feed = await deploy(proxyAbi, proxyBytecode, [first]);
+    const now = (await publicClient.getBlock()).timestamp;
+    const set: { aggregator: `0x${string}`; round: bigint; answer: bigint; time: bigint }[] = [];
+    const setRound = async (aggregator: `0x${string}`, round: bigint) => {
+      const entry = { aggregator, round, answer: 60_000n * 10n ** 8n + round, time: now + BigInt(set.length) };
+      set.push(entry);
+      await confirm(await wallet.writeContract({ chain: null, address: aggregator, abi: devAggregatorAbi, functionName: 'setRound', args: [round, entry.answer, entry.time - 1n, entry.time, round] }));
+    };
+    for (const round of [1n, 2n, 3n, 4n]) await setRound(first, round);
+    await confirm(await wallet.writeContract({ chain: null, address: feed, abi: proxyAbi, functionName: 'setAggregator', args: [second] } as never));
+    for (const round of [7n, 8n, 10n, 13n]) await setRound(second, round);
+    await setRound(first, 5n); // the old aggregator still reports once after the upgrade
+    await setRound(second, 14n);
+
+    const file = out('two-phases.csv');
+    const fetched = await mandate('data', 'fetch', 'chainlink', '--feed', feed, ...devnet, '--out', file, '--json');
+    expect(fetched.code, fetched.stderr).toBe(0);
+    const rows: Record<string, string>[] = [];
+    for await (const { values } of readCsv(file)) rows.push(values);
+    const phased = (phase: bigint, round: bigint) => String((phase << 64n) | round);
+    const expected = set
+      .filter((entry) => !(entry.aggregator === first && entry.round === 5n))
+      .map((entry) => {
+        const id = phased(entry.aggregator === first ? 1n : 2n, entry.round);
+        return { round: id, answer: String(entry.answer), start: String(entry.time - 1n), update: String(entry.time), answeredInRound: id, decimals: '8' };
+      });
+    expect(rows).toEqual(expected);
+    expect(fetched.json).toMatchObject({
+      feed: { address: feed, description: 'BTC / USD', proxy: true },
+      phases: [
+        { phaseId: 1, aggregator: first, rounds: 4 },
+        { phaseId: 2, aggregator: second, rounds: 5 },
+      ],
+      skipped: { overlap: 1, repeated: 0, unreadable: 0 },
+    });
+    const meta = JSON.parse(readFileSync(`${file}.meta.json`, 'utf8'));
+    expect(meta.source).toMatchObject({
+      proxy: feed,
+      phases: [
+        { phaseId: 1, aggregator: first, decimals: 8, rounds: 4, firstRound: phased(1n, 1n), lastRound: phased(1n, 4n) },
+        { phaseId: 2, aggregator: second, decimals: 8, rounds: 5, firstRound: phased(2n, 7n), lastRound: phased(2n, 14n) },
+      ],
+    });
   });
 });
 

@@ -86,8 +86,13 @@ async function connect(ctx: CommandContext, options: FetchOptions, stats: RpcCal
 
 const normalisePair = (text: string) => text.replace(/\s+/g, '').replace('-', '/').toUpperCase();
 
-/** --feed: an address, or a pair of the devnet manifest (--devnet) or of the chain's preset. */
-function resolveFeed(text: string, source: Source): { address: Address; pair: string | undefined } {
+/**
+ * --feed: an address, or a pair ("ETH/USD", "eth-usd") of the devnet manifest (--devnet) or of the chain's preset.
+ *
+ * @example
+ * resolveFeed('ETH/USD', { manifest: undefined, preset: ethereumPreset, chainId: 1 }).address; // 0x5f4eC3Df…
+ */
+export function resolveFeed(text: string, source: Pick<Source, 'manifest' | 'preset' | 'chainId'>): { address: Address; pair: string | undefined } {
   if (isAddress(text)) return { address: toAddress(text, '--feed'), pair: undefined };
   const pair = normalisePair(text);
   const feeds: Record<string, Address> = source.manifest
