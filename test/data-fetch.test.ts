@@ -338,6 +338,24 @@ describe('mandate data fetch through a faulty RPC', () => {
   }
 });
 
+describe('progress', () => {
+  /** Runs the CLI on a pseudo-terminal (util-linux `script`), as a person would; returns what the terminal showed. */
+  async function onTerminal(...args: string[]): Promise<string> {
+    const command = [process.execPath, bin, ...args].map((arg) => `'${arg}'`).join(' ');
+    const { stdout } = await execFileAsync('script', ['-qec', command, '/dev/null'], { cwd: dir, env, maxBuffer: 1 << 24 });
+    return stdout;
+  }
+
+  it('shows a progress bar on a terminal, and none under --json', async () => {
+    const shown = await onTerminal('data', 'fetch', 'chainlink', '--feed', 'ETH/USD', ...devnet, '--out', out('bar.csv'), '--max-block-range', '64');
+    expect(shown).toMatch(/\r\[[#.]{30}\] +\d+% {2}block \d+ of \d+ {2}\d+ rows {2}0 retries/);
+    expect(shown).toMatch(/\[#{30}\] 100%/);
+    const quiet = await onTerminal('data', 'fetch', 'uniswap', '--pool', pool500(), ...devnet, '--out', out('quiet.csv'), '--max-block-range', '64', '--json');
+    expect(quiet).not.toMatch(/\[[#.]{30}\]/);
+    expect(JSON.parse(quiet.trim().split(/\r?\n/).at(-1)!)).toMatchObject({ newRows: expect.any(Number) });
+  });
+});
+
 describe('--rpc and --rpc-url', () => {
   it('every chain command takes --rpc <url> and its alias --rpc-url', async () => {
     const commands = [['run'], ['vault', 'status'], ['vault', 'pause'], ['decisions', 'verify'], ['decisions', 'prove'], ['data', 'fetch', 'chainlink'], ['data', 'fetch', 'uniswap']];

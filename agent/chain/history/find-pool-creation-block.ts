@@ -2,9 +2,8 @@ import { getAbiItem, type PublicClient } from 'viem';
 import { MandateError } from '../../model/base-error.js';
 import { toAddress } from '../../model/address.js';
 import { uniswapV3FactoryAbi } from '../generated/index.js';
-import { classifyRpcError } from './classify-rpc-error.js';
 import type { PoolInfo } from './read-pool-info.js';
-import { type RpcRetryOptions, describeRpcError, withRpcRetry } from './with-rpc-retry.js';
+import { type RpcRetryOptions, RpcRangeError, describeRpcError, withRpcRetry } from './with-rpc-retry.js';
 
 /** Neither the factory's log nor the chain's state tells when the pool was created. */
 export class PoolCreationBlockError extends MandateError {
@@ -50,7 +49,7 @@ export async function findPoolCreationBlock(parameters: FindPoolCreationBlockPar
     const created = logs.find((log) => toAddress(log.args.pool) === pool.address);
     if (created) return { block: created.blockNumber, foundBy: 'PoolCreated' };
   } catch (error) {
-    if (classifyRpcError(error).kind !== 'range') throw error;
+    if (!(error instanceof RpcRangeError)) throw error;
     if (retry?.stats) retry.stats.rangeSplits++;
   }
   return { block: await firstBlockWithCode(parameters), foundBy: 'code' };

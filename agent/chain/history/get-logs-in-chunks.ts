@@ -1,6 +1,5 @@
 import { MandateError } from '../../model/base-error.js';
-import { classifyRpcError } from './classify-rpc-error.js';
-import { type RpcRetryOptions, describeRpcError, withRpcRetry } from './with-rpc-retry.js';
+import { type RpcRetryOptions, RpcRangeError, withRpcRetry } from './with-rpc-retry.js';
 
 /** The provider refuses even a one-block eth_getLogs range (more logs in one block than it returns). */
 export class LogRangeError extends MandateError {
@@ -28,7 +27,7 @@ const FORGET_REFUSAL_AFTER = 16;
 /**
  * Reads logs over [fromBlock, toBlock] in consecutive ranges, yielding each range's logs as soon as they
  * arrive, oldest range first. The range adapts to the provider: a refusal ("block range too large", "too
- * many results", "limit exceeded", a timeout) halves it, success grows it again (doubling, then probing
+ * many results", "limit exceeded", "query timeout") halves it, success grows it again (doubling, then probing
  * between the largest size served and the smallest refused, so a fixed provider limit costs a few
  * refusals, not one per range). Dropped connections, 5xx and 429 are retried by withRpcRetry. Ranges
  * never overlap and never skip a block, so the concatenated logs are exactly the logs of the whole range.
@@ -54,11 +53,11 @@ export async function* getLogsInChunks<T>(parameters: GetLogsInChunksParameters<
     try {
       logs = await withRpcRetry(`eth_getLogs over blocks ${from}–${to}`, () => parameters.getLogs({ fromBlock: from, toBlock: to }), parameters.retry);
     } catch (error) {
-      if (classifyRpcError(error).kind !== 'range') throw error;
+      if (!(error instanceof RpcRangeError)) throw error;
       if (stats) stats.rangeSplits++;
       if (span === 1n) {
         throw new LogRangeError(`The provider refuses eth_getLogs even for block ${from} alone.`, {
-          details: `${describeRpcError(error)}. Use a provider without a result limit for this block.`,
+          details: `${error.details}. Use a provider without a result limit for this block.`,
           cause: error,
         });
       }

@@ -13,6 +13,11 @@ export class RpcCallError extends MandateError {
   override name = 'RpcCallError';
 }
 
+/** The provider refused an eth_getLogs range (too many blocks or results): ask for less. */
+export class RpcRangeError extends MandateError {
+  override name = 'RpcRangeError';
+}
+
 /** Counters a history fetch reports: how hard the provider made it. */
 export type RpcCallStats = {
   /** Requests sent, retries included. */
@@ -65,9 +70,9 @@ export function describeRpcError(error: unknown): string {
 /**
  * Calls `call`, and calls it again after transient failures (dropped connection, timeout, 5xx) with
  * exponential backoff, and after rate limits (HTTP 429) once the `Retry-After` the provider sent has
- * passed (or the backoff, when it sent none). Reverts and refused log ranges are the caller's to handle
- * and are rethrown as they are; anything else becomes an RpcCallError, and a call that never succeeds an
- * RpcUnavailableError, both naming `what` and never the URL.
+ * passed (or the backoff, when it sent none). A revert is the caller's to handle and is rethrown as it is;
+ * a refused log range becomes an RpcRangeError, anything else an RpcCallError, and a call that never
+ * succeeds an RpcUnavailableError, all naming `what` and never the URL.
  *
  * @example
  * const head = await withRpcRetry('eth_blockNumber', () => client.getBlockNumber(), { stats });
@@ -81,7 +86,8 @@ export async function withRpcRetry<T>(what: string, call: () => Promise<T>, opti
       return await call();
     } catch (error) {
       const classified = classifyRpcError(error);
-      if (classified.kind === 'revert' || classified.kind === 'range') throw error;
+      if (classified.kind === 'revert') throw error;
+      if (classified.kind === 'range') throw new RpcRangeError(`${what}: the provider refuses the range.`, { details: describeRpcError(error), cause: error });
       if (classified.kind === 'fatal') throw new RpcCallError(`${what} failed.`, { details: describeRpcError(error), cause: error });
       if (attempt >= maxRetries) {
         throw new RpcUnavailableError(`${what} failed ${attempt + 1} times; giving up.`, {

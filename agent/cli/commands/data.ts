@@ -24,6 +24,8 @@ type UniswapOptions = FetchOptions & { pool: Address; fromBlock?: bigint; toBloc
 /** Where the fetch reads from: a client with no retries of its own (the fetch counts and paces them). */
 type Source = {
   client: PublicClient;
+  /** Every request through `client`, with its retries. */
+  stats: RpcCallStats;
   /** The RPC's scheme and host, for output: never its path, query or credentials. */
   rpcLabel: string;
   chainId: number;
@@ -50,8 +52,8 @@ const parseTime = (text: string): number => {
 };
 
 /** --devnet: the manifest's RPC (unless --rpc); else --rpc, MANDATE_RPC_URL, chain.rpcUrl. */
-async function connect(ctx: CommandContext, options: FetchOptions, stats: RpcCallStats): Promise<Source> {
-  const [{ createPublicClient, http }, { loadCommandConfig }, { redactUrl }, { getChainPreset, getChainPresetById }, { withRpcRetry }] = await Promise.all([
+async function connect(ctx: CommandContext, options: FetchOptions): Promise<Source> {
+  const [{ createPublicClient, http }, { loadCommandConfig }, { redactUrl }, { getChainPreset, getChainPresetById }, { createRpcCallStats, withRpcRetry }] = await Promise.all([
     import('viem'),
     import('../load-command-config.js'),
     import('../../config/redact-config.js'),
@@ -72,16 +74,16 @@ async function connect(ctx: CommandContext, options: FetchOptions, stats: RpcCal
   }
   rememberRpcUrl(rpcUrl);
   const client = createPublicClient({ transport: http(rpcUrl, { batch: false, retryCount: 0, timeout: 60_000 }) }) as PublicClient;
+  const stats = createRpcCallStats();
   const chainId = await withRpcRetry('eth_chainId', () => client.getChainId(), { stats });
-  let preset = getChainPresetById(chainId);
   const configured = getChainPreset(config.chain.preset);
   if (!options.devnet && configured && configured.chainId !== chainId) {
     throw new DataFetchOptionError(`The RPC serves chain ${chainId}, but chain.preset is ${configured.name} (chain ${configured.chainId}).`, {
       details: 'Point --rpc at that chain, or use a config for this one.',
     });
   }
-  if (options.devnet) preset = undefined;
-  return { client, rpcLabel: redactUrl(rpcUrl), chainId, manifest, preset };
+  const preset = options.devnet ? undefined : getChainPresetById(chainId);
+  return { client, stats, rpcLabel: redactUrl(rpcUrl), chainId, manifest, preset };
 }
 
 const normalisePair = (text: string) => text.replace(/\s+/g, '').replace('-', '/').toUpperCase();
@@ -119,7 +121,8 @@ function toolVersion(): string {
 type FetchRun<T> = (common: import('../../market/fetch/fetch-meta.js').FetchParameters) => Promise<T>;
 
 /** Runs a fetch with retries counted and a progress bar, and adds the counters to its summary. */
-async function runFetch<T extends FetchSummary>(ctx: CommandContext, options: FetchOptions, source: Source, stats: RpcCallStats, fetch: FetchRun<T>) {
+async function runFetch<T extends FetchSummary>(ctx: CommandContext, options: FetchOptions, source: Source, fetch: FetchRun<T>) {
+  const { stats } = source;
   const bar = createProgressBar(ctx);
   try {
     const result = await fetch({
@@ -171,29 +174,24 @@ function renderUniswap(result: FetchUniswapEventsReturnType & Rpc): string {
   ].join('\n');
 }
 
-const newStats = async () => (await import('../../chain/history/with-rpc-retry.js')).createRpcCallStats();
-
 async function fetchChainlink(ctx: CommandContext, options: ChainlinkOptions) {
-  const stats = await newStats();
-  const source = await connect(ctx, options, stats);
-  const { address, pair } = resolveFeed(options.feed, source);
-  const { fetchChainlinkRounds } = await import('../../market/fetch/fetch-chainlink-rounds.js');
   if (options.from !== undefined && options.to !== undefined && options.to < options.from) {
     throw new DataFetchOptionError('--to is before --from.', { details: `Got --from ${options.from} and --to ${options.to} (unix seconds).` });
   }
-  return runFetch(ctx, options, source, stats, (common) => fetchChainlinkRounds({ ...common, feed: address, pair, from: options.from, to: options.to }));
+  const source = await connect(ctx, options);
+  const { address, pair } = resolveFeed(options.feed, source);
+  const { fetchChainlinkRounds } = await import('../../market/fetch/fetch-chainlink-rounds.js');
+  return runFetch(ctx, options, source, (common) => fetchChainlinkRounds({ ...common, feed: address, pair, from: options.from, to: options.to }));
 }
 
 async function fetchUniswap(ctx: CommandContext, options: UniswapOptions) {
-  const stats = await newStats();
-  const source = await connect(ctx, options, stats);
-  const { fetchUniswapEvents } = await import('../../market/fetch/fetch-uniswap-events.js');
   if (options.fromBlock !== undefined && options.toBlock !== undefined && options.toBlock < options.fromBlock) {
     throw new DataFetchOptionError('--to-block is before --from-block.', { details: `Got ${options.fromBlock} and ${options.toBlock}.` });
   }
-  const positionManager =
-    options.positionManager ?? source.manifest?.uniswap.positionManager ?? source.preset?.uniswapV3.nonfungiblePositionManager;
-  return runFetch(ctx, options, source, stats, (common) =>
+  const source = await connect(ctx, options);
+  const { fetchUniswapEvents } = await import('../../market/fetch/fetch-uniswap-events.js');
+  const positionManager = options.positionManager ?? source.manifest?.uniswap.positionManager ?? source.preset?.uniswapV3.nonfungiblePositionManager;
+  return runFetch(ctx, options, source, (common) =>
     fetchUniswapEvents({
       ...common,
       pool: options.pool,

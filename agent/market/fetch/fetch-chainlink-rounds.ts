@@ -66,7 +66,7 @@ export async function fetchChainlinkRounds(parameters: FetchChainlinkRoundsParam
 
     let newRows = 0;
     const skipped: SkippedRounds = { overlap: 0, repeated: 0, unreadable: 0 };
-    for await (const chunk of walkFeedRounds({ client, feed, fromBlock: scannedFrom, toBlock, after, initialRange: parameters.initialRange, maxRange: parameters.maxRange, retry })) {
+    for await (const chunk of walkFeedRounds({ client, feed, fromBlock: scannedFrom, toBlock, after, maxRange: parameters.maxRange, retry })) {
       csv.append(chunk.rounds.map(formatChainlinkRound));
       newRows += chunk.rounds.length;
       for (const key of Object.keys(skipped) as (keyof SkippedRounds)[]) skipped[key] += chunk.skipped[key];

@@ -13,8 +13,7 @@ export type FetchParameters = {
   rpcLabel: string;
   /** The tool and version, e.g. "mandate 0.1.0". */
   tool: string;
-  /** eth_getLogs ranges, in blocks (see getLogsInChunks). */
-  initialRange?: bigint | undefined;
+  /** The largest eth_getLogs range asked for, in blocks (see getLogsInChunks). */
   maxRange?: bigint | undefined;
   /** Retries and the counters they update. */
   retry?: RpcRetryOptions | undefined;

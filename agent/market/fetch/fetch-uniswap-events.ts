@@ -87,7 +87,6 @@ export async function fetchUniswapEvents(parameters: FetchUniswapEventsParameter
       fromBlock: scannedFrom,
       toBlock,
       after,
-      initialRange: parameters.initialRange,
       maxRange: parameters.maxRange,
       retry,
     });
