@@ -20,12 +20,11 @@ import { defaultDevnetExtensions } from '../agent/chain/devnet/devnet-extensions
 import { type DevnetManifest, devnetPool, writeDevnetManifest } from '../agent/chain/devnet/devnet-manifest.js';
 import { runMarketDriver } from '../agent/chain/devnet/market-driver.js';
 import { defaultReplayCsvPath, loadReplayRounds } from '../agent/chain/devnet/replay-rounds.js';
-import { devAggregatorAbi, devAggregatorBytecode, nonfungiblePositionManagerAbi, uniswapV3PoolAbi } from '../agent/chain/generated/index.js';
+import { devAggregatorAbi, devAggregatorBytecode, devFeedProxyAbi, devFeedProxyBytecode, nonfungiblePositionManagerAbi, uniswapV3PoolAbi } from '../agent/chain/generated/index.js';
 import { type ChainlinkCsvRound, readChainlinkRounds } from '../agent/market/csv/chainlink-rounds.js';
 import { readCsv } from '../agent/market/csv/read-csv.js';
 import { toAddress } from '../agent/model/address.js';
 import { type FaultyRpcProxy, type FaultyRpcProxyOptions, type RpcFault, startFaultyRpcProxy } from './support/faulty-rpc-proxy.js';
-import { phasedFeedProxyArtifact } from './support/phased-feed-proxy.js';
 
 // Each test runs the CLI a few times (a few seconds each on a busy machine) and the setup replays a market.
 vi.setConfig({ testTimeout: 300_000, hookTimeout: 300_000 });
@@ -118,14 +117,14 @@ describe('mandate data fetch chainlink', () => {
       round: String(r.roundId), answer: String(r.answer), start: String(r.startedAt), update: String(r.updatedAt), answeredInRound: String(r.answeredInRound), decimals: '8',
     }));
     expect(rows).toEqual(expected);
-    expect(fetched.json).toMatchObject({ rows: rows.length, newRows: rows.length, resumed: false, chainId: manifest.chainId, feed: { address: manifest.feeds['ETH/USD'].address, pair: 'ETH/USD', description: 'ETH / USD', decimals: 8, proxy: false } });
+    expect(fetched.json).toMatchObject({ rows: rows.length, newRows: rows.length, resumed: false, chainId: manifest.chainId, feed: { address: manifest.feeds['ETH/USD'].address, pair: 'ETH/USD', description: 'ETH / USD', decimals: 8 } });
 
     const meta = JSON.parse(readFileSync(`${file}.meta.json`, 'utf8'));
     expect(meta).toMatchObject({
       kind: 'chainlink-rounds',
       rows: rows.length,
       feed: { description: 'ETH / USD', decimals: 8 },
-      source: { rpc: anvil.rpcUrl, chainId: manifest.chainId, proxy: null, blocks: { from: '0', to: fetched.json.toBlock }, time: { from: Number(replayed[0]!.updatedAt), to: Number(expected.at(-1)!.update) }, tool: expect.stringMatching(/^mandate \d+\.\d+\.\d+/) },
+      source: { rpc: anvil.rpcUrl, chainId: manifest.chainId, blocks: { from: '0', to: fetched.json.toBlock }, time: { from: Number(replayed[0]!.updatedAt), to: Number(expected.at(-1)!.update) }, tool: expect.stringMatching(/^mandate \d+\.\d+\.\d+/) },
     });
     expect(existsSync(`${file}.progress.json`)).toBe(false);
 
@@ -150,8 +149,7 @@ describe('mandate data fetch chainlink behind a proxy with two phases', () => {
     const deploy = async (abi: readonly unknown[], bytecode: `0x${string}`, args: readonly unknown[]) =>
       toAddress((await confirm(await wallet.deployContract({ chain: null, abi, bytecode, args } as never))).contractAddress!);
     const [first, second] = [await deploy(devAggregatorAbi, devAggregatorBytecode, [8, 'BTC / USD']), await deploy(devAggregatorAbi, devAggregatorBytecode, [8, 'BTC / USD'])];
-    const { abi: proxyAbi, bytecode: proxyBytecode } = phasedFeedProxyArtifact();
-    const feed = await deploy(proxyAbi, proxyBytecode, [first]);
+    const feed = await deploy(devFeedProxyAbi, devFeedProxyBytecode, [first, 1]);
     const now = (await publicClient.getBlock()).timestamp;
     const set: { aggregator: `0x${string}`; round: bigint; answer: bigint; time: bigint }[] = [];
     const setRound = async (aggregator: `0x${string}`, round: bigint) => {
@@ -160,7 +158,9 @@ describe('mandate data fetch chainlink behind a proxy with two phases', () => {
       await confirm(await wallet.writeContract({ chain: null, address: aggregator, abi: devAggregatorAbi, functionName: 'setRound', args: [round, entry.answer, entry.time - 1n, entry.time, round] }));
     };
     for (const round of [1n, 2n, 3n, 4n]) await setRound(first, round);
-    await confirm(await wallet.writeContract({ chain: null, address: feed, abi: proxyAbi, functionName: 'setAggregator', args: [second] } as never));
+    // The feed's owner (the deployer) moves it to the second aggregator: phase 2 begins.
+    await confirm(await wallet.writeContract({ chain: null, address: feed, abi: devFeedProxyAbi, functionName: 'proposeAggregator', args: [second] }));
+    await confirm(await wallet.writeContract({ chain: null, address: feed, abi: devFeedProxyAbi, functionName: 'confirmAggregator', args: [second] }));
     for (const round of [7n, 8n, 10n, 13n]) await setRound(second, round);
     await setRound(first, 5n); // the old aggregator still reports once after the upgrade
     await setRound(second, 14n);
