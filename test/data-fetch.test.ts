@@ -135,6 +135,14 @@ describe('mandate data fetch chainlink', () => {
     const source = chainlinkCsvSource({ path: file, feed: manifest.feeds['ETH/USD'].address });
     for await (const _batch of source.batches());
     expect(source.stats()).toMatchObject({ rows: rows.length, emitted: rows.length, rejected: 0 });
+
+    // Run again on the finished file, after more rounds: it appends exactly the new ones.
+    await runMarketDriver({ manifest, maxRounds: 3, noiseSwapsPerRound: 0, onRound: (p) => void replayed.push(p.round) });
+    const extended = await mandate('data', 'fetch', 'chainlink', '--feed', 'ETH/USD', ...devnet, '--out', file, '--json');
+    expect(extended.code, extended.stderr).toBe(0);
+    expect(extended.json).toMatchObject({ resumed: true, rows: replayed.length, newRows: replayed.length - rows.length });
+    expect((await readChainlinkRounds(file)).rounds.map((r) => r.roundId)).toEqual(replayed.map((r) => r.roundId));
+    expect(JSON.parse(readFileSync(`${file}.meta.json`, 'utf8')).source.blocks.from).toBe('0');
   });
 });
 

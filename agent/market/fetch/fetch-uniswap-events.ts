@@ -68,9 +68,9 @@ export async function fetchUniswapEvents(parameters: FetchUniswapEventsParameter
     if (progress) {
       scannedFrom = progress.scannedTo + 1n;
       state = fromCarry(progress.carry);
-    } else if (last) {
+    } else if (last && after!.blockNumber >= fromBlock) {
       // A finished file has no progress: continue in the block of its last row, from the state that row records.
-      if (after!.blockNumber > scannedFrom) scannedFrom = after!.blockNumber;
+      scannedFrom = after!.blockNumber;
       state = poolStateFromEventsRow(last);
     } else if (fromBlock > 0n) {
       state = await readPoolStateAt({ client, pool: address, blockNumber: fromBlock - 1n, retry });
