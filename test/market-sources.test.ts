@@ -1,7 +1,7 @@
 import { asyncScheduler, lastValueFrom, toArray, type Observable, type SchedulerLike } from 'rxjs';
 import { decodeEventLog, parseAbi, toEventSelector, type TransactionReceipt } from 'viem';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { backoffDelay } from '../agent/market/backoff-delay.js';
+import { backoffDelay } from '../agent/model/backoff-delay.js';
 import { createChainlinkSource } from '../agent/market/chainlink-source.js';
 import { createLiveMarketStream } from '../agent/market/create-live-market-stream.js';
 import { createMarketStream } from '../agent/market/create-market-stream.js';

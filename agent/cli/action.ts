@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { MandateError } from '../model/base-error.js';
+import { redactRpcUrls, rememberRpcUrl } from './rpc-option.js';
 
 /** What every command's handler receives besides its own arguments. */
 export type CommandContext = {
@@ -56,12 +57,14 @@ export function commandAction<TResult extends CommandResult>(
     } catch (error) {
       process.exitCode = 1;
       const known = error instanceof MandateError;
-      process.stderr.write(`${known ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+      // An RPC URL may hold an API key: errors are printed without the URLs the command was given.
+      if (process.env.MANDATE_RPC_URL) rememberRpcUrl(process.env.MANDATE_RPC_URL);
+      process.stderr.write(`${redactRpcUrls(known ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error))}\n`);
       if (json) {
         const e = error instanceof Error ? error : new Error(String(error));
-        process.stdout.write(
-          `${toJson({ error: { name: e.name, message: known ? error.shortMessage : e.message, details: known ? error.details : undefined } })}\n`,
-        );
+        const details = known ? error.details : undefined;
+        const message = redactRpcUrls(known ? error.shortMessage : e.message);
+        process.stdout.write(`${toJson({ error: { name: e.name, message, details: details === undefined ? undefined : redactRpcUrls(details) } })}\n`);
       }
     }
   };

@@ -8,10 +8,15 @@ import { strategyCatalog } from '../engine/strategy-catalog.js';
  *
  * @example
  * const config = await loadCommandConfig(ctx.configPath, 'devnet'); // undefined mode: the preset decides
+ * await loadCommandConfig(path, 'live', { env: { ...process.env, MANDATE_RPC_URL: rpcFlag } }); // --rpc wins
  */
-export async function loadCommandConfig(configPath: string | undefined, mode: ConfigMode | undefined, options: { readOnly?: boolean } = {}): Promise<ResolvedConfig> {
+export async function loadCommandConfig(
+  configPath: string | undefined,
+  mode: ConfigMode | undefined,
+  options: { readOnly?: boolean; env?: Readonly<Record<string, string | undefined>> } = {},
+): Promise<ResolvedConfig> {
   // Strategy names and params are checked here too, so every problem is reported at its key path at once.
-  const validate = { mode, readOnly: options.readOnly, strategies: strategyCatalog };
+  const validate = { mode, readOnly: options.readOnly, env: options.env, strategies: strategyCatalog };
   if (configPath === undefined && !existsSync(defaultConfigPath)) return validateConfig({}, validate);
   return loadConfig(configPath, validate);
 }

@@ -19,6 +19,7 @@ const commands: Record<string, () => Promise<Register>> = {
   run: async () => (await import('./commands/run.js')).registerRunCommand,
   demo: async () => (await import('./commands/demo.js')).registerDemoCommand,
   decisions: async () => (await import('./commands/decisions.js')).registerDecisionsCommand,
+  data: async () => (await import('./commands/data.js')).registerDataCommand,
   'verify-swaps': async () => (await import('./commands/verify-swaps.js')).registerVerifySwapsCommand,
   backtest: async () => (await import('./commands/backtest.js')).registerBacktestCommand,
   sweep: async () => (await import('./commands/sweep.js')).registerSweepCommand,

@@ -1,7 +1,7 @@
 import { asyncScheduler, Observable, share, tap, type SchedulerLike, type Subscription } from 'rxjs';
 import type { PublicClient } from 'viem';
 import { MandateError } from '../model/base-error.js';
-import { backoffDelay, type BackoffOptions } from './backoff-delay.js';
+import { backoffDelay, type BackoffOptions } from '../model/backoff-delay.js';
 import { dedupeByLogPosition, type DroppedEventReason } from './dedupe-by-log-position.js';
 import type { MarketEvent } from '../model/market-event.js';
 import { silentMarketLogger, type MarketLogger, type MarketSource, type MarketSourceStats } from './market-source.js';

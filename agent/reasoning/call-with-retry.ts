@@ -1,5 +1,6 @@
 import type { Clock } from '../model/clock.js';
-import { retryAfterHeader, retryAfterMs } from './retry-after.js';
+import { retryAfterMs } from '../model/retry-after.js';
+import { retryAfterHeader } from './retry-after.js';
 
 export type RetryPolicy = {
   /** Retries after the first attempt (0 = one attempt only). */

@@ -1,25 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { callWithRetry, isRetryable } from './call-with-retry.js';
-import { retryAfterHeader, retryAfterMs } from './retry-after.js';
+import { retryAfterHeader } from './retry-after.js';
 
 const clock = { now: () => 1_000_000 };
 const httpError = (status: number, headers: Record<string, string> = {}) => Object.assign(new Error(`HTTP ${status}`), { status, headers: new Headers(headers) });
 
-describe('retryAfterMs', () => {
-  it('reads delay-seconds and HTTP dates against the clock', () => {
-    expect(retryAfterMs('2', 0)).toBe(2_000);
-    expect(retryAfterMs('0.5', 0)).toBe(500);
-    expect(retryAfterMs(new Date(1_004_000).toUTCString(), 1_000_000)).toBe(4_000);
-    expect(retryAfterMs('Thu, 01 Jan 1970 00:00:00 GMT', 5_000)).toBe(0);
-  });
-
-  it('ignores absent and unreadable values', () => {
-    expect(retryAfterMs(undefined, 0)).toBeUndefined();
-    expect(retryAfterMs('', 0)).toBeUndefined();
-    expect(retryAfterMs('soon', 0)).toBeUndefined();
-    expect(retryAfterMs('-3', 0)).toBeUndefined();
-  });
-
+describe('retryAfterHeader', () => {
   it('finds the header on SDK errors (Headers) and plain records', () => {
     expect(retryAfterHeader(httpError(429, { 'Retry-After': '7' }))).toBe('7');
     expect(retryAfterHeader({ headers: { 'retry-after': '3' } })).toBe('3');

@@ -1,7 +1,8 @@
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { type CommandContext, commandAction, withCommonOptions } from '../action.js';
+import { type RpcOptions, rememberRpcUrl, withRpcOption } from '../rpc-option.js';
 
-type JournalOptions = { journal?: string; devnet?: boolean; manifest?: string; fromBlock?: bigint };
+type JournalOptions = RpcOptions & { journal?: string; devnet?: boolean; manifest?: string; fromBlock?: bigint };
 type ListOptions = JournalOptions & { run?: string; outcome?: string; limit?: number };
 
 const statuses = ['pending', 'trade', 'hold', 'denied', 'failed', 'superseded'] as const;
@@ -27,6 +28,7 @@ async function openCommandJournal(ctx: CommandContext, options: JournalOptions) 
   ]);
   // Reading the journal needs no chain and no key; verify and prove resolve the chain separately.
   const config = await loadCommandConfig(ctx.configPath, 'backtest', { readOnly: true });
+  if (config.chain.rpcUrl !== undefined) rememberRpcUrl(config.chain.rpcUrl);
   const path = options.journal ?? config.journal.path;
   if (!existsSync(path)) {
     throw new MandateError(`No decision journal at ${path}.`, { details: 'Run an agent first (`mandate run` or `mandate demo`), or point to a journal with --journal <path>.' });
@@ -272,7 +274,7 @@ function renderProve(result: Awaited<ReturnType<typeof proveDecision>>): string 
 function withJournalOptions(command: Command, chain: boolean): Command {
   withCommonOptions(command).option('--journal <path>', "the decision journal (default: the config's journal.path)");
   if (chain) {
-    command
+    withRpcOption(command, "JSON-RPC endpoint (default: the devnet manifest's with --devnet, else MANDATE_RPC_URL, then chain.rpcUrl)")
       .option('--devnet', 'check against the local devnet from its manifest')
       .option('--manifest <path>', "the devnet manifest (default: the config's chain.devnetManifest)")
       .option('--from-block <n>', "live: the vault's deploy block, where its log scan starts (default 0)", parseBlock);

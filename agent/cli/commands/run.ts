@@ -1,8 +1,9 @@
 import type { Command } from 'commander';
 import { addReasonerOptions, reasonerOverrides, type ReasonerCliOptions } from '../reasoner-options.js';
 import { type CommandContext, commandAction, withCommonOptions } from '../action.js';
+import { type RpcOptions, rememberRpcUrl, withRpcOption } from '../rpc-option.js';
 
-export type RunCommandOptions = ReasonerCliOptions & {
+export type RunCommandOptions = ReasonerCliOptions & RpcOptions & {
   devnet?: boolean;
   manifest?: string;
   journal?: string;
@@ -24,9 +25,15 @@ async function runAgentCommand(ctx: CommandContext, options: RunCommandOptions) 
       import('../../kernel/format-decision.js'),
       import('../../venues/live/crash-hook.js'),
     ]);
-  const config = await loadCommandConfig(ctx.configPath, options.devnet ? 'devnet' : undefined);
+  // --rpc outranks MANDATE_RPC_URL and chain.rpcUrl, so it is given to the config as that variable.
+  const env = options.rpcUrl === undefined ? undefined : { ...process.env, MANDATE_RPC_URL: options.rpcUrl };
+  const config = await loadCommandConfig(ctx.configPath, options.devnet ? 'devnet' : undefined, { env });
+  if (config.chain.rpcUrl !== undefined) rememberRpcUrl(config.chain.rpcUrl);
   const devnet = options.devnet === true || config.chain.preset === 'devnet';
-  const target = devnet ? devnetAgentTarget(readDevnetManifest(options.manifest ?? config.chain.devnetManifest), config) : liveAgentTarget(config);
+  let target = devnet ? devnetAgentTarget(readDevnetManifest(options.manifest ?? config.chain.devnetManifest), config) : liveAgentTarget(config);
+  if (devnet && options.rpcUrl !== undefined) {
+    target = { ...target, rpcUrl: options.rpcUrl, chain: { ...target.chain, rpcUrls: { default: { http: [options.rpcUrl] } } } };
+  }
   const log = createAgentLogger(options.logLevel ?? config.observability.logLevel);
 
   const agent = await startAgent({
@@ -79,24 +86,24 @@ function render(summary: RunResult): string {
 /**
  * `mandate run [--devnet] [--config <path>] [--json] [--reasoner rules|llm]`: the long-running agent.
  * `--devnet` (or chain.preset 'devnet') trades on the local devnet from its manifest; otherwise the chain
- * preset, chain.vault, MANDATE_RPC_URL and MANDATE_AGENT_KEY. Prints a line per decision; SIGINT/SIGTERM
- * stop it gracefully (work in flight finishes, decisions are committed, the run row is ended); under
- * `--json` the last line is the run summary.
+ * preset, chain.vault, `--rpc` (else MANDATE_RPC_URL, chain.rpcUrl) and MANDATE_AGENT_KEY. Prints a line per
+ * decision; SIGINT/SIGTERM stop it gracefully (work in flight finishes, decisions are committed, the run row
+ * is ended); under `--json` the last line is the run summary.
  *
  * @example
  * registerRunCommand(program); // then: mandate run --devnet
  */
 export function registerRunCommand(program: Command): void {
-  addReasonerOptions(
-    withCommonOptions(
-      program
-        .command('run')
-        .description('run the agent: watch prices, decide, trade through the vault, journal and commit every decision')
-        .option('--devnet', 'trade on the local devnet (addresses and agent key from its manifest)')
-        .option('--manifest <path>', 'the devnet manifest (default: the config\'s chain.devnetManifest)')
-        .option('--journal <path>', 'the decision journal (default: the config\'s journal.path)')
-        .option('--no-resume', 'start a new run even if the journal holds an interrupted one for this vault and chain')
-        .option('--log-level <level>', 'log level on stderr (default: the config\'s observability.logLevel)'),
-    ),
-  ).action(commandAction(runAgentCommand, render));
+  const command = withCommonOptions(
+    program
+      .command('run')
+      .description('run the agent: watch prices, decide, trade through the vault, journal and commit every decision')
+      .option('--devnet', 'trade on the local devnet (addresses and agent key from its manifest)')
+      .option('--manifest <path>', 'the devnet manifest (default: the config\'s chain.devnetManifest)')
+      .option('--journal <path>', 'the decision journal (default: the config\'s journal.path)')
+      .option('--no-resume', 'start a new run even if the journal holds an interrupted one for this vault and chain')
+      .option('--log-level <level>', 'log level on stderr (default: the config\'s observability.logLevel)'),
+  );
+  withRpcOption(command, "JSON-RPC endpoint (default: MANDATE_RPC_URL, then chain.rpcUrl; the devnet manifest's with --devnet)");
+  addReasonerOptions(command).action(commandAction(runAgentCommand, render));
 }

@@ -7,6 +7,7 @@ import { MandateError } from '../../model/base-error.js';
 import type { Address, Hex } from '../../model/address.js';
 import type { VaultPolicy } from '../../policy/policy-state.js';
 import { type CommandContext, type CommandResult, commandAction, withCommonOptions } from '../action.js';
+import { rememberRpcUrl, withRpcOption } from '../rpc-option.js';
 
 /** The environment variables the admin keys come from (never the config file). */
 export const vaultAdminKeyEnv = {
@@ -76,7 +77,7 @@ type VaultTarget = {
 
 type Clients = { publicClient: PublicClient; chain: Chain; wallet: (key: Hex) => WalletClient<Transport, Chain, Account> };
 
-/** The devnet manifest with --devnet; else --rpc-url / MANDATE_RPC_URL / chain.rpcUrl and --vault / chain.vault. */
+/** The devnet manifest with --devnet; else --rpc / MANDATE_RPC_URL / chain.rpcUrl and --vault / chain.vault. */
 async function resolveTarget(ctx: CommandContext, options: VaultCommandOptions): Promise<VaultTarget> {
   const { existsSync } = await import('node:fs');
   const { defaultConfigPath, loadConfig } = await import('../../config/index.js');
@@ -91,7 +92,8 @@ async function resolveTarget(ctx: CommandContext, options: VaultCommandOptions):
     return { rpcUrl: options.rpcUrl ?? manifest.rpcUrl, vault, manifest, tokens: [manifest.tokens.USDC, manifest.tokens.WETH, ...extraTokens] };
   }
   const rpcUrl = options.rpcUrl ?? process.env.MANDATE_RPC_URL ?? config?.chain.rpcUrl;
-  if (!rpcUrl) throw new VaultAdminSetupError('No RPC URL.', { details: 'Pass --rpc-url, set MANDATE_RPC_URL or chain.rpcUrl, or use --devnet for the local devnet.' });
+  if (!rpcUrl) throw new VaultAdminSetupError('No RPC URL.', { details: 'Pass --rpc <url>, set MANDATE_RPC_URL or chain.rpcUrl, or use --devnet for the local devnet.' });
+  rememberRpcUrl(rpcUrl);
   const vault = options.vault ?? (config?.chain.vault as Address | undefined);
   if (!vault) throw new VaultAdminSetupError('No vault address.', { details: 'Pass --vault <address> or set chain.vault in the config.' });
   return { rpcUrl, vault, manifest: undefined, tokens: extraTokens };
@@ -232,10 +234,9 @@ function requireSomeField(fields: PolicyFieldOptions, command: string): void {
 
 /** Adds where-and-who options to a vault subcommand. */
 function withVaultOptions(command: Command, options: { signer?: boolean; guardian?: boolean } = { signer: true }): Command {
-  withCommonOptions(command)
+  withRpcOption(withCommonOptions(command), "JSON-RPC endpoint (default: the devnet manifest's with --devnet, else MANDATE_RPC_URL, then chain.rpcUrl)")
     .option('--devnet', 'use the local devnet (its manifest, its owner / guardian / Safe owner accounts)')
     .option('--manifest <path>', 'devnet manifest (default: chain.devnetManifest or .mandate/devnet.json)')
-    .option('--rpc-url <url>', 'RPC URL (default: MANDATE_RPC_URL or chain.rpcUrl)')
     .option('--vault <address>', 'vault address (default: the devnet vault or chain.vault)', parseAddress);
   if (options.signer) {
     command
