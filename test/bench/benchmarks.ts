@@ -6,9 +6,10 @@ import { journalThroughputBenchmark } from './journal-throughput.js';
 import { swapSimulatorBenchmark } from './swap-simulator.js';
 import { bench as backtestThroughputBenchmark } from './backtest-throughput.js';
 import { bench as backtestVsGrademarkBenchmark } from './backtest-vs-grademark.js';
+import { bench as backtestCliVsGrademarkBenchmark } from './backtest-cli-vs-grademark.js';
 import { bench as soakBenchmark } from './soak.js';
 import { bench as sweepSpeedupBenchmark } from './sweep-speedup.js';
 import { bench as sweepQueueBenchmark } from './sweep-queue.js';
 
 /** Every benchmark `npm run bench` runs, in order. */
-export const benchmarks: Benchmark[] = [kernelThroughputBenchmark, journalThroughputBenchmark, swapSimulatorBenchmark, vaultGasBenchmark, backtestThroughputBenchmark, backtestVsGrademarkBenchmark, sweepSpeedupBenchmark, sweepQueueBenchmark, soakBenchmark, agentLatencyBenchmark];
+export const benchmarks: Benchmark[] = [kernelThroughputBenchmark, journalThroughputBenchmark, swapSimulatorBenchmark, vaultGasBenchmark, backtestThroughputBenchmark, backtestCliVsGrademarkBenchmark, backtestVsGrademarkBenchmark, sweepSpeedupBenchmark, sweepQueueBenchmark, soakBenchmark, agentLatencyBenchmark];
