@@ -30,6 +30,8 @@ export type CreateBacktestPolicyGateParameters = {
   risk: MandateConfig['risk'];
   /** Price the base token from the pool (data without an oracle, e.g. a Uniswap events file). */
   poolPriced: boolean;
+  /** What the quote token's feed answers, in USD. Default 1.00 (a USD stablecoin). */
+  quoteUsd?: number | undefined;
   /** The kernel's snapshot. */
   snapshot: () => MarketSnapshot;
 };
@@ -55,6 +57,9 @@ export const quoteFeed: Address = ethereumPreset.chainlink.usdcUsd.address;
  */
 export function createBacktestPolicyGate(parameters: CreateBacktestPolicyGateParameters): RiskGate & FillPolicy {
   const { market, fees, risk, poolPriced, snapshot } = parameters;
+  const quoteAnswer = BigInt(Math.round((parameters.quoteUsd ?? 1) * 1e8));
+  // The data prices the base in quote units; the vault's feeds price tokens in USD.
+  const toUsd = (round: OracleUpdate): OracleUpdate => (quoteAnswer === 100_000_000n ? round : { ...round, answer: (round.answer * quoteAnswer) / 100_000_000n });
   const baseFeed = market.oracle ?? ('0x00000000000000000000000000000000000ba5e0' as Address);
   const pair = { base: market.base, quote: market.quote, feedDecimals: 8 };
 
@@ -63,7 +68,7 @@ export function createBacktestPolicyGate(parameters: CreateBacktestPolicyGatePar
     const now = BigInt(view.last?.time ?? 0);
     const oracles = new Map(view.oracles);
     oracles.set(quoteFeed.toLowerCase() as Address, {
-      kind: 'oracle', feed: quoteFeed, roundId: now, answer: 100_000_000n, decimals: 8, updatedAt: now, time: Number(now),
+      kind: 'oracle', feed: quoteFeed, roundId: now, answer: quoteAnswer, decimals: 8, updatedAt: now, time: Number(now),
     });
     if (poolPriced && market.pool !== undefined) {
       const slot0 = poolIn(view, market.pool);
@@ -77,8 +82,10 @@ export function createBacktestPolicyGate(parameters: CreateBacktestPolicyGatePar
           updatedAt: BigInt(slot0.time),
           time: slot0.time,
         };
-        oracles.set(baseFeed.toLowerCase() as Address, round);
+        oracles.set(baseFeed.toLowerCase() as Address, toUsd(round));
       }
+    } else if (quoteAnswer !== 100_000_000n) {
+      for (const [feed, round] of view.oracles) if (feed.toLowerCase() === baseFeed.toLowerCase()) oracles.set(feed, toUsd(round));
     }
     return { oracles, pools: view.pools, last: view.last };
   };

@@ -22,6 +22,8 @@ export type CreateBacktestVenueParameters = {
   fees: readonly number[];
   settings: Pick<MandateConfig, 'risk' | 'execution' | 'backtest'>;
   gas: GasPayment;
+  /** The quote token's USD price the policy values trades with. Default 1. */
+  quoteUsd?: number | undefined;
   from?: number | undefined;
   to?: number | undefined;
   liquidity?: readonly LiquidityRange[] | undefined;
@@ -71,7 +73,7 @@ export function createBacktestVenue(parameters: CreateBacktestVenueParameters): 
   };
   const riskGate =
     parameters.riskGate ??
-    createBacktestPolicyGate({ market, fees, risk: settings.risk, poolPriced: policyPricing === 'pool', snapshot: current });
+    createBacktestPolicyGate({ market, fees, risk: settings.risk, poolPriced: policyPricing === 'pool', quoteUsd: parameters.quoteUsd, snapshot: current });
   const pools = new Map<number, AnchoredPool>(fees.map((fee) => [fee, createAnchoredPool({ fee, base: market.base, quote: market.quote, ranges: parameters.liquidity })]));
   let lastPrice: number | undefined;
   // A backtest fill's "transaction hash" is its decision id: the gas its trade cost, for the per-strategy books.

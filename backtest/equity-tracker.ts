@@ -85,6 +85,17 @@ export function createEquityTracker(parameters: CreateEquityTrackerParameters) {
     count++;
   };
 
+  /** The interval before `at` closed at the last price before it, with the holdings of then. */
+  const closeInterval = (at: number): void => {
+    if (pendingPrice !== undefined) {
+      price = pendingPrice();
+      equity = quote + base * price;
+    }
+    pendingPrice = undefined;
+    pushSample();
+    sampleEnd = Math.floor(at / sampleSeconds) * sampleSeconds + sampleSeconds;
+  };
+
   return {
     /**
      * A market price event at `at` (unix seconds); `priceOf(event)` gives its price in quote per base and
@@ -103,16 +114,7 @@ export function createEquityTracker(parameters: CreateEquityTrackerParameters) {
         time = at;
         price = value;
         pushSample();
-      } else if (at >= sampleEnd) {
-        // The previous interval closed at the last price before this one.
-        if (pendingPrice !== undefined) {
-          price = pendingPrice();
-          equity = quote + base * price;
-        }
-        pendingPrice = undefined;
-        pushSample();
-        sampleEnd = Math.floor(at / sampleSeconds) * sampleSeconds + sampleSeconds;
-      }
+      } else if (at >= sampleEnd) closeInterval(at);
       time = at;
       lastEvent = event;
       lastPriceOf = priceOf;
@@ -163,6 +165,8 @@ export function createEquityTracker(parameters: CreateEquityTrackerParameters) {
      * that paid it, so equity is what the holdings are worth and can never go below zero.
      */
     onTrade(trade: BacktestTrade, market: { base: { address: string; decimals: number }; quote: { decimals: number } }): void {
+      // A fill at the event that opens a new interval: the old one closes with the holdings before it.
+      if (firstPrice !== undefined && trade.time >= sampleEnd) closeInterval(trade.time);
       const baseDecimals = market.base.decimals;
       const quoteDecimals = market.quote.decimals;
       if (pendingPrice !== undefined) price = pendingPrice();

@@ -86,6 +86,12 @@ export type RunBacktestParameters = {
    * file keyed by its content hash), or false. Default .mandate/cache.
    */
   cacheDirectory?: string | false | undefined;
+  /** The feed's answer decimals a CSV is read with (see describeBacktestMarket). Default 8. */
+  feedDecimals?: number | undefined;
+  /** How gas is paid: from the native base or quote token, or at a stated price. Default: from the market's symbols. */
+  gas?: GasPayment | undefined;
+  /** The quote token's USD price the policy values trades with. Default 1 (a USD quote). */
+  quoteUsd?: number | undefined;
   /** How candles become events (OHLCV files). Default 'close'. */
   candles?: CandleMode | undefined;
   /** Returns are sampled at this interval for Sharpe/Sortino and the curve. Default 3600 s. */
@@ -188,7 +194,7 @@ export async function runBacktest(parameters: RunBacktestParameters): Promise<Ba
     throw new BacktestInputError('sampleSeconds', String(sampleSeconds), 'a whole number of seconds > 0 is accepted');
   }
   const fees = [market.poolFee ?? 500, ...config.market.pools.map((pool) => pool.fee), ...strategies.flatMap((strategy) => (strategy.poolFee === undefined ? [] : [strategy.poolFee]))];
-  const { source, dataHash } = await openSource(parameters.data, market, parameters.candles, parameters.cacheDirectory ?? join('.mandate', 'cache'));
+  const { source, dataHash } = await openSource(parameters.data, market, parameters, parameters.cacheDirectory ?? join('.mandate', 'cache'));
 
   const trades: BacktestTrade[] = [];
   const tracker = createEquityTracker({ initialQuote: Number(settings.backtest.initialCapitalUsd), sampleSeconds, maxPoints: parameters.maxCurvePoints ?? 2000 });
@@ -197,7 +203,8 @@ export async function runBacktest(parameters: RunBacktestParameters): Promise<Ba
     market,
     fees,
     settings,
-    gas: gasPaymentOf(market),
+    gas: parameters.gas ?? gasPaymentOf(market),
+    quoteUsd: parameters.quoteUsd,
     from,
     to,
     liquidity: parameters.liquidity,
@@ -333,16 +340,19 @@ function runStrategiesOf(parameters: RunBacktestParameters, config: MandateConfi
   return enabled;
 }
 
-/** Gas is paid in the native token: WETH on the default market, else it must be stated. */
+/** Gas is paid in the native token: the base or the quote when one of them is ETH, else it must be stated. */
 function gasPaymentOf(market: StrategyMarket): GasPayment {
-  return market.base.address === backtestMarket.base.address ? { native: 'base' } : { native: 'quote' };
+  const native = (token: StrategyMarket['base']) => token.address === backtestMarket.base.address || /^W?ETH$/i.test(token.symbol ?? '');
+  if (native(market.base)) return { native: 'base' };
+  if (native(market.quote)) return { native: 'quote' };
+  throw new BacktestInputError('gas', `a ${market.base.symbol ?? market.base.address}/${market.quote.symbol ?? market.quote.address} market`, 'gas is paid in ETH: give `gas: { native: "priced", quotePerNative }` (the CLI: --native-usd), never the base token\'s price');
 }
 
 /** The events to replay, and the data file's content hash when the data is a file. */
 async function openSource(
   data: RunBacktestParameters['data'],
   market: StrategyMarket,
-  candles: CandleMode | undefined,
+  { candles, feedDecimals }: Pick<RunBacktestParameters, 'candles' | 'feedDecimals'>,
   cacheDirectory: string | false,
 ): Promise<{ source: HistoricalSource; dataHash: string | undefined }> {
   if (typeof data === 'string') {
@@ -352,9 +362,9 @@ async function openSource(
     const dataHash = await hashDataFile(data);
     const feed = market.oracle ?? zeroAddress;
     const pool = market.pool ?? zeroAddress;
-    const source = await openCsvSource({ path: data, feed, pool, candles });
+    const source = await openCsvSource({ path: data, feed, pool, candles, feedDecimals });
     // The parsed events are kept by the file's content and everything that shapes them.
-    const key = `${dataHash}-${source.kind}-${feed}-${pool}-${candles ?? 'close'}`;
+    const key = `${dataHash}-${source.kind}-${feed}-${pool}-${candles ?? 'close'}-${feedDecimals ?? 8}`;
     return { source: cacheDirectory === false ? source : cachedSource(source, { directory: cacheDirectory, key }), dataHash };
   }
   if ('batches' in data && typeof data.batches === 'function') return { source: data, dataHash: undefined };

@@ -4,7 +4,7 @@ import type { RunStrategy } from '../../engine/create-engine.js';
 import { resolveStrategyReference } from '../../engine/resolve-strategy-reference.js';
 import { resolveStrategyDefinition } from '../../engine/strategy-catalog.js';
 import { MandateError } from '../../model/base-error.js';
-import { backtestMarket } from '../../../backtest/backtest-market.js';
+import { describeBacktestMarket } from '../../../backtest/describe-backtest-market.js';
 import { runBacktest, type BacktestProgress, type BacktestResult } from '../../../backtest/run-backtest.js';
 import { parseTimeSeconds } from '../../../backtest/sources/parse-time.js';
 import { describeStrategyParams } from '../../../strategies/param-grid.js';
@@ -23,6 +23,12 @@ export type BacktestCommandOptions = {
   reasoner?: 'rules' | 'llm';
   journal?: string;
   candles?: 'close' | 'path';
+  decimals?: number;
+  base?: string;
+  quote?: string;
+  nativeUsd?: number;
+  quoteUsd?: number;
+  capital?: string;
 };
 
 /** What `mandate backtest --json` prints as its last line: the summary (the full result is in the report). */
@@ -34,6 +40,8 @@ export type BacktestCommandResult = {
   /** What each strategy did: signals, trades, denials (and by reason), failures, PnL in quote units. */
   strategies: BacktestResult['strategies'];
   data: BacktestResult['source'];
+  /** The pair, and the unit money figures are in (the quote token; USD when it is a USD stablecoin). */
+  market: { base: string; quote: string; unit: string; feedDecimals: number };
   /** The data's sha256, the config digest and the Mandate version: what the figures are a function of. */
   reproducibility: BacktestResult['reproducibility'];
   from: number | undefined;
@@ -93,6 +101,18 @@ export function parseParamArguments(definition: AnyStrategyDefinition, args: rea
   return params;
 }
 
+const parseWholeNumber = (text: string): number => {
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 0) throw new InvalidArgumentError(`"${text}" is not a whole number.`);
+  return value;
+};
+
+const parsePositive = (text: string): number => {
+  const value = Number(text);
+  if (!(value > 0) || !Number.isFinite(value)) throw new InvalidArgumentError(`"${text}" is not a positive number.`);
+  return value;
+};
+
 const parseTime = (text: string): number => {
   const seconds = parseTimeSeconds(text);
   if (seconds === undefined) throw new InvalidArgumentError(`"${text}" is not a time: give unix seconds (1704412800) or an ISO date (2024-01-05 or 2024-01-05T12:00:00Z).`);
@@ -123,11 +143,18 @@ export function registerBacktestCommand(program: Command): void {
       .option('--report <path>', 'write a self-contained HTML report')
       .addOption(new Option('--reasoner <kind>', 'overrides reasoner.use').choices(['rules', 'llm']))
       .addOption(new Option('--candles <mode>', 'OHLCV files: one event at each close, or the open/high/low/close path').choices(['close', 'path']))
-      .option('--journal <path>', 'the SQLite journal for the decisions (default: journal.path from the config)'),
+      .option('--journal <path>', 'the SQLite journal for the decisions (default: journal.path from the config)')
+      .option('--decimals <n>', "the feed's answer decimals (default: the file's decimals column, its .meta.json, else 8)", parseWholeNumber)
+      .option('--base <token>', 'the base token, SYMBOL[:DECIMALS[:ADDRESS]] (default: from the .meta.json, else WETH:18)')
+      .option('--quote <token>', 'the quote token, SYMBOL[:DECIMALS[:ADDRESS]] (default: from the .meta.json, else USDC:6)')
+      .option('--native-usd <price>', 'the USD price of ETH, to charge gas when neither token is ETH', parsePositive)
+      .option('--quote-usd <price>', "the quote token's USD price, for the policy's USD limits when the quote is not USD", parsePositive)
+      .option('--capital <amount>', 'starting capital in quote units (default: backtest.initialCapitalUsd)'),
   ).action(
     commandAction(
       async (ctx: CommandContext, options: BacktestCommandOptions): Promise<BacktestCommandResult> => {
         const config = await loadCommandConfig(ctx.configPath, 'backtest');
+        const described = await describeBacktestMarket({ path: options.data, ...options });
         const strategies = await strategiesOf(options, config);
         const reasonerKind = options.reasoner ?? config.reasoner.use;
         const progress = createProgressBar(ctx);
@@ -139,7 +166,11 @@ export function registerBacktestCommand(program: Command): void {
             data: options.data,
             from: options.from,
             to: options.to,
-            market: backtestMarket,
+            market: described.market,
+            feedDecimals: described.feedDecimals,
+            gas: described.gas,
+            quoteUsd: described.quoteUsd,
+            settings: { risk: config.risk, execution: config.execution, backtest: { ...config.backtest, initialCapitalUsd: options.capital ?? config.backtest.initialCapitalUsd } },
             reasoner: { reasoner: reasonerKind },
             journalPath: options.journal ?? config.journal.path,
             candles: options.candles,
@@ -148,7 +179,7 @@ export function registerBacktestCommand(program: Command): void {
         } finally {
           progress?.done();
         }
-        const warnings: string[] = [];
+        const warnings: string[] = [...described.warnings];
         if (reasonerKind === 'llm' && result.from !== undefined && result.from < Date.parse(`${config.reasoner.llm.trainingCutoff}T00:00:00Z`) / 1000) {
           warnings.push(`The data starts before the model's training cutoff (${config.reasoner.llm.trainingCutoff}): the model may "remember" these prices.`);
         }
@@ -167,6 +198,7 @@ export function registerBacktestCommand(program: Command): void {
           strategies: result.strategies,
           data: result.source,
           reproducibility: result.reproducibility,
+          market: { base: described.market.base.symbol!, quote: described.market.quote.symbol!, unit: described.quoteIsUsd ? 'USD' : described.market.quote.symbol!, feedDecimals: described.feedDecimals },
           from: result.from,
           to: result.to,
           metrics: result.metrics,
@@ -233,6 +265,7 @@ function renderSummary(result: BacktestCommandResult): string {
   const m = result.metrics;
   const rows: [string, string][] = [
     ...result.runStrategies.map(({ id, name, params }): [string, string] => ['Strategy', `${id} (${name}) ${JSON.stringify(params)}`]),
+    ['Market', `${result.market.base}/${result.market.quote}, feed decimals ${result.market.feedDecimals}; money in ${result.market.unit}`],
     ['Data', `${result.data.label} (${result.data.kind}; ${result.events.toLocaleString('en-US')} events, ${result.data.stats.rejected} rows rejected)`],
     ['Period', `${day(result.from)} → ${day(result.to)} UTC`],
     ['Return', percent(m.totalReturn)],
@@ -243,9 +276,9 @@ function renderSummary(result: BacktestCommandResult): string {
     ['Max drawdown', percent(m.maxDrawdown)],
     ['Trades', String(m.trades)],
     ['Win rate', `${percent(m.winRate)} of ${m.roundTrips} round trips`],
-    ['Final equity', money(m.finalEquity)],
-    ['Fees', money(m.fees)],
-    ['Gas', money(m.gas)],
+    ['Final equity', `${money(m.finalEquity)} ${result.market.unit}`],
+    ['Fees', `${money(m.fees)} ${result.market.unit}`],
+    ['Gas', `${money(m.gas)} ${result.market.unit}`],
     ['Denials', m.denials === 0 ? '0' : `${m.denials} (${Object.entries(m.denialsByReason).map(([reason, n]) => `${reason} ${n}`).join(', ')})`],
     ['Failed fills', Object.entries(result.failures).map(([reason, n]) => `${reason} ${n}`).join(', ') || '0'],
     ['Reasoner calls', String(m.reasonerCalls)],

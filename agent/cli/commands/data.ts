@@ -1,4 +1,4 @@
-import { createRequire } from 'node:module';
+import { packageIdentity } from '../../model/package-identity.js';
 import { type Command, InvalidArgumentError } from 'commander';
 import type { PublicClient } from 'viem';
 import type { RpcCallStats } from '../../chain/history/with-rpc-retry.js';
@@ -114,8 +114,7 @@ export function resolveFeed(text: string, source: Pick<Source, 'manifest' | 'pre
 }
 
 function toolVersion(): string {
-  const { version } = createRequire(import.meta.url)('../../../package.json') as { version: string };
-  return `mandate ${version}`;
+  return `mandate ${packageIdentity().version}`;
 }
 
 type FetchRun<T> = (common: import('../../market/fetch/fetch-meta.js').FetchParameters) => Promise<T>;
