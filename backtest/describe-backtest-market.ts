@@ -57,6 +57,7 @@ const usdStablecoins = new Set(['USDC', 'USDT', 'DAI', 'USD', 'USDBC', 'USDC.E',
 const nativeSymbols = new Set(['ETH', 'WETH']);
 const knownDecimals: Record<string, number> = { USDC: 6, USDT: 6, USDBC: 6, 'USDC.E': 6, PYUSD: 6, WBTC: 8, CBBTC: 8, BTC: 8 };
 const DEFAULT_FEED_DECIMALS = 8;
+const tradedToken: Record<string, string> = { ETH: 'WETH', USD: 'USDC', BTC: 'WBTC' };
 
 /**
  * Names the market from the data and the flags. Decimals come from `--decimals`, else the file's
@@ -74,7 +75,8 @@ export async function describeBacktestMarket(parameters: DescribeBacktestMarketP
   const warnings: string[] = [];
   const meta = parameters.path === undefined ? undefined : readMeta(parameters.path);
   const layout = parameters.path === undefined ? undefined : detectCsvLayout(await readCsvHeader(parameters.path));
-  const [metaBase, metaQuote] = (meta?.feed?.description ?? '').split('/').map((part) => part.trim());
+  // A feed names assets ("ETH / USD"); the pair trades their tokens (WETH/USDC).
+  const [metaBase, metaQuote] = (meta?.feed?.description ?? '').split('/').map((part) => tradedToken[part.trim().toUpperCase()] ?? part.trim());
   const base = tokenOf('--base', parameters.base ?? (metaBase || undefined), backtestMarket.base);
   const quote = tokenOf('--quote', parameters.quote ?? (metaQuote || undefined), backtestMarket.quote);
   if (base.address === quote.address) throw new BacktestMarketError('The base and quote tokens are the same.', { details: `Both are ${base.symbol}; give two tokens with --base and --quote.` });

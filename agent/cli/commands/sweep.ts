@@ -1,7 +1,4 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { existsSync } from 'node:fs';
-import { configSchema, type MandateConfig } from '../../config/config-schema.js';
-import { defaultConfigPath, loadConfig } from '../../config/index.js';
 import { parseTimeSeconds } from '../../../backtest/sources/parse-time.js';
 import {
   bundleStrategy,
@@ -19,6 +16,7 @@ import {
   type SweepProgress,
 } from '../../../backtest/sweep/index.js';
 import type { AnyStrategyDefinition } from '../../../strategies/define-strategy.js';
+import { loadCommandConfig } from '../load-command-config.js';
 import { commandAction, withCommonOptions, type CommandContext } from '../action.js';
 import { parseParamArguments } from './backtest.js';
 
@@ -139,12 +137,19 @@ export function registerSweepCommand(program: Command): void {
       if (options.strategy === undefined || options.data === undefined) {
         throw new SweepInputError(options.strategy === undefined ? 'strategy' : 'data', 'nothing', '--strategy <name|file> and --data <csv> are needed (or --resume <sweepId>)');
       }
-      const file = parseStrategyFileSpec(options.strategy);
-      const strategy = file === undefined ? options.strategy : await bundleStrategy({ ...file, label: options.strategy });
+      const config = await loadCommandConfig(ctx.configPath, 'backtest');
+      // A strategy id of the config first (its params are the fixed ones), then a built-in, then a file.
+      const configured = config.strategies.find((entry) => entry.id === options.strategy);
+      if (configured !== undefined && typeof configured.use !== 'string') {
+        throw new SweepInputError('strategy', `"${options.strategy}", a definition written in the config`, 'sweep a file strategy by its path (--strategy ./my-strategy.ts#name), so workers can load it');
+      }
+      const reference = (configured?.use as string | undefined) ?? options.strategy;
+      const file = parseStrategyFileSpec(reference);
+      const strategy = file === undefined ? reference : await bundleStrategy({ ...file, label: reference });
       const definition = await sweepStrategyDefinition(strategy);
       if (options.grid.length === 0) throw new SweepInputError('grid', 'no --grid', 'at least one --grid key=v1,v2,... is accepted');
       const grid = parseGridArguments(definition, options.grid);
-      const fixed = parseParamArguments(definition, options.param);
+      const fixed = { ...configured?.params, ...parseParamArguments(definition, options.param) };
       const walkForward = options.walkForward === true;
       if (walkForward && (options.train === undefined || options.test === undefined)) {
         throw new SweepInputError('walk-forward', `--train ${options.train ?? '(none)'} --test ${options.test ?? '(none)'}`, '--walk-forward needs --train <days> and --test <days>');
@@ -152,7 +157,6 @@ export function registerSweepCommand(program: Command): void {
       if (!walkForward && (options.train !== undefined || options.test !== undefined || options.step !== undefined)) {
         throw new SweepInputError('train/test', 'without --walk-forward', 'add --walk-forward to use --train, --test and --step');
       }
-      const config = await loadSweepConfig(ctx.configPath);
       const common = {
         strategy,
         grid,
@@ -183,11 +187,6 @@ export function registerSweepCommand(program: Command): void {
 }
 
 /** The config file when there is one; a sweep needs none (every section has defaults). */
-async function loadSweepConfig(path: string | undefined): Promise<Pick<MandateConfig, 'risk' | 'execution' | 'backtest'>> {
-  if (path === undefined && !existsSync(defaultConfigPath)) return configSchema.parse({});
-  return loadConfig(path, { mode: 'backtest' });
-}
-
 /** A progress bar on stderr, only on a terminal and never under --json. */
 function createProgress(ctx: CommandContext): { update(progress: SweepProgress): void; done(): void } | undefined {
   if (ctx.json || !process.stderr.isTTY) return undefined;

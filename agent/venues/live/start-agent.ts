@@ -257,7 +257,7 @@ export async function startAgent(parameters: StartAgentParameters): Promise<Runn
       vault: target.vault,
       commits: config.commits,
       clock,
-      commit: withCrashHook(createVaultDecisionCommit({ client, sender: venue.sender, vault: target.vault }), crash),
+      commit: withCrashHook(createVaultDecisionCommit({ sender: venue.sender, vault: target.vault }), crash),
       findCommitted: resumed?.findCommitted,
       checkEveryMs: parameters.commitCheckEveryMs,
       log: log.child({ module: 'commits' }),

@@ -1,4 +1,4 @@
-import { encodeFunctionData, parseEventLogs, type PublicClient } from 'viem';
+import { encodeFunctionData, parseEventLogs } from 'viem';
 import { mandateVaultAbi } from '../../chain/generated/index.js';
 import { toVaultError } from '../../chain/vault/vault-errors.js';
 import { BatchError } from '../../journal/journal-errors.js';
@@ -7,7 +7,6 @@ import type { Address } from '../../model/address.js';
 import type { TransactionSender } from './transaction-sender.js';
 
 export type CreateVaultDecisionCommitParameters = {
-  client: PublicClient;
   /** The agent's sender: commits share the trades' nonce counter, so the two never collide. */
   sender: TransactionSender;
   vault: Address;
@@ -19,10 +18,10 @@ export type CreateVaultDecisionCommitParameters = {
  * would race the executor's). Simulated first; a revert throws (the batch stays pending and is retried).
  *
  * @example
- * const committer = createBatchCommitter({ journal, vault, clock, policy, commit: createVaultDecisionCommit({ client, sender, vault }) });
+ * const committer = createBatchCommitter({ journal, vault, clock, policy, commit: createVaultDecisionCommit({ sender, vault }) });
  */
 export function createVaultDecisionCommit(parameters: CreateVaultDecisionCommitParameters): CommitDecisions {
-  const { client, sender, vault } = parameters;
+  const { sender, vault } = parameters;
   return async ({ root, count }) => {
     const data = encodeFunctionData({ abi: mandateVaultAbi, functionName: 'commitDecisions', args: [root, count] });
     let gas: bigint;

@@ -4,7 +4,7 @@ import { deserialize } from 'node:v8';
 import { packageIdentity } from '../../../agent/model/package-identity.js';
 import type { StrategyBundle } from '../strategy-bundle.js';
 import { SweepRunError } from '../sweep-errors.js';
-import type { SweepRunSummary, SweepTask } from '../sweep-task.js';
+import type { SweepRunSummary } from '../sweep-task.js';
 import type { SweepRunner } from '../worker-pool.js';
 import { publishBundle, publishData } from './data-transfer.js';
 import { openRedis, redisConnectionOptions } from './open-redis.js';
