@@ -18,6 +18,8 @@ export type ChartLine = {
   /** Filled down to the axis (drawdown). */
   area?: boolean | undefined;
   width?: 1 | 2 | 3 | undefined;
+  /** Which price axis: lines of very different sizes (ETH and USDC balances) each get their own. Default right. */
+  scale?: 'left' | 'right' | undefined;
   /** Trades drawn on this line: up (green arrow below) or down (red arrow above). */
   markers?: readonly { time: number; up: boolean; color: string; text?: string | undefined }[] | undefined;
 };
@@ -43,11 +45,12 @@ export function drawTimeSeriesChart(container: HTMLElement, parameters: DrawTime
     layout: { attributionLogo: false, background: { color: '#ffffff' }, textColor: '#57606a', fontSize: 11 },
     grid: { vertLines: { color: '#eaeef2' }, horzLines: { color: '#eaeef2' } },
     rightPriceScale: { borderColor: '#d0d7de' },
+    leftPriceScale: { borderColor: '#d0d7de', visible: parameters.lines.some((line) => line.scale === 'left') },
     timeScale: { borderColor: '#d0d7de', timeVisible: true, secondsVisible: false },
     localization: { priceFormatter: formatter(parameters.format) },
   });
   for (const line of parameters.lines) {
-    const options = { color: line.color, lineWidth: line.width ?? 2, title: '', priceLineVisible: false, lastValueVisible: true };
+    const options = { color: line.color, lineWidth: line.width ?? 2, title: '', priceLineVisible: false, lastValueVisible: true, priceScaleId: line.scale ?? 'right' };
     const series = line.area
       ? chart.addSeries(AreaSeries, { ...options, lineColor: line.color, topColor: `${line.color}10`, bottomColor: `${line.color}50`, invertFilledArea: true })
       : chart.addSeries(LineSeries, options);
