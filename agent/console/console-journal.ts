@@ -23,7 +23,7 @@ export type ConsoleJournal = {
   newer(parameters: { after: number; limit: number }): ConsoleRecord[];
   /** These decisions, as they are now (their outcome or batch may have changed). */
   byIds(ids: readonly Hex[]): ConsoleRecord[];
-  /** The batches with these ids, with their trees. */
+  /** The batches with these ids, with their trees (committed ones are parsed once and kept). */
   batches(ids: readonly number[]): ConsoleBatch[];
   count(): number;
   signature(): JournalSignature;
@@ -87,6 +87,8 @@ export function createConsoleJournal(parameters: ConsoleJournalParameters): Cons
     `SELECT MIN(CAST(json_extract(d.fill_json, '$.block') AS INTEGER)) AS block FROM decisions d WHERE ${inRuns} AND d.status = 'trade'`,
   );
 
+  const committed = new Map<number, ConsoleBatch>();
+
   function runs(): ConsoleRun[] {
     return journal.runs
       .list()
@@ -100,7 +102,21 @@ export function createConsoleJournal(parameters: ConsoleJournalParameters): Cons
     page: ({ before, limit }) => pageStatement.all({ runs: runIds(), before: before ?? Number.MAX_SAFE_INTEGER, limit }).map(toRecord),
     newer: ({ after, limit }) => newerStatement.all({ runs: runIds(), after, limit }).map(toRecord),
     byIds: (ids) => (ids.length === 0 ? [] : byIdsStatement.all({ runs: runIds(), ids: JSON.stringify(ids) }).map(toRecord)),
-    batches: (ids) => [...new Set(ids)].map((id) => journal.batches.get(id)).filter((batch) => batch !== undefined).map(toConsoleBatch),
+    batches(ids) {
+      const out: ConsoleBatch[] = [];
+      for (const id of new Set(ids)) {
+        let batch = committed.get(id);
+        if (!batch) {
+          const stored = journal.batches.get(id);
+          if (!stored) continue;
+          batch = toConsoleBatch(stored);
+          // A committed batch never changes again: its parsed tree is kept rather than parsed per request.
+          if (batch.status === 'committed') committed.set(id, batch);
+        }
+        out.push(batch);
+      }
+      return out;
+    },
     count: () => countStatement.get({ runs: runIds() })?.n ?? 0,
     firstTradeBlock() {
       const block = firstTradeStatement.get({ runs: runIds() })?.block;
@@ -152,14 +168,4 @@ export function toConsoleBatch(batch: StoredBatch): ConsoleBatch {
     block: batch.block?.toString(),
     tree: batch.tree,
   };
-}
-
-/**
- * The ids of the batches a list of records refers to.
- *
- * @example
- * reader.batches(batchIdsOf(records));
- */
-export function batchIdsOf(records: readonly ConsoleRecord[]): number[] {
-  return [...new Set(records.map((record) => record.batchId).filter((id) => id !== undefined))];
 }

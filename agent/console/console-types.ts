@@ -25,10 +25,9 @@ export type ConsoleBatch = {
   tree: DecisionTreeDump;
 };
 
-/** One page of decisions, newest first, with the batches they refer to. */
+/** One page of decisions, newest first (their batches are fetched once each, by id: a tree is large). */
 export type ConsoleDecisionPage = {
   records: ConsoleRecord[];
-  batches: ConsoleBatch[];
   /** Where the next (older) page is, relative to the page: an API path or an exported file; null at the end. */
   next: string | null;
 };

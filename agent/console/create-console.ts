@@ -6,7 +6,7 @@ import type { Address, Hex } from '../model/address.js';
 import { systemClock } from '../model/clock.js';
 import type { AgentHealth } from '../observability/agent-health.js';
 import { consoleAssets, renderConsolePage } from './console-bundle.js';
-import { batchIdsOf, createConsoleJournal, type JournalSignature } from './console-journal.js';
+import { createConsoleJournal, type JournalSignature } from './console-journal.js';
 import { consoleContentSecurityPolicy, consoleTokenCookie, hasConsoleToken, isConsoleToken, viewerRpcOrigin } from './console-security.js';
 import type { ConsoleDecisionPage, ConsoleMeta, ConsoleRecord, ConsoleToken } from './console-types.js';
 import { readConsoleOverview, type ReadConsoleOverviewParameters } from './read-console-overview.js';
@@ -177,7 +177,12 @@ export function createConsole(parameters: CreateConsoleParameters): Console {
       page = records.page({ before: before === null ? undefined : Number(before), limit });
       if (page.length === limit) next = `api/decisions?before=${page[page.length - 1]!.position}&limit=${limit}`;
     }
-    return { records: page, batches: records.batches(batchIdsOf(page)), next };
+    return { records: page, next };
+  }
+
+  function batches(query: URLSearchParams) {
+    const ids = (query.get('ids') ?? '').split(',').map(Number).filter((id) => Number.isSafeInteger(id) && id > 0);
+    return records.batches(ids.slice(0, 100));
   }
 
   async function route(request: IncomingMessage, response: ServerResponse, url: URL): Promise<boolean> {
@@ -208,6 +213,8 @@ export function createConsole(parameters: CreateConsoleParameters): Console {
         return sendJson(response, meta(), request);
       case '/api/decisions':
         return sendJson(response, decisions(url.searchParams), request);
+      case '/api/batches':
+        return sendJson(response, batches(url.searchParams), request);
       case '/api/vault':
         return sendJson(response, await vaultStatus(), request);
       case '/api/vault/history':

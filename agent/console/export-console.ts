@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import type { Journal } from '../journal/open-journal.js';
 import { systemClock } from '../model/clock.js';
 import { consoleAssets, renderConsolePage } from './console-bundle.js';
-import { batchIdsOf, createConsoleJournal } from './console-journal.js';
+import { createConsoleJournal } from './console-journal.js';
 import { consoleContentSecurityPolicy } from './console-security.js';
 import type { ConsoleDecisionPage, ConsoleMeta } from './console-types.js';
 import type { ConsoleChain } from './create-console.js';
@@ -75,15 +75,19 @@ export async function exportConsole(parameters: ExportConsoleParameters): Promis
 
   let decisions = 0;
   let before: number | undefined;
+  const batchIds = new Set<number>();
   for (let n = 0; ; n++) {
     const page = records.page({ before, limit: pageSize });
     const full = page.length === pageSize;
-    const body: ConsoleDecisionPage = { records: page, batches: records.batches(batchIdsOf(page)), next: full ? `data/decisions-${n + 1}.json` : null };
+    const body: ConsoleDecisionPage = { records: page, next: full ? `data/decisions-${n + 1}.json` : null };
     write(`data/decisions-${n}.json`, JSON.stringify(body));
+    for (const record of page) if (record.batchId !== undefined) batchIds.add(record.batchId);
     decisions += page.length;
     if (!full) break;
     before = page[page.length - 1]!.position;
   }
+  // Each Merkle tree once, in its own file: the page fetches those its decisions refer to.
+  for (const batch of records.batches([...batchIds])) write(`data/batch-${batch.id}.json`, JSON.stringify([batch]));
 
   const meta: ConsoleMeta = {
     source: 'static',

@@ -10,7 +10,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { extname, join, resolve } from 'node:path';
+import { dirname, extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import type { Browser, Page } from 'playwright-core';
@@ -18,16 +18,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AnvilInstance } from '../../agent/chain/anvil.js';
 import type { DevnetManifest } from '../../agent/chain/devnet/devnet-manifest.js';
 import { runMarketDriver } from '../../agent/chain/devnet/market-driver.js';
+import { journalCommittedHolds } from '../support/committed-journal.js';
 import { startRunDevnet } from '../support/run-devnet-fixture.js';
 import { chartPixels, launchChromium, watchProblems } from './chromium.js';
 
 /** What the checks read inside the page (the project's tsconfig has no DOM lib; these run in Chromium). */
 declare const document: {
   body: { dataset: Record<string, string | undefined>; scrollHeight: number };
-  querySelectorAll(selector: string): { length: number };
+  querySelectorAll(selector: string): { length: number; forEach(visit: (element: { dataset: Record<string, string | undefined> }) => void): void };
   querySelector(selector: string): { textContent: string | null } | null;
 };
-declare const window: { scrollTo(x: number, y: number): void };
+declare const window: { scrollTo(x: number, y: number): void; scrollBy(x: number, y: number): void };
 
 const repoRoot = resolve(fileURLToPath(import.meta.url), '../../..');
 const mandate = join(repoRoot, 'bin/mandate.js');
@@ -318,4 +319,40 @@ describe('the console in Chromium', () => {
     guarded.child.kill('SIGTERM');
     expect(await guarded.exited).toBe(0);
   }, 120_000);
+
+  it('renders 5,000 decisions as the user scrolls, never dropping a rendered row, and verifies every one', async () => {
+    const many = join(dirname(journalPath), 'many.sqlite');
+    const count = 5_000;
+    await journalCommittedHolds({ journalPath: many, manifest, count, batchSize: 1_000 });
+    const served = await startMandate(['console', '--devnet', '--config', configPath, '--journal', many, '--port', '0', '--json'], /^(\{"url":"[^"]+"\})$/m);
+    const page = await browser.newPage({ viewport: { width: 1300, height: 1000 } });
+    const problems = watchProblems(page);
+    await page.goto((JSON.parse(served.match[1]!) as { url: string }).url);
+    expect(await verifiedTotals(page, count)).toEqual({ total: count, verified: count, failed: 0, state: 'done' });
+
+    // Only the top of the list is in the page at first; the rows there are marked to be recognised later.
+    const first = await page.locator('[data-decision-id]').count();
+    expect(first).toBeGreaterThan(0);
+    expect(first).toBeLessThan(count);
+    await page.evaluate(() => document.querySelectorAll('[data-decision-id]').forEach((row) => (row.dataset.seen = 'yes')));
+    // Scrolling down adds rows, a screen at a time, until every decision is there.
+    let rendered = first;
+    for (let step = 0; step < 400 && rendered < count; step++) {
+      await page.evaluate(() => window.scrollBy(0, 3000));
+      await page.waitForTimeout(20);
+      const now = await page.locator('[data-decision-id]').count();
+      expect(now).toBeGreaterThanOrEqual(rendered);
+      rendered = now;
+    }
+    expect(rendered).toBe(count);
+    // The rows rendered first are the very same elements: none was removed or re-created.
+    expect(await page.locator('[data-decision-id][data-seen="yes"]').count()).toBe(first);
+    const rows = await rowVerdicts(page);
+    expect(rows.size).toBe(count);
+    expect([...rows.values()].every((verdict) => verdict === 'true')).toBe(true);
+    expect(problems).toEqual([]);
+    await page.close();
+    served.child.kill('SIGTERM');
+    expect(await served.exited).toBe(0);
+  }, 180_000);
 });

@@ -1,5 +1,5 @@
 import type { Hex } from '../../model/address.js';
-import type { ConsoleDecisionPage, ConsoleMeta, ConsoleOverview, ConsoleVaultHistory, ConsoleVaultStatus } from '../console-types.js';
+import type { ConsoleBatch, ConsoleDecisionPage, ConsoleMeta, ConsoleOverview, ConsoleVaultHistory, ConsoleVaultStatus } from '../console-types.js';
 
 /**
  * Where the page's data comes from: the console's server (`api/…`, live) or an exported folder (`data/…`
@@ -15,6 +15,8 @@ export type ConsoleData = {
   newer(position: number): Promise<ConsoleDecisionPage>;
   /** These decisions as they are now (server only). */
   byIds(ids: readonly Hex[]): Promise<ConsoleDecisionPage>;
+  /** Merkle batches (with their trees) by id. */
+  batches(ids: readonly number[]): Promise<ConsoleBatch[]>;
   vault(): Promise<ConsoleVaultStatus>;
   history(): Promise<ConsoleVaultHistory>;
   overview(): Promise<ConsoleOverview>;
@@ -41,13 +43,14 @@ async function getJson<T>(path: string): Promise<T> {
  */
 export function consoleData(source: 'server' | 'static'): ConsoleData {
   if (source === 'static') {
-    const none = () => Promise.resolve({ records: [], batches: [], next: null });
+    const none = () => Promise.resolve({ records: [], next: null });
     return {
       source,
       meta: () => getJson('data/meta.json'),
       page: (path) => getJson(path),
       newer: none,
       byIds: none,
+      batches: async (ids) => (await Promise.all(ids.map((id) => getJson<ConsoleBatch[]>(`data/batch-${id}.json`)))).flat(),
       vault: () => getJson('data/vault.json'),
       history: () => getJson('data/vault-history.json'),
       overview: () => getJson('data/overview.json'),
@@ -60,6 +63,7 @@ export function consoleData(source: 'server' | 'static'): ConsoleData {
     page: (path) => getJson(path),
     newer: (position) => getJson(`api/decisions?after=${position}&limit=1000`),
     byIds: (ids) => getJson(`api/decisions?ids=${ids.join(',')}`),
+    batches: (ids) => getJson(`api/batches?ids=${ids.join(',')}`),
     vault: () => getJson('api/vault'),
     history: () => getJson('api/vault/history'),
     overview: () => getJson('api/overview'),

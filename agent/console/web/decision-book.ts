@@ -6,6 +6,10 @@ import type { ConsoleData } from './console-data.js';
 
 /** Rows are rendered in chunks of this many; a chunk never changes members, so a rendered row is never re-created. */
 const chunkSize = 100;
+/** Decisions verified in one go (a few milliseconds each with keccak in JavaScript) before the page may paint. */
+const verifySlice = 20;
+
+const yieldToPage = () => new Promise((resolve) => setTimeout(resolve, 0));
 
 /** A fixed group of rows, newest first; `version` moves when one of its rows changes. */
 export type DecisionChunk = { key: string; ids: Hex[]; version: number };
@@ -69,9 +73,8 @@ export function createDecisionBook(data: ConsoleData, verifier: ChainVerifier | 
     if (chunk) chunk.version += 1;
   };
 
-  /** Takes in a page's records and batches; returns the records that are new to the book. */
+  /** Takes in a page's records; returns the records that are new to the book. */
   function absorb(page: ConsoleDecisionPage): ConsoleRecord[] {
-    for (const batch of page.batches) batches.set(batch.id, batch);
     const added: ConsoleRecord[] = [];
     for (const record of page.records) {
       if (!records.has(record.id)) added.push(record);
@@ -95,11 +98,23 @@ export function createDecisionBook(data: ConsoleData, verifier: ChainVerifier | 
     } else chunks.push(...made);
   }
 
+  /** Fetches the batches these records are in that the book lacks, or holds as not committed yet. */
+  async function fetchBatches(list: readonly ConsoleRecord[]): Promise<void> {
+    const wanted = [...new Set(list.map((record) => record.batchId).filter((id) => id !== undefined && batches.get(id)?.status !== 'committed'))] as number[];
+    for (let start = 0; start < wanted.length; start += 100) {
+      for (const batch of await data.batches(wanted.slice(start, start + 100))) batches.set(batch.id, batch);
+    }
+  }
+
+  /** Verifies in slices, yielding between them, so a long list never blocks the page for long. */
   async function verify(list: readonly ConsoleRecord[]): Promise<void> {
     if (!verifier || list.length === 0 || state === 'error') return;
-    for (const result of await verifier.verify(list, batches)) {
-      results.set(result.id, result);
-      touch(result.id);
+    for (let start = 0; start < list.length; start += verifySlice) {
+      for (const result of await verifier.verify(list.slice(start, start + verifySlice), batches)) {
+        results.set(result.id, result);
+        touch(result.id);
+      }
+      await yieldToPage();
     }
   }
 
@@ -154,11 +169,10 @@ export function createDecisionBook(data: ConsoleData, verifier: ChainVerifier | 
         const added = absorb(page);
         addChunks(added.map((record) => record.id), 'bottom');
         notify();
+        await fetchBatches(added);
         await verify(added);
         notify();
         path = page.next;
-        // Let the page paint and answer the user between pages.
-        await new Promise((resolve) => setTimeout(resolve, 0));
       }
       finished = true;
       if (state === 'running') state = 'done';
@@ -178,9 +192,11 @@ export function createDecisionBook(data: ConsoleData, verifier: ChainVerifier | 
         const open = unsettled().filter((record) => !arrived.includes(record));
         for (let start = 0; start < open.length; start += 100) absorb(await data.byIds(open.slice(start, start + 100).map((record) => record.id)));
         notify();
+        const changed = [...arrived, ...open.map((record) => records.get(record.id)!)];
+        await fetchBatches(changed);
         if (verifier && state !== 'error') {
           await verifier.refresh();
-          await verify([...arrived, ...open.map((record) => records.get(record.id)!)]);
+          await verify(changed);
         }
         notify();
       }).catch((problem: unknown) => {
