@@ -41,6 +41,14 @@ const rpcError = (id: unknown, code: number, message: string) => ({ jsonrpc: '2.
  */
 export function createReadOnlyRpcProxy(parameters: { url: string; timeoutMs?: number | undefined }): ReadOnlyRpcProxy {
   const timeoutMs = parameters.timeoutMs ?? 30_000;
+  // fetch refuses a URL with credentials in it: they go in a Basic authorization header instead.
+  const upstream = new URL(parameters.url);
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  if (upstream.username || upstream.password) {
+    headers.authorization = `Basic ${Buffer.from(`${decodeURIComponent(upstream.username)}:${decodeURIComponent(upstream.password)}`).toString('base64')}`;
+    upstream.username = '';
+    upstream.password = '';
+  }
 
   async function call(request: RpcRequest): Promise<unknown> {
     if (request === null || typeof request !== 'object' || typeof request.method !== 'string') return rpcError(request?.id, -32600, 'Invalid request.');
@@ -48,9 +56,9 @@ export function createReadOnlyRpcProxy(parameters: { url: string; timeoutMs?: nu
       return rpcError(request.id, -32601, `The console's RPC proxy is read-only: ${request.method} is not allowed (only ${[...readOnlyRpcMethods].join(', ')}).`);
     }
     try {
-      const response = await fetch(parameters.url, {
+      const response = await fetch(upstream, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers,
         body: JSON.stringify({ jsonrpc: '2.0', id: request.id ?? null, method: request.method, params: request.params ?? [] }),
         signal: AbortSignal.timeout(timeoutMs),
       });
