@@ -54,6 +54,9 @@ const columns = `d.rowid AS position, d.id, d.run_id, d.seq, d.time, d.strategy_
   d.tx_hash, d.fill_json, d.created_at, d.completed_at, d.batch_id, d.trigger`;
 // The runs shown are passed as a JSON array: one statement whatever their number.
 const inRuns = 'd.run_id IN (SELECT value FROM json_each(@runs))';
+// Paging walks the rowid; `+` keeps SQLite from using the (run_id, seq) index instead, which would sort
+// every row of the runs for each page.
+const inRunsByRowid = '+d.run_id IN (SELECT value FROM json_each(@runs))';
 
 /**
  * Reads the decisions the console shows straight from the journal's SQLite tables (keyset paging on the row
@@ -68,10 +71,10 @@ export function createConsoleJournal(parameters: ConsoleJournalParameters): Cons
   const { journal, chainId, vault } = parameters;
   const db = journal.db;
   const pageStatement = db.prepare<[{ runs: string; before: number; limit: number }], Row>(
-    `SELECT ${columns} FROM decisions d WHERE ${inRuns} AND d.rowid < @before ORDER BY d.rowid DESC LIMIT @limit`,
+    `SELECT ${columns} FROM decisions d WHERE ${inRunsByRowid} AND d.rowid < @before ORDER BY d.rowid DESC LIMIT @limit`,
   );
   const newerStatement = db.prepare<[{ runs: string; after: number; limit: number }], Row>(
-    `SELECT ${columns} FROM decisions d WHERE ${inRuns} AND d.rowid > @after ORDER BY d.rowid ASC LIMIT @limit`,
+    `SELECT ${columns} FROM decisions d WHERE ${inRunsByRowid} AND d.rowid > @after ORDER BY d.rowid ASC LIMIT @limit`,
   );
   const byIdsStatement = db.prepare<[{ runs: string; ids: string }], Row>(
     `SELECT ${columns} FROM decisions d WHERE ${inRuns} AND d.id IN (SELECT value FROM json_each(@ids))`,
