@@ -88,6 +88,7 @@ function VaultPanel(props: { data: ConsoleData; meta: ConsoleMeta; tick: number 
   const vault = status.value;
   return html`<section class="vault" aria-labelledby="vault-title">
     <h2 id="vault-title">Vault ${vault ? html`<span class=${vault.paused ? 'badge warn' : 'badge ok'}>${vault.paused ? 'paused' : 'active'}</span>` : null}</h2>
+    ${props.meta.source === 'static' ? html`<p class="note">A snapshot taken when this folder was exported, not verified; the decisions below are verified in your browser.</p>` : null}
     ${status.error ? html`<p class="error">The vault could not be read: ${status.error}</p>` : null}
     ${vault
       ? html`<p>
