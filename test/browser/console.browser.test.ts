@@ -135,7 +135,7 @@ describe('the console in Chromium', () => {
       await page.waitForSelector('[data-decision-id][data-verified="true"]');
       expect(await page.locator('[data-decision-id][data-verified="false"]').count()).toBe(0);
       // The agent's own health is on the page.
-      await expect.poll(() => page.locator('section.overview').innerText()).toContain('Agent ok');
+      await expect.poll(() => page.locator('section.overview').innerText(), { timeout: 30_000 }).toMatch(/Agent (ok|degraded): \d+ events, \d+ decisions/);
       expect(problems).toEqual([]);
     } finally {
       await page.close();

@@ -134,10 +134,14 @@ export function createDecisionBook(data: ConsoleData, verifier: ChainVerifier | 
     }
   }
 
-  const unsettled = () => [...records.values()].filter((record) => {
-    const result = results.get(record.id);
-    return result === undefined ? verifier !== undefined : rowVerdict(result) === 'pending';
-  });
+  /** Decisions that may still change: in flight, or not yet on-chain (or not checked, while checks run). */
+  const unsettled = () =>
+    [...records.values()].filter((record) => {
+      if (record.status === 'pending') return true;
+      const result = results.get(record.id);
+      if (result === undefined) return verifier !== undefined && state !== 'error';
+      return rowVerdict(result) === 'pending';
+    });
 
   const book: DecisionBook = {
     records,

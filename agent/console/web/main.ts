@@ -54,12 +54,18 @@ async function main(): Promise<void> {
     });
   });
   draw();
-  data.watch(() => {
+  const refresh = () => {
     tick += 1;
     void book.follow();
     draw();
-  });
+  };
+  data.watch(refresh);
   await book.load(meta);
+  if (meta.live) {
+    // What was journaled while the pages loaded, then the panels now and then even when nothing is decided.
+    refresh();
+    setInterval(refresh, 15_000);
+  }
 }
 
 main().catch((error: unknown) => {
