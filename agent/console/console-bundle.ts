@@ -1,8 +1,10 @@
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { loadBrowserBundle, type BrowserBundle } from '../../backtest/report/browser-bundle.js';
+import { packageRoot } from '../model/package-root.js';
 
-const web = (path: string) => fileURLToPath(new URL(`./web/${path}`, import.meta.url));
+// From the package root, not this module: it also runs bundled, from dist/.
+const web = (path: string) => `agent/console/web/${path}`;
 
 /**
  * The console's page script: web/main.ts with Preact, htm, viem, lightweight-charts and the journal's own
@@ -25,7 +27,7 @@ export const consoleBundle: BrowserBundle = {
  * const { script, style } = consoleAssets();
  */
 export function consoleAssets(): { script: string; style: string } {
-  return { script: loadBrowserBundle(consoleBundle), style: readFileSync(web('console.css'), 'utf8') };
+  return { script: loadBrowserBundle(consoleBundle), style: readFileSync(join(packageRoot(), web('console.css')), 'utf8') };
 }
 
 /**
