@@ -31,10 +31,14 @@ describe('writeReport', () => {
     expect(written.bytes).toBe(Buffer.byteLength(html));
     expect(html.startsWith('<!doctype html>')).toBe(true);
 
-    // Nothing is fetched at view time: no URLs at all, no external scripts, styles or images.
-    expect(html).not.toMatch(/https?:\/\//i);
-    expect(html).not.toMatch(/\s(src|href)\s*=/i);
-    expect(html).not.toMatch(/<link\b/i);
+    // Nothing is fetched at view time: no URLs in the markup (the inlined library's own text names its
+    // licence), no external scripts, styles or images, and a CSP that allows nothing from anywhere.
+    const markup = html.replace(/<script\b[^>]*>[\s\S]*?<\/script>/g, '');
+    expect(markup).not.toMatch(/https?:\/\//i);
+    expect(markup).not.toMatch(/\s(src|href)\s*=/i);
+    expect(markup).not.toMatch(/<link\b/i);
+    expect(html).toMatch(/<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'sha256-[A-Za-z0-9+/=]+'; style-src 'sha256-[A-Za-z0-9+/=]+';/);
+    expect(html).toContain('TradingView Lightweight Charts');
 
     const m = result.metrics;
     expect(result.trades.length).toBeGreaterThan(0);
@@ -50,7 +54,7 @@ describe('writeReport', () => {
     expect(html).toContain(escapeHtml(JSON.stringify(result.strategy.params)));
     expect(html).toContain(ethUsd);
     expect(html).toContain('2023-06-01');
-    for (const chart of ['equity', 'drawdown', 'price']) expect(html).toContain(`<canvas data-chart="${chart}"`);
+    for (const chart of ['equity', 'drawdown', 'price']) expect(html).toContain(`<div data-chart="${chart}"`);
 
     const json = html.match(/<script type="application\/json" id="report-data">([^<]*)<\/script>/);
     const data = JSON.parse(json![1]!) as { curve: { time: number[]; equity: number[] }; trades: { side: string[] } };

@@ -26,6 +26,7 @@ const commands: Record<string, () => Promise<Register>> = {
   worker: async () => (await import('./commands/worker.js')).registerWorkerCommand,
   vault: async () => (await import('./commands/vault.js')).registerVaultCommand,
   status: async () => (await import('./commands/status.js')).registerStatusCommand,
+  console: async () => (await import('./commands/console.js')).registerConsoleCommand,
 };
 
 const requested = process.argv[2];

@@ -229,6 +229,8 @@ const observabilitySchema = z.strictObject({
       port: integerSchema(1, 65_535, 'TCP port').default(9_464),
     })
     .prefault({}),
+  /** Serves the read-only web console (`mandate console`) on the metrics port, on 127.0.0.1, with live updates. */
+  console: z.boolean().default(false).describe('true or false'),
 });
 
 const backtestSchema = z.strictObject({

@@ -356,9 +356,7 @@ export function createDecisionStore(db: BetterSqlite3.Database, clock: Clock): D
 }
 
 function toDecision(row: DecisionRow): JournaledDecision {
-  let content: DecisionContent | undefined;
-  let fill: Fill | undefined;
-  return {
+  return journaledDecisionFrom({
     id: row.id as Hex,
     runId: row.run_id,
     seq: row.seq,
@@ -367,21 +365,48 @@ function toDecision(row: DecisionRow): JournaledDecision {
     status: row.status,
     hash: row.hash as Hex,
     canonicalJson: row.canonical_json,
-    // Parsed on first use: listing must not fail on a row whose JSON was damaged, so verify can report it.
-    get content() {
-      content ??= reviveDecisionContent(JSON.parse(row.canonical_json));
-      return content;
-    },
     reason: row.reason ?? undefined,
     txHash: (row.tx_hash ?? undefined) as Hex | undefined,
-    get fill() {
-      if (row.fill_json !== null) fill ??= reviveFill(JSON.parse(row.fill_json));
-      return fill;
-    },
+    fillJson: row.fill_json ?? undefined,
     createdAt: row.created_at,
     completedAt: row.completed_at ?? undefined,
     batchId: row.batch_id ?? undefined,
     trigger: row.trigger ?? undefined,
+  });
+}
+
+/**
+ * A decision row as stored: the hashed text and the fill's text exactly as written, and the columns. What
+ * the console sends to a browser, which turns it back into a JournaledDecision with the same function the
+ * journal uses, and verifies it with the same code as `mandate decisions verify`.
+ */
+export type StoredDecision = Omit<JournaledDecision, 'content' | 'fill'> & {
+  /** The fill as stored (canonical JSON), for trades. */
+  fillJson: string | undefined;
+};
+
+/**
+ * A JournaledDecision from a stored row. The content and fill are parsed on first use, so a row whose JSON
+ * was damaged can still be listed and verification can report it.
+ *
+ * @example
+ * const decision = journaledDecisionFrom(stored);
+ * decision.content.proposal; // parsed, bigints revived
+ */
+export function journaledDecisionFrom(stored: StoredDecision): JournaledDecision {
+  let content: DecisionContent | undefined;
+  let fill: Fill | undefined;
+  const { fillJson, ...columns } = stored;
+  return {
+    ...columns,
+    get content() {
+      content ??= reviveDecisionContent(JSON.parse(stored.canonicalJson));
+      return content;
+    },
+    get fill() {
+      if (fillJson !== undefined) fill ??= reviveFill(JSON.parse(fillJson));
+      return fill;
+    },
   };
 }
 

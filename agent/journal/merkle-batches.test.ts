@@ -17,6 +17,7 @@ import {
   prepareBatch,
   proofFor,
   proofFromDump,
+  provenByTree,
   verifyDecisionProof,
 } from './merkle-batches.js';
 import { openJournal, type Journal } from './open-journal.js';
@@ -169,5 +170,37 @@ describe('batch policy', () => {
     expect(isBatchDue({ count: 3, oldestCompletedAt: 1000 }, policy, 1000)).toBe(true);
     expect(isBatchDue({ count: 1, oldestCompletedAt: 1000 }, policy, 60_999)).toBe(false);
     expect(isBatchDue({ count: 1, oldestCompletedAt: 1000 }, policy, 61_000)).toBe(true);
+  });
+});
+
+describe('provenByTree', () => {
+  const leaves = Array.from({ length: 37 }, (_, i) => ({ id: keccak256(`0x${(i + 1).toString(16).padStart(4, '0')}`), hash: keccak256(`0x${(i + 100).toString(16).padStart(4, '0')}`) }));
+  const byProof = (dump: ReturnType<typeof buildBatch>['tree'], root: Hex, id: Hex, hash: Hex) => {
+    const found = proofFromDump(dump, id);
+    return found !== undefined && verifyDecisionProof({ root, decisionId: id, decisionHash: hash, proof: found.proof });
+  };
+
+  it('answers as each leaf\'s own proof does, for an intact tree, a wrong hash, a wrong root and an edited node', () => {
+    const { tree, root } = buildBatch(leaves);
+    for (const leaf of leaves) expect(provenByTree(tree, root, leaf.id, leaf.hash)).toBe(true);
+    // Again, now from what was remembered, and with a leaf hash that was edited.
+    for (const leaf of leaves) expect(provenByTree(tree, root, leaf.id, leaf.hash)).toBe(true);
+    expect(provenByTree(tree, root, leaves[5]!.id, leaves[6]!.hash)).toBe(false);
+    expect(provenByTree(tree, leaves[0]!.hash, leaves[0]!.id, leaves[0]!.hash)).toBe(false);
+    expect(provenByTree(tree, root, keccak256('0xdead'), leaves[0]!.hash)).toBe(false);
+
+    // An edited inner node breaks exactly the leaves whose proofs use it as a sibling.
+    for (const edited of [1, 2, 5, 20, tree.tree.length - 1]) {
+      const dump = { ...tree, tree: tree.tree.map((node, index) => (index === edited ? keccak256(node as Hex) : node)) };
+      const expected = leaves.map((leaf) => byProof(dump, root, leaf.id, leaf.hash));
+      expect(expected).toContain(false);
+      expect(leaves.map((leaf) => provenByTree(dump, root, leaf.id, leaf.hash))).toEqual(expected);
+    }
+  });
+
+  it('proves a one-leaf batch by its root', () => {
+    const { tree, root } = buildBatch(leaves.slice(0, 1));
+    expect(provenByTree(tree, root, leaves[0]!.id, leaves[0]!.hash)).toBe(true);
+    expect(provenByTree(tree, root, leaves[0]!.id, leaves[1]!.hash)).toBe(false);
   });
 });

@@ -1,10 +1,10 @@
-import { keccak256, toBytes } from 'viem';
 import type { DecisionContent } from '../model/decision.js';
 import type { Address, Hex } from '../model/address.js';
 import type { StoredBatch } from './batch-store.js';
 import { canonicalJson } from '../model/canonical-json.js';
+import { keccak256Hex } from '../model/keccak.js';
 import type { DecisionStatus, DecisionStore, JournaledDecision } from './decision-store.js';
-import { proofFromDump, verifyDecisionProof } from './merkle-batches.js';
+import { provenByTree } from './merkle-batches.js';
 
 /** The fields of the vault's TradeExecuted event that verification compares with the journal. */
 export type OnchainTrade = {
@@ -161,7 +161,8 @@ function* pages(decisions: Pick<DecisionStore, 'list'>, runId: string | undefine
 /** The stored hash must be the keccak256 of the stored text, and the text must agree with the row. */
 function checkHash(decision: JournaledDecision): string[] {
   const problems: string[] = [];
-  const recomputed = keccak256(toBytes(decision.canonicalJson));
+  // The model's keccak: native in Node, JavaScript in the console's browser bundle; the same bytes either way.
+  const recomputed = keccak256Hex(decision.canonicalJson);
   if (recomputed !== decision.hash) {
     problems.push(`Hash mismatch: the stored JSON hashes to ${recomputed}, the journal says ${decision.hash}.`);
   }
@@ -219,6 +220,5 @@ function compareTrade(decision: JournaledDecision, event: OnchainTrade): string[
 
 /** The proof comes from the stored tree, but the leaf from the row's current id and hash and the root from the batch row. */
 function proves(batch: StoredBatch, decision: JournaledDecision): boolean {
-  const found = proofFromDump(batch.tree, decision.id);
-  return found !== undefined && verifyDecisionProof({ root: batch.root, decisionId: decision.id, decisionHash: decision.hash, proof: found.proof });
+  return provenByTree(batch.tree, batch.root, decision.id, decision.hash);
 }

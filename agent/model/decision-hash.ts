@@ -1,4 +1,4 @@
-import { toBytes } from 'viem';
+import { hexToBytes, toBytes } from 'viem';
 import { MandateError } from './base-error.js';
 import type { Hex } from './address.js';
 import type { DecisionContent } from './decision.js';
@@ -63,7 +63,7 @@ export function decisionIdFor(runId: string, seq: number): Hex {
   // written in place instead of through encodeAbiParameters (hex strings), which cost more than the hash.
   if (runId !== lastRunId) {
     // toBytes as before: a run id that looks like hex ('0x…') has always been hashed as those bytes.
-    idWords.set(Buffer.from(keccak256Hex(toBytes(runId)).slice(2), 'hex'), 0);
+    idWords.set(hexToBytes(keccak256Hex(toBytes(runId))), 0);
     lastRunId = runId;
     lastSeq = -1;
   } else if (seq === lastSeq) {
@@ -71,19 +71,21 @@ export function decisionIdFor(runId: string, seq: number): Hex {
     return lastId;
   }
   // A safe integer is below 2^53: the high half of the uint64 takes its top 21 bits.
-  idWords.writeUInt32BE(Math.floor(seq / 0x1_0000_0000), 56);
-  idWords.writeUInt32BE(seq >>> 0, 60);
+  idView.setUint32(56, Math.floor(seq / 0x1_0000_0000));
+  idView.setUint32(60, seq >>> 0);
   lastId = keccak256Hex(idWords);
   lastSeq = seq;
   return lastId;
 }
 
 // A run asks for thousands of ids with the same run id: the last run id's hash stays in the first word,
-// and the last id is kept.
+// and the last id is kept. Plain bytes, not a Buffer: the console's browser bundle recomputes hashes with
+// this module.
 let lastRunId: string | undefined;
 let lastSeq = -1;
 let lastId: Hex = '0x';
-const idWords = Buffer.alloc(64);
+const idWords = new Uint8Array(64);
+const idView = new DataView(idWords.buffer);
 
 /**
  * The vault's bytes32 strategy id for a strategy name: keccak256 of its UTF-8 bytes.

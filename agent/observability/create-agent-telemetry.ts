@@ -5,7 +5,7 @@ import type { RecordedDecision } from '../model/decision.js';
 import type { MarketStreamStats } from '../market/create-market-stream.js';
 import { createAgentMetrics, type AgentMetrics } from './agent-metrics.js';
 import { evaluateHealth, type AgentHealth, type HealthThresholds } from './agent-health.js';
-import { serveObservability, type ObservabilityServer } from './serve-observability.js';
+import { serveObservability, type ObservabilityServer, type ServeObservabilityParameters } from './serve-observability.js';
 
 export type CreateAgentTelemetryParameters = {
   runId: string;
@@ -15,8 +15,8 @@ export type CreateAgentTelemetryParameters = {
   market?: { stats(): MarketStreamStats } | undefined;
   /** The agent's clock: last decision time and event silence are measured on it. Default wall time. */
   clock?: Clock | undefined;
-  /** Serve /health and /metrics on this local port (0: a free one). Default: no server. */
-  server?: { port: number; host?: string | undefined } | undefined;
+  /** Serve /health and /metrics on this local port (0: a free one), and whatever `handle` answers (the console). Default: no server. */
+  server?: { port: number; host?: string | undefined; handle?: ServeObservabilityParameters['handle'] } | undefined;
   health?: HealthThresholds | undefined;
   /** prom-client's process metrics (RSS, heap, CPU, event loop). Default true. */
   processMetrics?: boolean | undefined;
@@ -154,7 +154,7 @@ export async function createAgentTelemetry(parameters: CreateAgentTelemetryParam
   });
   let server: ObservabilityServer | undefined;
   if (parameters.server) {
-    server = await serveObservability({ port: parameters.server.port, host: parameters.server.host, registry: metrics.registry, health });
+    server = await serveObservability({ port: parameters.server.port, host: parameters.server.host, registry: metrics.registry, health, handle: parameters.server.handle });
   }
 
   return {

@@ -17,6 +17,8 @@ export type ServeObservabilityParameters = {
   registry: Registry;
   /** Called on every GET /health, and before every GET /metrics so gauges are fresh. */
   health(): AgentHealth;
+  /** Tried first on every request (the console): true when it answered. */
+  handle?: ((request: IncomingMessage, response: ServerResponse) => Promise<boolean>) | undefined;
 };
 
 export type ObservabilityServer = {
@@ -66,6 +68,7 @@ export async function serveObservability(parameters: ServeObservabilityParameter
 async function answer(parameters: ServeObservabilityParameters, request: IncomingMessage, response: ServerResponse): Promise<void> {
   const path = (request.url ?? '/').split('?')[0];
   try {
+    if (parameters.handle && (await parameters.handle(request, response))) return;
     if (request.method !== 'GET' && request.method !== 'HEAD') {
       response.writeHead(405, { allow: 'GET' }).end();
     } else if (path === '/health') {

@@ -1,6 +1,6 @@
 import type { BacktestResult } from '../run-backtest.js';
-import { chartScript } from './chart-script.js';
 import { escapeHtml, scriptJson } from './escape-html.js';
+import { cspHash, reportChartsScript } from './report-charts-bundle.js';
 
 /** The parts of a backtest result the report shows (a whole BacktestResult fits). */
 export type ReportInput = Pick<
@@ -25,9 +25,32 @@ const byReason = (counts: Record<string, number>): string =>
     .map(([reason, n]) => `${reason}: ${n}`)
     .join(', ');
 
+const style = `
+  body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; color: #24292f; margin: 0; background: #f6f8fa; }
+  main { max-width: 1100px; margin: 0 auto; padding: 20px; }
+  h1 { font-size: 20px; margin: 0 0 12px; word-break: break-word; }
+  h2 { font-size: 15px; margin: 0 0 6px; }
+  section { background: #fff; border: 1px solid #d0d7de; border-radius: 6px; padding: 12px 14px; margin-bottom: 14px; }
+  .tables { display: grid; grid-template-columns: 1fr 1fr; gap: 14px; }
+  @media (max-width: 800px) { .tables { grid-template-columns: 1fr; } }
+  table { border-collapse: collapse; width: 100%; }
+  th, td { text-align: left; padding: 3px 8px 3px 0; border-bottom: 1px solid #eaeef2; vertical-align: top; word-break: break-word; }
+  th { font-weight: 600; white-space: nowrap; }
+  [data-chart] { position: relative; width: 100%; height: 260px; }
+  .legend span { margin-right: 14px; font-size: 12px; color: #57606a; }
+  .legend i { display: inline-block; width: 12px; height: 3px; margin: 0 5px 3px 0; vertical-align: middle; }
+  .legend .strategy { background: #1f6feb; } .legend .hold { background: #9a6700; } .legend .price { background: #57606a; }
+  .legend .buy { background: #1a7f37; } .legend .sell { background: #cf222e; }
+  .trades td, .trades th { font-variant-numeric: tabular-nums; font-size: 12px; }
+  td.buy { color: #1a7f37; } td.sell { color: #cf222e; }
+  footer { color: #57606a; font-size: 12px; }
+`;
+
 /**
  * The report as one self-contained HTML page: metadata and metrics rendered as (escaped) HTML, the chart
- * data as JSON, and the chart code inlined, so it opens offline and from any directory.
+ * data as JSON, and the charts (TradingView's lightweight-charts, bundled) inlined, so it opens offline and
+ * from any directory. A Content-Security-Policy in the page allows only its own inline script and style, by
+ * hash, and loads nothing from anywhere.
  *
  * @example
  * const html = renderReport(await runBacktest({ strategy: 'trend', data: 'eth-usd.csv' }));
@@ -95,32 +118,18 @@ export function renderReport(result: ReportInput, options: RenderReportOptions =
 
   const rows = (pairs: [string, string][]): string =>
     pairs.map(([label, value]) => `<tr><th scope="row">${escapeHtml(label)}</th><td>${escapeHtml(value)}</td></tr>`).join('\n');
-  const legend = (items: [string, string][]): string =>
-    items.map(([color, label]) => `<span><i style="background:${color}"></i>${escapeHtml(label)}</span>`).join('');
+  const legend = (items: [string, string][]): string => items.map(([kind, label]) => `<span><i class="${kind}"></i>${escapeHtml(label)}</span>`).join('');
+  const script = reportChartsScript();
+  const csp = `default-src 'none'; script-src ${cspHash(script)}; style-src ${cspHash(style)}; img-src data:; base-uri 'none'; form-action 'none'`;
 
   return `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(title)}</title>
-<style>
-  body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; color: #24292f; margin: 0; background: #f6f8fa; }
-  main { max-width: 1100px; margin: 0 auto; padding: 20px; }
-  h1 { font-size: 20px; margin: 0 0 12px; word-break: break-word; }
-  h2 { font-size: 15px; margin: 0 0 6px; }
-  section { background: #fff; border: 1px solid #d0d7de; border-radius: 6px; padding: 12px 14px; margin-bottom: 14px; }
-  .tables { display: grid; grid-template-columns: 1fr 1fr; gap: 14px; }
-  @media (max-width: 800px) { .tables { grid-template-columns: 1fr; } }
-  table { border-collapse: collapse; width: 100%; }
-  th, td { text-align: left; padding: 3px 8px 3px 0; border-bottom: 1px solid #eaeef2; vertical-align: top; word-break: break-word; }
-  th { font-weight: 600; white-space: nowrap; }
-  canvas { display: block; width: 100%; height: 260px; }
-  .legend span { margin-right: 14px; font-size: 12px; color: #57606a; }
-  .legend i { display: inline-block; width: 12px; height: 3px; margin: 0 5px 3px 0; vertical-align: middle; }
-  .trades td, .trades th { font-variant-numeric: tabular-nums; font-size: 12px; }
-  .buy { color: #1a7f37; } .sell { color: #cf222e; }
-</style>
+<style>${style}</style>
 </head>
 <body>
 <main>
@@ -133,16 +142,17 @@ ${rows(metadata)}
 ${rows(metrics)}
 </table></section>
 </div>
-<section><h2>Equity against buy and hold</h2><div class="legend">${legend([['#1f6feb', 'Strategy'], ['#9a6700', 'Buy and hold']])}</div><canvas data-chart="equity" role="img" aria-label="Equity curve against buy and hold"></canvas></section>
-<section><h2>Drawdown</h2><canvas data-chart="drawdown" role="img" aria-label="Drawdown from the running peak"></canvas></section>
-<section><h2>Price and trades</h2><div class="legend">${legend([['#57606a', 'Price'], ['#1a7f37', 'Buy'], ['#cf222e', 'Sell']])}</div><canvas data-chart="price" role="img" aria-label="Price with buy and sell markers"></canvas></section>
+<section><h2>Equity against buy and hold</h2><div class="legend">${legend([['strategy', 'Strategy'], ['hold', 'Buy and hold']])}</div><div data-chart="equity" role="img" aria-label="Equity curve against buy and hold"></div></section>
+<section><h2>Drawdown</h2><div data-chart="drawdown" role="img" aria-label="Drawdown from the running peak"></div></section>
+<section><h2>Price and trades</h2><div class="legend">${legend([['price', 'Price'], ['buy', 'Buy'], ['sell', 'Sell']])}</div><div data-chart="price" role="img" aria-label="Price with buy and sell markers"></div></section>
 <section><details><summary>Trades (${result.trades.length})</summary>
 <table class="trades"><thead><tr><th>Filled</th><th>Side</th><th>Price</th><th>Market</th><th>Fee</th><th>Gas</th><th>Ticks crossed</th></tr></thead><tbody>
 ${tradeRows}
 </tbody></table>${moreTrades}</details></section>
+<footer>Charts: TradingView Lightweight Charts™ (Apache-2.0), inlined.</footer>
 </main>
 <script type="application/json" id="report-data">${scriptJson(chartData)}</script>
-<script>${chartScript}</script>
+<script>${script}</script>
 </body>
 </html>
 `;

@@ -10,6 +10,7 @@ import { bench as backtestCliVsGrademarkBenchmark } from './backtest-cli-vs-grad
 import { bench as soakBenchmark } from './soak.js';
 import { bench as sweepSpeedupBenchmark } from './sweep-speedup.js';
 import { bench as sweepQueueBenchmark } from './sweep-queue.js';
+import { bench as consoleScaleBenchmark } from './console-scale.js';
 
 /** Every benchmark `npm run bench` runs, in order. */
-export const benchmarks: Benchmark[] = [kernelThroughputBenchmark, journalThroughputBenchmark, swapSimulatorBenchmark, vaultGasBenchmark, backtestThroughputBenchmark, backtestCliVsGrademarkBenchmark, backtestVsGrademarkBenchmark, sweepSpeedupBenchmark, sweepQueueBenchmark, soakBenchmark, agentLatencyBenchmark];
+export const benchmarks: Benchmark[] = [kernelThroughputBenchmark, journalThroughputBenchmark, swapSimulatorBenchmark, vaultGasBenchmark, backtestThroughputBenchmark, backtestCliVsGrademarkBenchmark, backtestVsGrademarkBenchmark, sweepSpeedupBenchmark, sweepQueueBenchmark, soakBenchmark, agentLatencyBenchmark, consoleScaleBenchmark];

@@ -52,6 +52,17 @@ async function runAgentCommand(ctx: CommandContext, options: RunCommandOptions) 
     pollIntervalMs: devnet ? Math.min(config.market.pollIntervalMs, 100) : undefined,
     onDecision: (decision) => ctx.print(formatDecision(decision, { tokens: agent.tokens })),
   });
+  let observability: Awaited<ReturnType<typeof serveObservability>>;
+  try {
+    observability = await serveObservability(config, agent);
+  } catch (error) {
+    // The port is taken, say: nothing may keep running that the operator cannot watch as configured.
+    agent.stop();
+    await agent.done;
+    agent.close();
+    throw error;
+  }
+  if (observability.url) ctx.print(`Observability at ${observability.url}: /health, /metrics${config.observability.console ? `; the console at ${observability.url}/` : ''}.`);
   const interrupt = onStopSignal((signal) => {
     log.info({ signal }, 'Stopping: finishing the work in flight, then committing the remaining decisions');
     agent.stop();
@@ -69,8 +80,55 @@ async function runAgentCommand(ctx: CommandContext, options: RunCommandOptions) 
     return { ...rest, startValueUsd: start.valueUsd, endValueUsd: end.valueUsd };
   } finally {
     interrupt.dispose();
+    await observability.close();
     agent.close();
   }
+}
+
+/**
+ * /health and /metrics when observability.metrics is enabled, and the read-only console beside them, on
+ * the same port, when observability.console is on (the console's decisions update live).
+ */
+async function serveObservability(
+  config: import('../../config/index.js').ResolvedConfig,
+  agent: import('../../venues/live/start-agent.js').RunningAgent,
+): Promise<{ url: string | undefined; close(): Promise<void> }> {
+  const { observability } = config;
+  if (!observability.metrics.enabled && !observability.console) return { url: undefined, close: async () => undefined };
+  const { createAgentTelemetry } = await import('../../observability/create-agent-telemetry.js');
+  const { target } = agent;
+  let telemetry: import('../../observability/create-agent-telemetry.js').AgentTelemetry | undefined;
+  const view = observability.console
+    ? (await import('../../console/attach-console.js')).attachConsole({
+        journal: agent.journal,
+        decisions$: agent.kernel.decisions$,
+        chain: {
+          network: target.network,
+          chainId: target.chain.id,
+          vault: target.vault,
+          fromBlock: target.vaultFromBlock,
+          rpcUrl: target.rpcUrl,
+          tokens: [target.quote, target.base],
+          pools: target.pools.map((pool) => ({ tokenA: target.quote.address, tokenB: target.base.address, fee: pool.fee })),
+        },
+        health: () => telemetry!.health(),
+        llm: { budget: config.reasoner.llm.budget, cachePath: config.reasoner.llm.cachePath },
+      })
+    : undefined;
+  try {
+    telemetry = await createAgentTelemetry({ runId: agent.runId, kernel: agent.kernel, market: { stats: agent.marketStats }, clock: agent.clock, server: { port: observability.metrics.port, handle: view?.handle } });
+  } catch (error) {
+    view?.dispose();
+    throw error;
+  }
+  return {
+    url: telemetry.url,
+    async close() {
+      telemetry!.markStopped();
+      view?.dispose();
+      await telemetry!.close();
+    },
+  };
 }
 
 type RunResult = Awaited<ReturnType<typeof runAgentCommand>>;
