@@ -38,7 +38,7 @@ type Pending = { id: number; task: SweepTask; resolve(summary: SweepRunSummary):
 // The bundled worker when the command runs from dist/ (no TypeScript to compile in each thread), else the
 // sources through tsx.
 const workerEntry =
-  process.env.MANDATE_TS_LOADER === 'lazy' ? pathToFileURL(join(packageRoot(), 'dist', 'sweep-worker.mjs')) : new URL('./sweep-worker.js', import.meta.url);
+  process.env.MANDATE_TS_LOADER === 'lazy' ? pathToFileURL(join(packageRoot(), 'dist', 'node', 'sweep-worker.mjs')) : new URL('./sweep-worker.js', import.meta.url);
 
 /**
  * Starts `size` worker threads that run sweep backtests (TypeScript, through tsx registered in each

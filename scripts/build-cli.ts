@@ -1,18 +1,18 @@
 /**
- * Builds dist/: the `mandate` command, the public `mandate` module and the sweep worker, bundled by
+ * Builds dist/node/: the `mandate` command, the public `mandate` module and the sweep worker, bundled by
  * esbuild from the TypeScript sources (npm packages stay external). Run by `npm install` (prepare) after
  * the contracts; the output is gitignored. Why: a command that compiles its TypeScript on every start
- * spends most of a short backtest doing it. dist/manifest.json lists every source file with its size and
+ * spends most of a short backtest doing it. dist/node/manifest.json lists every source file with its size and
  * mtime, so bin/mandate.js can tell a stale bundle and fall back to the sources.
  */
 import { build, type Plugin } from 'esbuild';
 import { rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { packageRoot } from '../../model/package-root.js';
+import { packageRoot } from '../agent/model/package-root.js';
 
 const root = packageRoot();
-const outdir = join(root, 'dist');
+const outdir = join(root, 'dist', 'node');
 
 /** The bundle's entry points: the CLI, the public API, and the sweep worker thread's module. */
 export const bundleEntries = {
@@ -69,5 +69,5 @@ export async function bundleCli(): Promise<BundleManifest> {
 
 if (process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const manifest = await bundleCli();
-  process.stdout.write(`Bundled ${Object.keys(manifest.inputs).length} source files into dist/ (${Object.keys(bundleEntries).join(', ')})\n`);
+  process.stdout.write(`Bundled ${Object.keys(manifest.inputs).length} source files into dist/node/ (${Object.keys(bundleEntries).join(', ')})\n`);
 }
