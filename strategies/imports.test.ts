@@ -29,6 +29,8 @@ const allowedPackages = ['zod', 'rxjs'];
 const repoRoot = join(root, '..');
 
 function allowedInStrategyCode(fileName: string, specifier: string): boolean {
+  // The examples are written as a user's strategy is: against the public module.
+  if (fileName.startsWith('examples') && specifier === 'mandate') return true;
   if (!specifier.startsWith('.')) return allowedPackages.includes(specifier);
   const target = relative(repoRoot, join(root, dirname(fileName), specifier)).split(sep).join('/');
   return target.startsWith('strategies/') || target.startsWith('agent/model/');
@@ -44,6 +46,8 @@ describe('strategies/ stays pure', () => {
     expect(files.map((f) => f.name)).toEqual(expect.arrayContaining(['define-strategy.ts', 'trend.ts', 'registry.ts']));
     expect(importsOf("import { a } from 'viem';\nconst b = await import('better-sqlite3');")).toEqual(['viem', 'better-sqlite3']);
     expect(allowedInStrategyCode('examples/x.ts', '../define-strategy.js')).toBe(true);
+    expect(allowedInStrategyCode('examples/x.ts', 'mandate')).toBe(true);
+    expect(allowedInStrategyCode('trend.ts', 'mandate')).toBe(false);
     expect(allowedInStrategyCode('trend.ts', '../agent/model/decision.js')).toBe(true);
     expect(allowedInStrategyCode('trend.ts', '../agent/kernel/create-kernel.js')).toBe(false);
     expect(allowedInStrategyCode('trend.ts', '../agent/chain/client.js')).toBe(false);

@@ -1,25 +1,8 @@
 import { createHash } from 'node:crypto';
-import { createReadStream, statSync } from 'node:fs';
-import { MandateError } from '../../agent/model/base-error.js';
+import { createReadStream } from 'node:fs';
+import { checkDataFile, DataFileError } from '../../agent/market/csv/data-file.js';
 
-/**
- * A data file that is missing or cannot be read: names the path, why, and what a backtest accepts.
- *
- * @example
- * await hashDataFile('missing.csv'); // throws DataFileError
- */
-export class DataFileError extends MandateError {
-  override name = 'DataFileError';
-  readonly path: string;
-  constructor(path: string, problem: string, cause?: unknown) {
-    super(`Cannot read the data file ${path}: ${problem}.`, {
-      details:
-        'A backtest reads a CSV file (or .csv.gz) of Chainlink rounds (round,answer,start,update,answeredInRound[,decimals]), Uniswap v3 pool events (the `mandate data fetch uniswap` layout) or OHLCV candles (timestamp,open,high,low,close,volume). `mandate data fetch` writes the first two from any RPC.',
-      cause,
-    });
-    this.path = path;
-  }
-}
+export { DataFileError } from '../../agent/market/csv/data-file.js';
 
 /**
  * The sha256 (hex) of a data file's bytes: what identifies the data a result was computed on, wherever the
@@ -29,17 +12,7 @@ export class DataFileError extends MandateError {
  * await hashDataFile('data/chainlink/eth-usd.csv'); // 'c0ffee…' (64 hex digits)
  */
 export async function hashDataFile(path: string): Promise<string> {
-  let size: number;
-  try {
-    const stats = statSync(path);
-    if (!stats.isFile()) throw new DataFileError(path, 'it is not a file');
-    size = stats.size;
-  } catch (error) {
-    if (error instanceof DataFileError) throw error;
-    const code = (error as { code?: string }).code;
-    throw new DataFileError(path, code === 'ENOENT' ? 'it does not exist' : code === 'EACCES' ? 'permission denied' : String(error), error);
-  }
-  if (size === 0) throw new DataFileError(path, 'it is empty');
+  checkDataFile(path);
   const hash = createHash('sha256');
   try {
     for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createStrategyInstance, StrategyParamsError } from '../define-strategy.js';
-import { exampleMarket, oracleUpdate, replay } from '../testing.js';
+import { createStrategyInstance, exampleMarket, oracleUpdate, replay, StrategyParamsError } from 'mandate';
 import { smaBand } from './sma-band.js';
 
 describe('sma-band', () => {

@@ -1,7 +1,5 @@
 import { z } from 'zod';
-import { defineStrategy } from '../define-strategy.js';
-import { SimpleMovingAverage } from '../indicators.js';
-import { eventPrice } from '../prices.js';
+import { defineStrategy, eventPrice, SimpleMovingAverage } from 'mandate';
 
 /**
  * Buys when the oracle price leaves its moving average's band upward, sells when it leaves downward.

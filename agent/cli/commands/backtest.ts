@@ -1,16 +1,10 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
-import type { ResolvedConfig } from '../../config/index.js';
-import type { RunStrategy } from '../../engine/create-engine.js';
-import { resolveStrategyReference } from '../../engine/resolve-strategy-reference.js';
-import { resolveStrategyDefinition } from '../../engine/strategy-catalog.js';
-import { MandateError } from '../../model/base-error.js';
 import { describeBacktestMarket } from '../../../backtest/describe-backtest-market.js';
 import { runBacktest, type BacktestProgress, type BacktestResult } from '../../../backtest/run-backtest.js';
 import { parseTimeSeconds } from '../../../backtest/sources/parse-time.js';
-import { describeStrategyParams } from '../../../strategies/param-grid.js';
-import type { AnyStrategyDefinition } from '../../../strategies/define-strategy.js';
 import { commandAction, withCommonOptions, type CommandContext } from '../action.js';
 import { loadCommandConfig } from '../load-command-config.js';
+import { addStrategyOptions, strategiesFromOptions } from '../strategy-option.js';
 
 export type BacktestCommandOptions = {
   strategy?: string;
@@ -58,49 +52,6 @@ export type BacktestCommandResult = {
   warnings: string[];
 };
 
-/**
- * A --param value is unusable for the strategy.
- *
- * @example
- * parseParamArguments(trend, ['fastPeriod']); // throws: expected key=value
- */
-export class BacktestParamError extends MandateError {
-  override name = 'BacktestParamError';
-}
-
-/**
- * Turns `--param k=v` arguments into raw params for the strategy's zod schema: a value is JSON when it
- * parses as JSON (12, 0.5, true) unless the param is a string in the schema (then it stays text, so
- * sizeQuote=500 is "500"). The schema then validates them (StrategyParamsError names the param).
- *
- * @example
- * parseParamArguments(getBuiltinStrategy('trend'), ['fastPeriod=12', 'average=ema']); // { fastPeriod: 12, average: 'ema' }
- */
-export function parseParamArguments(definition: AnyStrategyDefinition, args: readonly string[]): Record<string, unknown> {
-  const described = new Map(describeStrategyParams(definition).map((param) => [param.key, param]));
-  const params: Record<string, unknown> = {};
-  for (const arg of args) {
-    const split = arg.indexOf('=');
-    if (split <= 0) {
-      throw new BacktestParamError(`Invalid --param "${arg}".`, {
-        details: `Expected key=value, e.g. --param fastPeriod=12. Params of "${definition.name}": ${[...described.keys()].join(', ')}.`,
-      });
-    }
-    const key = arg.slice(0, split).trim();
-    const text = arg.slice(split + 1).trim();
-    const type = described.get(key)?.schema.type;
-    if (type === 'string') params[key] = text;
-    else {
-      try {
-        params[key] = JSON.parse(text);
-      } catch {
-        params[key] = text;
-      }
-    }
-  }
-  return params;
-}
-
 const parseWholeNumber = (text: string): number => {
   const value = Number(text);
   if (!Number.isInteger(value) || value < 0) throw new InvalidArgumentError(`"${text}" is not a whole number.`);
@@ -119,7 +70,6 @@ const parseTime = (text: string): number => {
   return seconds;
 };
 
-const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
 /**
  * `mandate backtest --strategy <name> [--param k=v ...] --data <csv> [--from] [--to] [--report out.html]
@@ -131,12 +81,8 @@ const collect = (value: string, previous: string[]): string[] => [...previous, v
  */
 export function registerBacktestCommand(program: Command): void {
   withCommonOptions(
-    program
-      .command('backtest')
+    addStrategyOptions(program.command('backtest'))
       .description("replay market data through a strategy, the reasoner and the vault's policy, with fills from the exact Uniswap v3 simulator")
-      .option('--strategy <x>', 'one strategy: a strategy id of the config, a built-in (trend, mean-reversion, oracle-dex-deviation, treasury-rebalancer, dca), or a file (./my-strategy.ts[#export]); default: every strategy of the config')
-      .option('--id <id>', "the strategy's instance id (default: its config id, or its name)")
-      .option('--param <key=value>', "a param of --strategy (repeatable), validated by the strategy's schema", collect, [])
       .requiredOption('--data <csv>', 'Chainlink rounds, Uniswap v3 events or OHLCV candles (detected by header)')
       .option('--from <time>', 'replay from this time (unix seconds or ISO date)', parseTime)
       .option('--to <time>', 'replay up to this time (unix seconds or ISO date)', parseTime)
@@ -155,7 +101,7 @@ export function registerBacktestCommand(program: Command): void {
       async (ctx: CommandContext, options: BacktestCommandOptions): Promise<BacktestCommandResult> => {
         const config = await loadCommandConfig(ctx.configPath, 'backtest');
         const described = await describeBacktestMarket({ path: options.data, ...options });
-        const strategies = await strategiesOf(options, config);
+        const strategies = (await strategiesFromOptions(options, config)) ?? config.strategies.filter((strategy) => strategy.enabled);
         const reasonerKind = options.reasoner ?? config.reasoner.use;
         const progress = createProgressBar(ctx);
         let result: BacktestResult;
@@ -215,22 +161,6 @@ export function registerBacktestCommand(program: Command): void {
       renderSummary,
     ),
   );
-}
-
-/**
- * The strategies a backtest runs: `--strategy` alone (with `--id` and `--param`), or every enabled strategy
- * of the config.
- */
-async function strategiesOf(options: BacktestCommandOptions, config: ResolvedConfig): Promise<RunStrategy[]> {
-  if (options.strategy === undefined) {
-    if (options.param.length > 0 || options.id !== undefined) {
-      throw new BacktestParamError('--param and --id need --strategy.', { details: 'Name the strategy they apply to, e.g. --strategy trend --param fastPeriod=12; without --strategy every strategy of the config runs with its configured params.' });
-    }
-    return config.strategies.filter((strategy) => strategy.enabled);
-  }
-  const chosen = await resolveStrategyReference(options.strategy, config, { id: options.id });
-  const params = parseParamArguments(resolveStrategyDefinition(chosen.use), options.param);
-  return [{ ...chosen, params: { ...chosen.params, ...params } }];
 }
 
 /** A progress bar on stderr, only on a terminal and never under --json. */

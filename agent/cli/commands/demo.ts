@@ -1,8 +1,9 @@
 import { type Command, InvalidArgumentError } from 'commander';
+import { addStrategyOptions, strategiesFromOptions, type StrategyCliOptions } from '../strategy-option.js';
 import { addReasonerOptions, reasonerOverrides, type ReasonerCliOptions } from '../reasoner-options.js';
 import { type CommandContext, commandAction, withCommonOptions } from '../action.js';
 
-export type DemoCommandOptions = ReasonerCliOptions & {
+export type DemoCommandOptions = ReasonerCliOptions & StrategyCliOptions & {
   days?: number;
   speed?: number;
   journal?: string;
@@ -48,6 +49,7 @@ async function runDemoCommand(ctx: CommandContext, options: DemoCommandOptions) 
       days,
       speed: options.speed,
       reasoner: reasonerOverrides(options),
+    strategies: await strategiesFromOptions(options, config),
       journalPath: options.journal ?? defaultDemoJournalPath,
       seed: options.seed,
       log,
@@ -88,8 +90,7 @@ function render(summary: DemoResult): string {
 export function registerDemoCommand(program: Command): void {
   addReasonerOptions(
     withCommonOptions(
-      program
-        .command('demo')
+      addStrategyOptions(program.command('demo'))
         .description('run a local chain, replay real ETH/USD rounds and trade them with the agent through the vault, then verify every decision')
         .option('--days <n>', 'days of the replay to run, from its first round (default 14)', parseDays)
         .option('--speed <n>', 'chain seconds per wall second; "max" (default) = as fast as the agent keeps up', parseSpeed)

@@ -1,9 +1,10 @@
 import type { Command } from 'commander';
+import { addStrategyOptions, strategiesFromOptions, type StrategyCliOptions } from '../strategy-option.js';
 import { addReasonerOptions, reasonerOverrides, type ReasonerCliOptions } from '../reasoner-options.js';
 import { type CommandContext, commandAction, withCommonOptions } from '../action.js';
 import { type RpcOptions, rememberRpcUrl, withRpcOption } from '../rpc-option.js';
 
-export type RunCommandOptions = ReasonerCliOptions & RpcOptions & {
+export type RunCommandOptions = ReasonerCliOptions & RpcOptions & StrategyCliOptions & {
   devnet?: boolean;
   manifest?: string;
   journal?: string;
@@ -43,6 +44,7 @@ async function runAgentCommand(ctx: CommandContext, options: RunCommandOptions) 
     // A devnet's time is whatever the market driver warped it to: follow chain time there.
     time: devnet ? 'chain' : 'wall',
     reasoner: reasonerOverrides(options),
+    strategies: await strategiesFromOptions(options, config),
     journalPath: options.journal,
     // Crash-safe restart: an interrupted run of this vault and chain is reconciled and continued.
     resume: options.resume !== false,
@@ -163,5 +165,5 @@ export function registerRunCommand(program: Command): void {
       .option('--log-level <level>', 'log level on stderr (default: the config\'s observability.logLevel)'),
   );
   withRpcOption(command, "JSON-RPC endpoint (default: MANDATE_RPC_URL, then chain.rpcUrl; the devnet manifest's with --devnet)");
-  addReasonerOptions(command).action(commandAction(runAgentCommand, render));
+  addReasonerOptions(addStrategyOptions(command)).action(commandAction(runAgentCommand, render));
 }

@@ -18,7 +18,7 @@ import {
 import type { AnyStrategyDefinition } from '../../../strategies/define-strategy.js';
 import { loadCommandConfig } from '../load-command-config.js';
 import { commandAction, withCommonOptions, type CommandContext } from '../action.js';
-import { parseParamArguments } from './backtest.js';
+import { parseParamArguments } from '../parse-param-arguments.js';
 
 export type SweepCommandOptions = {
   strategy?: string;

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { sampleData } from '../sample-data.js';
+import { DataFileError } from './data-file.js';
 import { readCsv, readCsvHeader } from './read-csv.js';
 
 async function rowsOf(path: string) {
@@ -25,6 +26,7 @@ describe('readCsv', () => {
   });
 
   it('fails on a gzipped file that does not exist instead of reading nothing', async () => {
-    await expect(rowsOf(join(tmpdir(), 'no-such-dir-mandate', 'x.csv.gz'))).rejects.toThrow(/ENOENT|no such file/i);
+    await expect(rowsOf(join(tmpdir(), 'no-such-dir-mandate', 'x.csv.gz'))).rejects.toThrow(DataFileError);
+    await expect(rowsOf(join(tmpdir(), 'no-such-dir-mandate', 'x.csv.gz'))).rejects.toThrow(/x\.csv\.gz: it does not exist/);
   });
 });

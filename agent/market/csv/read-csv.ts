@@ -3,6 +3,7 @@ import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { MandateError } from '../../model/base-error.js';
+import { checkDataFile } from './data-file.js';
 
 /** A CSV file could not be read as the layout a caller expects. */
 export class CsvFormatError extends MandateError {
@@ -83,6 +84,7 @@ export async function* readCsv(
 
 /** The file's text as a stream; a `.gz` file is gunzipped on the fly, so data can stay compressed. */
 function openText(path: string): Readable {
+  checkDataFile(path);
   const file = createReadStream(path);
   if (!path.endsWith('.gz')) return file.setEncoding('utf8');
   const text = createGunzip();

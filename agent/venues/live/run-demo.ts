@@ -5,6 +5,7 @@ import { defaultDevnetExtensions } from '../../chain/devnet/devnet-extensions.js
 import { runMarketDriver, type MarketDriverResult, type MarketRoundProgress } from '../../chain/devnet/market-driver.js';
 import { defaultReplayCsvPath, loadReplayRounds } from '../../chain/devnet/replay-rounds.js';
 import type { ResolvedConfig } from '../../config/index.js';
+import type { RunStrategy } from '../../engine/create-engine.js';
 import { systemClock } from '../../model/clock.js';
 import type { RecordedDecision } from '../../model/decision.js';
 import { verifyJournalAgainstVault } from '../../journal/vault-journal-chain.js';
@@ -22,6 +23,8 @@ export type RunDemoParameters = {
   /** Chain seconds per wall second; 0 = as fast as the agent keeps up. Default 0. */
   speed?: number | undefined;
   reasoner?: { reasoner?: 'rules' | 'llm' | undefined; cacheMode?: 'off' | 'record' | 'replay' | undefined } | undefined;
+  /** The strategies to run instead of the config's (`--strategy`). */
+  strategies?: readonly RunStrategy[] | undefined;
   journalPath?: string | undefined;
   roundsCsvPath?: string | undefined;
   seed?: number | undefined;
@@ -93,6 +96,7 @@ export async function runDemo(parameters: RunDemoParameters): Promise<DemoSummar
       mode: 'demo',
       time: 'chain',
       reasoner: parameters.reasoner,
+      strategies: parameters.strategies,
       journalPath,
       journalDurability: 'normal',
       log: parameters.log,

@@ -3,7 +3,7 @@ import type { PublicClient } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import type { ResolvedConfig } from '../../config/index.js';
 import { redactConfig } from '../../config/redact-config.js';
-import { createEngine, type Engine } from '../../engine/create-engine.js';
+import { createEngine, type Engine, type RunStrategy } from '../../engine/create-engine.js';
 import type { CommitDecisions } from '../../journal/merkle-batches.js';
 import { openJournal, type Journal } from '../../journal/open-journal.js';
 import type { Kernel, KernelSummary } from '../../kernel/create-kernel.js';
@@ -45,6 +45,8 @@ export type StartAgentParameters = {
    * the market driver warps. 'wall': the system clock, for real chains.
    */
   time: 'chain' | 'wall';
+  /** The strategies to run instead of the config's (`--strategy`). */
+  strategies?: readonly RunStrategy[] | undefined;
   /** `--reasoner` / `--reasoner-cache` overrides. */
   reasoner?: { reasoner?: 'rules' | 'llm' | undefined; cacheMode?: 'off' | 'record' | 'replay' | undefined } | undefined;
   /** Default: config.journal.path. */
@@ -234,6 +236,7 @@ export async function startAgent(parameters: StartAgentParameters): Promise<Runn
       venue,
       journal: decisionJournal,
       runId,
+      strategies: parameters.strategies,
       firstSeq: resumed?.report.firstSeq,
       decided: resumed?.decided,
       seenThroughBlock: resumed?.checkpoint?.block,
