@@ -22,10 +22,19 @@ export class StrategyFileError extends MandateError {
   }
 }
 
-/** A strategy reference that names a file: it has a slash, or ends in .ts, .mts, .js or .mjs (before any #name). */
-export function isStrategyPath(reference: string): boolean {
-  const path = reference.split('#')[0]!;
-  return path.includes('/') || path.includes('\\') || /\.(ts|mts|js|mjs)$/.test(path);
+/**
+ * The file and export a strategy reference names, or undefined when it names no file: a file has a
+ * slash, or ends in .ts, .mts, .js or .mjs; `#name` after it picks an export, else the default export.
+ *
+ * @example
+ * parseStrategyPath('./band.ts#smaBand'); // { path: './band.ts', exportName: 'smaBand' }
+ * parseStrategyPath('trend'); // undefined
+ */
+export function parseStrategyPath(reference: string): { path: string; exportName: string } | undefined {
+  const hash = reference.lastIndexOf('#');
+  const path = hash === -1 ? reference : reference.slice(0, hash);
+  if (!path.includes('/') && !path.includes('\\') && !/\.(ts|mts|js|mjs)$/.test(path)) return undefined;
+  return { path, exportName: hash === -1 ? 'default' : reference.slice(hash + 1) };
 }
 
 export type LoadStrategyFileReturnType = {
@@ -44,9 +53,7 @@ export type LoadStrategyFileReturnType = {
  * const { definition } = await loadStrategyFile('./strategies/my-breakout.ts#breakout');
  */
 export async function loadStrategyFile(reference: string, options: { cwd?: string | undefined } = {}): Promise<LoadStrategyFileReturnType> {
-  const hash = reference.lastIndexOf('#');
-  const path = hash === -1 ? reference : reference.slice(0, hash);
-  const exportName = hash === -1 ? 'default' : reference.slice(hash + 1);
+  const { path, exportName } = parseStrategyPath(reference) ?? { path: reference, exportName: 'default' };
   const file = isAbsolute(path) ? path : resolve(options.cwd ?? process.cwd(), path);
   if (exportName === '') throw new StrategyFileError(file, exportName, 'the name after # is empty', 'Write path#exportName, or the path alone for the default export.');
   if (!existsSync(file)) throw new StrategyFileError(file, exportName, 'the file does not exist', 'Give a path to a .ts, .mts, .js or .mjs file, relative to the working directory or absolute.');

@@ -3,7 +3,7 @@ import { didYouMean } from '../model/did-you-mean.js';
 import { UnknownStrategyError } from '../../strategies/define-strategy.js';
 import { builtinStrategyNames, getBuiltinStrategy } from '../../strategies/registry.js';
 import type { RunStrategy } from './create-engine.js';
-import { isStrategyPath, loadStrategyFile } from './load-strategy-file.js';
+import { loadStrategyFile, parseStrategyPath } from './load-strategy-file.js';
 
 export type ResolveStrategyReferenceOptions = {
   /** `--id`: the instance id (default: the config entry's id, else the strategy's name). */
@@ -37,7 +37,7 @@ export async function resolveStrategyReference(
   if ((builtinStrategyNames as readonly string[]).includes(reference)) {
     return { id: options.id ?? reference, use: getBuiltinStrategy(reference), params: options.params ?? {} };
   }
-  if (isStrategyPath(reference)) {
+  if (parseStrategyPath(reference) !== undefined) {
     const { definition } = await loadStrategyFile(reference, { cwd: options.cwd });
     return { id: options.id ?? definition.name, use: definition, params: options.params ?? {} };
   }

@@ -9,7 +9,7 @@ export { aggregateWindows, type WindowsAggregate } from './aggregate-windows.js'
 export { dataSpan, type DataSpanReturnType } from './data-span.js';
 export { dataHash } from './data-hash.js';
 export { packageIdentity, type PackageIdentity } from '../../agent/model/package-identity.js';
-export { bundleStrategy, parseStrategyFileSpec, loadSweepStrategy, writeStrategyBundle, strategyBundlePath, type StrategyBundle, type StrategyBundleRef, type SweepStrategy } from './strategy-bundle.js';
+export { bundleStrategy, loadSweepStrategy, writeStrategyBundle, strategyBundlePath, type StrategyBundle, type StrategyBundleRef, type SweepStrategy } from './strategy-bundle.js';
 export { openSweepStore, defaultSweepStorePath, type SweepStore, type SweepRecord, type SweepResultRecord, type PendingSweep } from './sweep-store.js';
 export { createSweepWorkerPool, type SweepRunner, type SweepWorkerPool } from './worker-pool.js';
 export { sweepStrategyDefinition } from './sweep-strategy.js';

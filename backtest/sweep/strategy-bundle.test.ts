@@ -3,7 +3,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { bundleStrategy, loadSweepStrategy, parseStrategyFileSpec, writeStrategyBundle } from './strategy-bundle.js';
+import { parseStrategyPath } from '../../agent/engine/load-strategy-file.js';
+import { bundleStrategy, loadSweepStrategy, writeStrategyBundle } from './strategy-bundle.js';
 import { SweepInputError } from './sweep-errors.js';
 
 const directory = mkdtempSync(join(tmpdir(), 'mandate-bundle-'));
@@ -11,9 +12,9 @@ afterAll(() => rmSync(directory, { recursive: true, force: true }));
 
 describe('strategy bundles', () => {
   it('tells a strategy file from a built-in name, with its export', () => {
-    expect(parseStrategyFileSpec('trend')).toBeUndefined();
-    expect(parseStrategyFileSpec('./band.ts')).toEqual({ path: './band.ts', exportName: 'default' });
-    expect(parseStrategyFileSpec('strategies/examples/sma-band.ts#smaBand')).toEqual({ path: 'strategies/examples/sma-band.ts', exportName: 'smaBand' });
+    expect(parseStrategyPath('trend')).toBeUndefined();
+    expect(parseStrategyPath('./band.ts')).toEqual({ path: './band.ts', exportName: 'default' });
+    expect(parseStrategyPath('strategies/examples/sma-band.ts#smaBand')).toEqual({ path: 'strategies/examples/sma-band.ts', exportName: 'smaBand' });
   });
 
   it('bundles local imports and keeps mandate and npm packages as imports', async () => {

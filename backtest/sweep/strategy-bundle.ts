@@ -32,21 +32,6 @@ export type StrategyBundleRef = {
 export type SweepStrategy = string | StrategyBundleRef;
 
 /**
- * Reads `path[#export]` as a strategy file when it looks like one (contains `/`, or ends in .ts, .mts,
- * .js or .mjs), else undefined (a built-in name).
- *
- * @example
- * parseStrategyFileSpec('./band.ts#smaBand'); // { path: './band.ts', exportName: 'smaBand' }
- * parseStrategyFileSpec('trend'); // undefined
- */
-export function parseStrategyFileSpec(spec: string): { path: string; exportName: string } | undefined {
-  const split = spec.lastIndexOf('#');
-  const path = split === -1 ? spec : spec.slice(0, split);
-  if (!path.includes('/') && !/\.(m?ts|m?js)$/.test(path)) return undefined;
-  return { path, exportName: split === -1 || split === spec.length - 1 ? 'default' : spec.slice(split + 1) };
-}
-
-/**
  * Bundles a strategy module and its local imports with esbuild (ESM for Node 20; `mandate` and npm
  * packages left as imports), and hashes the result.
  *

@@ -1,12 +1,9 @@
 import { keccak256, toBytes } from 'viem';
 import type { MandateConfigInput } from '../../agent/config/config-schema.js';
 import { canonicalJson } from '../../agent/model/canonical-json.js';
-import { backtestMarket } from '../backtest-market.js';
 import type { BacktestMetrics } from '../metrics.js';
 import { runBacktest } from '../run-backtest.js';
-import type { HistoricalSource } from '../sources/historical-source.js';
 import type { CandleMode } from '../sources/ohlcv-csv-source.js';
-import { openCsvSource } from '../sources/open-csv-source.js';
 import { packageIdentity } from '../../agent/model/package-identity.js';
 import { loadSweepStrategy, type SweepStrategy } from './strategy-bundle.js';
 import { SweepInputError } from './sweep-errors.js';
@@ -83,7 +80,8 @@ export async function runSweepTask(task: SweepTask): Promise<SweepRunSummary> {
   const result = await runBacktest({
     strategy: typeof task.strategy === 'string' ? task.strategy : await loadSweepStrategy(task.strategy),
     params: task.params,
-    data: task.dataFile === undefined || task.dataFile === task.data ? task.data : await copySource(task.dataFile, task.data, task.candles),
+    // The run id digests the data's content, not its path: a worker's copy gives the same run as the user's file.
+    data: task.dataFile ?? task.data,
     from: task.from,
     to: task.to,
     candles: task.candles,
@@ -103,13 +101,4 @@ export async function runSweepTask(task: SweepTask): Promise<SweepRunSummary> {
     configDigest,
     version: packageIdentity().version,
   };
-}
-
-/**
- * A worker's copy of the data, opened as runBacktest opens a CSV path (the default market), but labelled
- * with the user's path: the run id digests the label, so it comes out as on the user's machine.
- */
-async function copySource(file: string, label: string, candles: CandleMode | undefined): Promise<HistoricalSource> {
-  const source = await openCsvSource({ path: file, feed: backtestMarket.oracle!, pool: backtestMarket.pool!, candles });
-  return { ...source, label };
 }

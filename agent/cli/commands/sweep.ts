@@ -1,9 +1,9 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { parseTimeSeconds } from '../../../backtest/sources/parse-time.js';
+import { parseStrategyPath } from '../../engine/load-strategy-file.js';
 import {
   bundleStrategy,
   defaultSweepStorePath,
-  parseStrategyFileSpec,
   rankByNames,
   resumeSweep,
   runSweep,
@@ -144,7 +144,7 @@ export function registerSweepCommand(program: Command): void {
         throw new SweepInputError('strategy', `"${options.strategy}", a definition written in the config`, 'sweep a file strategy by its path (--strategy ./my-strategy.ts#name), so workers can load it');
       }
       const reference = (configured?.use as string | undefined) ?? options.strategy;
-      const file = parseStrategyFileSpec(reference);
+      const file = parseStrategyPath(reference);
       const strategy = file === undefined ? reference : await bundleStrategy({ ...file, label: reference });
       const definition = await sweepStrategyDefinition(strategy);
       if (options.grid.length === 0) throw new SweepInputError('grid', 'no --grid', 'at least one --grid key=v1,v2,... is accepted');
