@@ -1,4 +1,5 @@
 import { ethereumPreset } from '../agent/chain/presets/ethereum.js';
+import { toAddress } from '../agent/model/address.js';
 import type { StrategyMarket } from '../strategies/define-strategy.js';
 
 /**
@@ -11,7 +12,7 @@ import type { StrategyMarket } from '../strategies/define-strategy.js';
  */
 export const backtestMarket: StrategyMarket = {
   oracle: ethereumPreset.chainlink.ethUsd.address,
-  pool: '0x88e6A0c2dDD26FEEb64F039a2c41296FcB3f5640',
+  pool: toAddress('0x88e6A0c2dDD26FEEb64F039a2c41296FcB3f5640'),
   poolFee: 500,
   base: ethereumPreset.tokens.WETH,
   quote: ethereumPreset.tokens.USDC,

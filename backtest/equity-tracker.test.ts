@@ -3,10 +3,10 @@ import { createEquityTracker } from './equity-tracker.js';
 import { maxDrawdownOf } from './metrics.js';
 import { createSeededRandom } from './sources/seeded-random.js';
 import type { BacktestTrade } from './simulated-executor.js';
-import type { Address } from '../agent/model/address.js';
+import { toAddress } from '../agent/model/address.js';
 
-const base = { address: '0x02' as Address, decimals: 18 };
-const quote = { address: '0x01' as Address, decimals: 6 };
+const base = { address: toAddress('0x0000000000000000000000000000000000000002'), decimals: 18 };
+const quote = { address: toAddress('0x0000000000000000000000000000000000000001'), decimals: 6 };
 const market = { base, quote };
 /** A trade whose gas (1 quote unit) was paid in the quote token. */
 const trade = (side: 'buy' | 'sell', amountIn: bigint, amountOut: bigint, price: number): BacktestTrade => ({

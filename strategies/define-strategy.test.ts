@@ -10,9 +10,10 @@ import {
 } from './define-strategy.js';
 import { MandateError } from '../agent/model/base-error.js';
 import { createSnapshotTracker, exampleMarket, oracleUpdate, poolUpdate, replay } from './testing.js';
+import { toAddress, type Address } from '../agent/model/address.js';
 
 const t0 = 1_700_000_000;
-const otherFeed = '0x986b5E1e1755e3C2440e960477f25201B0a8bbD4';
+const otherFeed = toAddress('0x986b5E1e1755e3C2440e960477f25201B0a8bbD4');
 
 /** Records what it was given, and signals on every oracle round above `above`. */
 function makeProbe() {
@@ -62,7 +63,7 @@ describe('defineStrategy and createStrategyInstance', () => {
     replay(instance, [
       oracleUpdate(2000, t0, { feed: otherFeed }),
       poolUpdate(2000, t0 + 1, { pool: otherFeed }),
-      oracleUpdate(2000, t0 + 2, { feed: exampleMarket.oracle!.toLowerCase() as `0x${string}` }),
+      oracleUpdate(2000, t0 + 2, { feed: exampleMarket.oracle!.toLowerCase() as Address }),
     ]);
     expect(seen.map((s) => s.time)).toEqual([t0 + 2]);
   });
@@ -139,11 +140,11 @@ describe('defineStrategy and createStrategyInstance', () => {
     const { oracle: _o, ...noOracle } = exampleMarket;
     expect(() => createStrategyInstance(probe, { id: 'p', market: noOracle })).toThrow(StrategyMarketError);
     expect(() => createStrategyInstance(probe, { id: 'p', market: noOracle })).toThrow(/no oracle configured[\s\S]*market\.oracle/);
-    const badToken = { ...exampleMarket, base: { address: '0x1234' as `0x${string}`, decimals: 18 } };
+    const badToken = { ...exampleMarket, base: { address: '0x1234' as Address, decimals: 18 } };
     expect(() => createStrategyInstance(probe, { id: 'p', market: badToken })).toThrow(/bad base token[\s\S]*"0x1234"/);
     const badDecimals = { ...exampleMarket, quote: { ...exampleMarket.quote, decimals: 6.5 } };
     expect(() => createStrategyInstance(probe, { id: 'p', market: badDecimals })).toThrow(/bad quote decimals/);
-    const badPool = { ...exampleMarket, pool: 'pool-1' as `0x${string}` };
+    const badPool = { ...exampleMarket, pool: 'pool-1' as Address };
     expect(() => createStrategyInstance(probe, { id: 'p', market: badPool })).toThrow(/bad pool address[\s\S]*"pool-1"/);
     const same = { ...exampleMarket, quote: exampleMarket.base };
     expect(() => createStrategyInstance(probe, { id: 'p', market: same })).toThrow(/base equals quote/);

@@ -4,7 +4,7 @@
  */
 import type { MarketSnapshot } from '../agent/model/ports.js';
 import type { Signal } from '../agent/model/decision.js';
-import type { Address } from '../agent/model/address.js';
+import { toAddress, type Address } from '../agent/model/address.js';
 import type { MarketEvent, OracleUpdate, PoolUpdate } from '../agent/model/market-event.js';
 import type { StrategyInstance, StrategyMarket } from './define-strategy.js';
 import { baseIsToken0 } from './prices.js';
@@ -16,11 +16,11 @@ import { baseIsToken0 } from './prices.js';
  * createStrategyInstance(builtinStrategies.trend, { id: 't', market: exampleMarket });
  */
 export const exampleMarket: StrategyMarket = {
-  oracle: '0x5f4eC3Df9cbd43714FE2740f5E3616155c5b8419',
-  pool: '0x88e6A0c2dDD26FEEb64F039a2c41296FcB3f5640',
+  oracle: toAddress('0x5f4eC3Df9cbd43714FE2740f5E3616155c5b8419'),
+  pool: toAddress('0x88e6A0c2dDD26FEEb64F039a2c41296FcB3f5640'),
   poolFee: 500,
-  base: { address: '0xC02aaA39b223FE8D0A0e5C4F27eAD9083C756Cc2', decimals: 18, symbol: 'WETH' },
-  quote: { address: '0xA0b86991c6218b36c1d19D4a2e9Eb0cE3606eB48', decimals: 6, symbol: 'USDC' },
+  base: { address: toAddress('0xC02aaA39b223FE8D0A0e5C4F27eAD9083C756Cc2'), decimals: 18, symbol: 'WETH' },
+  quote: { address: toAddress('0xA0b86991c6218b36c1d19D4a2e9Eb0cE3606eB48'), decimals: 6, symbol: 'USDC' },
 };
 
 /**

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pino from 'pino';
-import { createWalletClient, http, zeroAddress, type PublicClient } from 'viem';
+import { createWalletClient, http, type PublicClient } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAnvil, type AnvilInstance } from '../agent/chain/anvil.js';
@@ -28,6 +28,7 @@ import { systemClock } from '../agent/model/clock.js';
 import type { RecordedDecision } from '../agent/model/decision.js';
 import { devnetAgentTarget } from '../agent/venues/live/agent-target.js';
 import { startAgent, type AgentLogger, type RunningAgent } from '../agent/venues/live/start-agent.js';
+import { zeroAddress } from '../agent/model/address.js';
 
 const repoRoot = resolve(fileURLToPath(import.meta.url), '../..');
 const mandate = join(repoRoot, 'bin/mandate.js');

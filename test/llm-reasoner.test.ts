@@ -23,7 +23,7 @@ import type { Executor, KernelStrategy, MarketSnapshot, Reasoner } from '../agen
 import type { TradeIntent } from '../agent/model/decision.js';
 import { createPolicyGate, createPolicyState, type PolicyGate } from '../agent/policy/index.js';
 import { vaultPolicyFromRisk } from '../agent/config/vault-policy-from-risk.js';
-import type { Address } from '../agent/model/address.js';
+import { toAddress, type Address } from '../agent/model/address.js';
 import type { OracleUpdate } from '../agent/model/market-event.js';
 import { configSchema } from '../agent/config/config-schema.js';
 import { addReasonerOptions, reasonerOverrides } from '../agent/cli/reasoner-options.js';
@@ -36,12 +36,12 @@ import type { ReasonerMarket, ReasonerPolicy } from '../agent/reasoning/reasoner
 import { createRulesReasoner } from '../agent/reasoning/rules-reasoner.js';
 import { promptData, startOpenAiServer, type OpenAiServer, type ScriptStep } from './support/openai-server.js';
 
-const ethUsd: Address = '0x5f4eC3Df9cbd43714FE2740f5E3616155c5b8419';
-const weth: Address = '0xC02aaA39b223FE8D0A0e5C4F27eAD9083C756Cc2';
-const usdc: Address = '0xA0b86991c6218b36c1d19D4a2e9Eb0cE3606eB48';
-const usdcUsd: Address = '0x8fFfFfd4AfB6115b954Bd326cbe7B4BA576818f6';
-const pool500: Address = '0x88e6A0c2dDD26FEEb64F039a2c41296FcB3f5640';
-const attacker: Address = '0x000000000000000000000000000000000000dEaD';
+const ethUsd = toAddress('0x5f4eC3Df9cbd43714FE2740f5E3616155c5b8419');
+const weth = toAddress('0xC02aaA39b223FE8D0A0e5C4F27eAD9083C756Cc2');
+const usdc = toAddress('0xA0b86991c6218b36c1d19D4a2e9Eb0cE3606eB48');
+const usdcUsd = toAddress('0x8fFfFfd4AfB6115b954Bd326cbe7B4BA576818f6');
+const pool500 = toAddress('0x88e6A0c2dDD26FEEb64F039a2c41296FcB3f5640');
+const attacker = toAddress('0x000000000000000000000000000000000000dEaD');
 const t0 = 1_750_000_000;
 const ethPrice = 3_000n;
 

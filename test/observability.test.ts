@@ -22,14 +22,14 @@ import { createKernel } from '../agent/kernel/create-kernel.js';
 import type { Executor, KernelStrategy, RiskGate } from '../agent/model/ports.js';
 import { createChainlinkSource } from '../agent/market/chainlink-source.js';
 import { createMarketStream } from '../agent/market/create-market-stream.js';
-import type { Address } from '../agent/model/address.js';
+import { toAddress, type Address } from '../agent/model/address.js';
 import type { MarketEvent, OracleUpdate } from '../agent/model/market-event.js';
 import { createAgentTelemetry, createLogger, parsePrometheusText, readAgentStatus, sumBy } from '../agent/observability/index.js';
 import { createRulesReasoner } from '../agent/reasoning/rules-reasoner.js';
 
-const feed: Address = '0x5f4ec3df9cbd43714fe2740f5e3616155c5b8419';
-const weth: Address = '0xC02aaA39b223FE8D0A0e5C4F27eAD9083C756Cc2';
-const usdc: Address = '0xA0b86991c6218b36c1d19D4a2e9Eb0cE3606eB48';
+const feed = toAddress('0x5f4ec3df9cbd43714fe2740f5e3616155c5b8419');
+const weth = toAddress('0xC02aaA39b223FE8D0A0e5C4F27eAD9083C756Cc2');
+const usdc = toAddress('0xA0b86991c6218b36c1d19D4a2e9Eb0cE3606eB48');
 const t0 = 1_700_000_000;
 const dir = mkdtempSync(join(tmpdir(), 'mandate-observability-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -147,7 +147,7 @@ describe('createAgentTelemetry', () => {
       const deployer = devAccountAt(0);
       const wallet = createWalletClient({ chain, transport: http(anvil.rpcUrl), account: privateKeyToAccount(deployer.privateKey) });
       const hash = await wallet.deployContract({ abi: devAggregatorAbi, bytecode: devAggregatorBytecode, args: [8, 'ETH / USD'] });
-      const aggregator = (await publicClient.waitForTransactionReceipt({ hash })).contractAddress!;
+      const aggregator = toAddress((await publicClient.waitForTransactionReceipt({ hash })).contractAddress!);
       await publicClient.waitForTransactionReceipt({
         hash: await wallet.writeContract({ address: aggregator, abi: devAggregatorAbi, functionName: 'setRound', args: [1n, 2_000n * 10n ** 8n, BigInt(t0), BigInt(t0), 1n] }),
       });

@@ -19,7 +19,6 @@
  * The swap itself is out of the mirror's scope (see evaluateTrade).
  */
 import {
-  type Address,
   type Hex,
   type PublicClient,
   createPublicClient,
@@ -28,12 +27,10 @@ import {
   encodeDeployData,
   encodeFunctionData,
   encodeAbiParameters,
-  getAddress,
   http,
   keccak256,
   maxUint256,
   toHex,
-  zeroAddress,
 } from 'viem';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AnvilInstance, startAnvil } from '../agent/chain/anvil.js';
@@ -53,6 +50,7 @@ import {
   readPolicyState,
   tokenKey,
 } from '../agent/policy/index.js';
+import { zeroAddress, toAddress, type Address } from '../agent/model/address.js';
 
 const SEED = 20_261_124;
 const CASES = Number(process.env.POLICY_DIFF_CASES ?? 600);
@@ -64,7 +62,7 @@ const FEED_DECIMALS = [8, 18, 0, 24, 36, 37] as const;
 const UNSUPPORTED_FEED = 5;
 const FEES = [500, 3000, 10_000] as const;
 /** Stub router: `PUSH1 0x20 PUSH1 0 RETURN` answers any call with one zero word and moves nothing. */
-const STUB_ROUTER: Address = '0x00000000000000000000000000000000000a11ce';
+const STUB_ROUTER = toAddress('0x00000000000000000000000000000000000a11ce');
 /** The vault's storage slots (MandateVault.sol declaration order; checked against the views in every case). */
 const TRADE_SLOT = 2n;
 const DECISIONS_MAPPING_SLOT = 9n;
@@ -155,13 +153,13 @@ beforeAll(async () => {
   client = createPublicClient({ transport: http(anvil.rpcUrl, { batch: true }), pollingInterval: 50 }) as PublicClient;
   for (const [i, decimals] of TOKEN_DECIMALS.entries()) {
     const data = encodeDeployData({ abi: devTokenAbi, bytecode: devTokenBytecode, args: [`Token ${i}`, `T${i}`, decimals] });
-    tokens.push(getAddress((await sendMined(deployer, undefined, data)).receipt.contractAddress!));
+    tokens.push(toAddress((await sendMined(deployer, undefined, data)).receipt.contractAddress!));
   }
   for (const [i, decimals] of FEED_DECIMALS.entries()) {
     const data = encodeDeployData({ abi: devAggregatorAbi, bytecode: devAggregatorBytecode, args: [decimals, `Feed ${i}`] });
-    feeds.push(getAddress((await sendMined(deployer, undefined, data)).receipt.contractAddress!));
+    feeds.push(toAddress((await sendMined(deployer, undefined, data)).receipt.contractAddress!));
   }
-  sequencerFeed = getAddress(
+  sequencerFeed = toAddress(
     (await sendMined(deployer, undefined, encodeDeployData({ abi: devAggregatorAbi, bytecode: devAggregatorBytecode, args: [0, 'Sequencer uptime'] }))).receipt.contractAddress!,
   );
   await rpc('anvil_setCode', [STUB_ROUTER, '0x60206000f3']);
@@ -314,7 +312,7 @@ async function deployPlanned(
   };
   const { receipt, timestamp: deployedAt } = await sendMined(deployer, undefined, encodeDeployData({ abi: mandateVaultAbi, bytecode: mandateVaultBytecode, args: [setup] }));
   let lastTime = deployedAt;
-  const vault = getAddress(receipt.contractAddress!);
+  const vault = toAddress(receipt.contractAddress!);
   const deployBlock = BigInt(receipt.blockNumber);
   let expected = createPolicyState({
     policy: plan.policy,
@@ -468,7 +466,7 @@ async function runCase(random: Random, index: number, counts: Map<string, number
 
   // Token, pool, caller, deadline and decision faults.
   if (target === 'TokenNotAllowed') {
-    const stranger = pick(random, [getAddress(toHex(randomBig(random, (1n << 160n) - 1n), { size: 20 })), ...tokens.filter((t) => !expected.tokens.has(tokenKey(t)))]);
+    const stranger = pick(random, [toAddress(toHex(randomBig(random, (1n << 160n) - 1n), { size: 20 })), ...tokens.filter((t) => !expected.tokens.has(tokenKey(t)))]);
     if (chance(random, 0.5)) tokenIn = stranger;
     else tokenOut = stranger;
   }
@@ -576,11 +574,11 @@ async function vaultExecuteTrade(
 function normalise(state: PolicyState) {
   return {
     ...state,
-    agent: getAddress(state.agent),
-    tokens: [...state.tokens.entries()].map(([key, token]) => [key, { ...token, feed: getAddress(token.feed) }]).sort(),
+    agent: toAddress(state.agent),
+    tokens: [...state.tokens.entries()].map(([key, token]) => [key, { ...token, feed: toAddress(token.feed) }]).sort(),
     pools: [...state.pools].sort(),
     executedDecisions: [...state.executedDecisions].sort(),
-    sequencer: state.sequencer && { ...state.sequencer, feed: getAddress(state.sequencer.feed) },
+    sequencer: state.sequencer && { ...state.sequencer, feed: toAddress(state.sequencer.feed) },
   };
 }
 

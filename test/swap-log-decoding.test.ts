@@ -2,12 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { decodePoolLog, decodeSwapLog, PoolLogDecodeError } from '../agent/market/decode-swap-log.js';
 import { liquidityAfterPositionChange } from '../agent/market/pool-liquidity.js';
 import { readCsv, readCsvHeader, requireColumns } from '../agent/market/csv/read-csv.js';
-import type { Address, Hex } from '../agent/model/address.js';
+import { toAddress, type Hex } from '../agent/model/address.js';
 
 // The real USDC/WETH 0.05% pool's logs of 2024-01-05, raw and as decoded by a third party (see the data README).
 const logsPath = 'data/uniswap-v3/usdc-weth-500-2024-01-05.logs.csv';
 const eventsPath = 'data/uniswap-v3/usdc-weth-500-2024-01-05.events.csv';
-const poolAddress: Address = '0x88e6a0c2ddd26feeb64f039a2c41296fcb3f5640';
+const poolAddress = toAddress('0x88e6a0c2ddd26feeb64f039a2c41296fcb3f5640');
 
 type RawLogRow = { line: number; block: bigint; logIndex: number; topics: Hex[]; data: Hex };
 

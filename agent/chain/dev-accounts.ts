@@ -1,6 +1,6 @@
 import { mnemonicToAccount } from 'viem/accounts';
 import { toHex } from 'viem';
-import type { Address, Hex } from '../model/address.js';
+import { toAddress, type Address, type Hex } from '../model/address.js';
 
 /** anvil's default mnemonic: its keys are public, so they are fine on a local devnet and nowhere else. */
 export const anvilMnemonic = 'test test test test test test test test test test test junk';
@@ -25,7 +25,7 @@ export function devAccountAt(index: number): { address: Address; privateKey: Hex
   const account = mnemonicToAccount(anvilMnemonic, { addressIndex: index });
   const privateKey = account.getHdKey().privateKey;
   if (!privateKey) throw new Error(`No private key derived for anvil account ${index}.`);
-  return { address: account.address, privateKey: toHex(privateKey) };
+  return { address: toAddress(account.address), privateKey: toHex(privateKey) };
 }
 
 /**

@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { MissingLibraryError, linkBytecode } from './link-bytecode.js';
 import { nonfungibleTokenPositionDescriptorBytecode, nonfungibleTokenPositionDescriptorLinkReferences } from './generated/index.js';
+import { toAddress } from '../model/address.js';
 
 describe('linkBytecode', () => {
   it('writes the library address over the placeholder and nowhere else', () => {
-    const library = '0x00000000000000000000000000000000DeaDBeef';
+    const library = toAddress('0x00000000000000000000000000000000DeaDBeef');
     const linked = linkBytecode(nonfungibleTokenPositionDescriptorBytecode, nonfungibleTokenPositionDescriptorLinkReferences, {
       NFTDescriptor: library,
     });

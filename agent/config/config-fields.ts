@@ -3,8 +3,7 @@
  * which is what a ConfigError says is accepted when the value is wrong.
  */
 import { z } from 'zod';
-import { getAddress } from 'viem';
-import type { Address } from '../model/address.js';
+import { toAddress, type Address } from '../model/address.js';
 
 const ADDRESS_FORMAT = /^0x[0-9a-fA-F]{40}$/;
 
@@ -22,17 +21,16 @@ export const addressSchema = z
       ctx.addIssue({ code: 'custom', message: 'is not an address (0x followed by 40 hex digits)' });
       return z.NEVER;
     }
-    const checksummed = getAddress(value.toLowerCase());
-    const hex = value.slice(2);
-    const unchecked = hex === hex.toLowerCase() || hex === hex.toUpperCase();
-    if (!unchecked && value !== checksummed) {
+    try {
+      return toAddress(value);
+    } catch {
+      // The format is right, so toAddress refused the mixed-case spelling's checksum.
       ctx.addIssue({
         code: 'custom',
         message: 'has a wrong EIP-55 checksum (its upper/lower case letters do not match the address; check it for a typo)',
       });
       return z.NEVER;
     }
-    return checksummed;
   })
   .describe('a 0x-prefixed 20-byte address, EIP-55 checksummed or all lowercase');
 

@@ -1,6 +1,6 @@
-import { formatUnits, type PublicClient, zeroAddress } from 'viem';
+import { formatUnits, type PublicClient } from 'viem';
 import { readVaultAdminStatus, type PendingChangeStatus } from '../chain/safe/read-vault-admin-status.js';
-import type { Address } from '../model/address.js';
+import { zeroAddress, type Address } from '../model/address.js';
 import type { VaultPolicy } from '../policy/policy-state.js';
 import { poolKey, tokenKey } from '../policy/policy-state.js';
 import { readPolicyState } from '../policy/read-policy-state.js';

@@ -3,6 +3,7 @@ import type { StandardMerkleTree } from '@openzeppelin/merkle-tree';
 import type { Clock } from '../model/clock.js';
 import type { Address, Hex } from '../model/address.js';
 import { BatchError, throwAsJournalError } from './journal-errors.js';
+import { readStoredAddress, storedAddress } from './stored-address.js';
 
 /** A Merkle leaf as the vault checks it: [decisionId, decisionHash], both bytes32. */
 export type DecisionLeaf = [id: Hex, hash: Hex];
@@ -16,7 +17,7 @@ export type BatchStatus = 'pending' | 'committed';
 export type StoredBatch = {
   /** Local batch number (the journal's own; `onchainIndex` is the vault's once known). */
   id: number;
-  /** Lowercase vault address the batch is for; undefined when the journal has no vault (tests, tools). */
+  /** The vault the batch is for; undefined when the journal has no vault (tests, tools). */
   vault: Address | undefined;
   root: Hex;
   count: number;
@@ -105,7 +106,7 @@ export function createBatchStore(db: BetterSqlite3.Database, clock: Clock): Batc
     if (parameters.decisionIds.length === 0) throw new BatchError('A batch needs at least one decision.');
     const batchId = Number(
       insert.run({
-        vault: parameters.vault?.toLowerCase() ?? null,
+        vault: storedAddress(parameters.vault),
         root: parameters.root,
         count: parameters.decisionIds.length,
         prevRoot: parameters.prevRoot,
@@ -153,9 +154,9 @@ export function createBatchStore(db: BetterSqlite3.Database, clock: Clock): Batc
       const row = selectOne.get(id);
       return row ? toBatch(row) : undefined;
     },
-    pending: (vault) => selectPending.all({ vault: vault?.toLowerCase() ?? null }).map(toBatch),
+    pending: (vault) => selectPending.all({ vault: storedAddress(vault) }).map(toBatch),
     latest: (vault) => {
-      const row = selectLatest.get({ vault: vault?.toLowerCase() ?? null });
+      const row = selectLatest.get({ vault: storedAddress(vault) });
       return row ? toBatch(row) : undefined;
     },
     list: () => db.prepare<[], BatchRow>('SELECT * FROM batches ORDER BY id').all().map(toBatch),
@@ -165,7 +166,7 @@ export function createBatchStore(db: BetterSqlite3.Database, clock: Clock): Batc
 function toBatch(row: BatchRow): StoredBatch {
   return {
     id: row.id,
-    vault: (row.vault ?? undefined) as Address | undefined,
+    vault: readStoredAddress(row.vault),
     root: row.root as Hex,
     count: row.count,
     prevRoot: row.prev_root as Hex,

@@ -189,7 +189,7 @@ describe('queries', () => {
     const contents = seed();
     expect(journal.decisions.unbatched({ vault }).map((d) => d.id)).toEqual([contents[1]!.id, contents[2]!.id]);
     expect(journal.decisions.unbatched().map((d) => d.id)).toEqual([contents[1]!.id, contents[2]!.id, contents[3]!.id]);
-    expect(journal.decisions.unbatchedStats(vault.toUpperCase().replace('0X', '0x') as typeof vault)).toEqual({
+    expect(journal.decisions.unbatchedStats(vault)).toEqual({
       count: 2,
       oldestCompletedAt: 1_700_000_001_000,
     });
@@ -204,8 +204,14 @@ describe('queries', () => {
 });
 
 describe('runs and source cursors', () => {
+  it('stores the vault in lower case, as journals written before did, and reads it back normalised', () => {
+    expect(journal.db.prepare('SELECT vault FROM runs').get()).toEqual({ vault: vault.toLowerCase() });
+    journal.db.prepare("INSERT INTO runs (id, started_at, config_digest, mode, vault) VALUES ('old', 0, '0x', 'live', ?)").run(vault.toLowerCase());
+    expect(journal.runs.get('old')?.vault).toBe(vault);
+  });
+
   it('starts, refuses a duplicate, ends and resumes a run with clock times', () => {
-    expect(journal.runs.get('run-1')).toMatchObject({ status: 'running', chainId: 31337, vault: vault.toLowerCase(), startedAt: 1_700_000_000_000 });
+    expect(journal.runs.get('run-1')).toMatchObject({ status: 'running', chainId: 31337, vault, startedAt: 1_700_000_000_000 });
     expect(() => journal.runs.start({ id: 'run-1', configDigest: '0x', mode: 'live' })).toThrow(RunExistsError);
     clock.advanceTo(1_700_000_050_000);
     expect(journal.runs.end('run-1', 'interrupted')).toMatchObject({ status: 'interrupted', endedAt: 1_700_000_050_000 });

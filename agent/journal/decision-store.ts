@@ -3,6 +3,7 @@ import type { Clock } from '../model/clock.js';
 import type { DecisionCompletion, DecisionContent, DecisionOutcome, Fill, Proposal, TradeIntent } from '../model/decision.js';
 import type { DecisionJournal } from '../model/ports.js';
 import type { Address, Hex } from '../model/address.js';
+import { storedAddress } from './stored-address.js';
 import { canonicalJson, canonicalJsonReusing } from '../model/canonical-json.js';
 import { keccak256Hex } from '../model/keccak.js';
 import { decisionIdFor } from '../model/decision-hash.js';
@@ -331,14 +332,14 @@ export function createDecisionStore(db: BetterSqlite3.Database, clock: Clock): D
     pending: (runId) => list({ runId, status: 'pending' }),
     unbatched: (parameters = {}) =>
       selectUnbatched
-        .all({ vault: parameters.vault?.toLowerCase() ?? null, limit: parameters.limit ?? -1 })
+        .all({ vault: storedAddress(parameters.vault), limit: parameters.limit ?? -1 })
         .map(toDecision),
     uncommitted: (parameters = {}) =>
       selectUncommitted
-        .all({ vault: parameters.vault?.toLowerCase() ?? null, limit: parameters.limit ?? -1 })
+        .all({ vault: storedAddress(parameters.vault), limit: parameters.limit ?? -1 })
         .map(toDecision),
     unbatchedStats: (vault) => {
-      const row = selectUnbatchedStats.get({ vault: vault?.toLowerCase() ?? null });
+      const row = selectUnbatchedStats.get({ vault: storedAddress(vault) });
       return { count: row?.count ?? 0, oldestCompletedAt: row?.oldest ?? undefined };
     },
     nextSeq: (runId) => selectNextSeq.get(runId)?.next ?? 0,

@@ -19,7 +19,7 @@ import { defaultReplayCsvPath, loadReplayRounds } from '../chain/devnet/replay-r
 import { devTokenAbi } from '../chain/generated/index.js';
 import { createVirtualClock } from '../model/clock.js';
 import type { DecisionContent, TradeIntent } from '../model/decision.js';
-import type { Address } from '../model/address.js';
+import { toAddress, type Address } from '../model/address.js';
 import { decisionIdFor, strategyIdFor } from '../model/decision-hash.js';
 import { holdDecision, tradeDecision } from '../../test/support/journal-fixtures.js';
 import { createBatchCommitter, proofFor } from './merkle-batches.js';
@@ -75,7 +75,7 @@ beforeAll(async () => {
       },
     ],
   });
-  vault = (await client.waitForTransactionReceipt({ hash: deployHash })).contractAddress!;
+  vault = toAddress((await client.waitForTransactionReceipt({ hash: deployHash })).contractAddress!);
   const mintHash = await deployer.writeContract({ address: USDC.address, abi: devTokenAbi, functionName: 'mint', args: [vault, 100_000n * 10n ** 6n] });
   await client.waitForTransactionReceipt({ hash: mintHash });
 

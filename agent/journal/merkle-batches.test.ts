@@ -128,7 +128,7 @@ describe('prepareBatch', () => {
     const held = holds(2);
 
     const first = prepareBatch(journal, { vault })!;
-    expect(first).toMatchObject({ count: 3, status: 'pending', prevRoot: zeroRoot, vault: vault.toLowerCase() });
+    expect(first).toMatchObject({ count: 3, status: 'pending', prevRoot: zeroRoot, vault });
     expect(journal.decisions.list({ status: ['denied', 'hold'] }).map((d) => d.batchId)).toEqual([first.id, first.id, first.id]);
     expect(journal.decisions.get(trade.id)!.batchId).toBeUndefined();
     expect(journal.decisions.get(stillPending.id)!.batchId).toBeUndefined();

@@ -1,6 +1,7 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Clock } from '../model/clock.js';
 import type { Address } from '../model/address.js';
+import { readStoredAddress, storedAddress } from './stored-address.js';
 import { RunExistsError, UnknownRunError, throwAsJournalError } from './journal-errors.js';
 
 export type RunMode = 'live' | 'backtest' | 'demo';
@@ -14,7 +15,7 @@ export type Run = {
   configDigest: string;
   mode: RunMode;
   chainId: number | undefined;
-  /** Lowercase vault address; undefined for backtests. */
+  /** The vault; undefined for backtests. */
   vault: Address | undefined;
   status: RunStatus;
   endedAt: number | undefined;
@@ -80,7 +81,7 @@ export function createRunStore(db: BetterSqlite3.Database, clock: Clock): RunSto
           configDigest: parameters.configDigest,
           mode: parameters.mode,
           chainId: parameters.chainId ?? null,
-          vault: parameters.vault?.toLowerCase() ?? null,
+          vault: storedAddress(parameters.vault),
         }).changes;
       } catch (error) {
         throwAsJournalError(error, `start run ${parameters.id}`);
@@ -120,7 +121,7 @@ function toRun(row: RunRow): Run {
     configDigest: row.config_digest,
     mode: row.mode,
     chainId: row.chain_id ?? undefined,
-    vault: (row.vault ?? undefined) as Address | undefined,
+    vault: readStoredAddress(row.vault),
     status: row.status,
     endedAt: row.ended_at ?? undefined,
   };

@@ -23,7 +23,7 @@ import { startAnvil, type AnvilInstance } from '../chain/anvil.js';
 import { mandateVaultAbi, mandateVaultBytecode } from '../chain/generated/MandateVault.js';
 import { devAccounts } from '../chain/dev-accounts.js';
 import { createVirtualClock } from '../model/clock.js';
-import type { Address, Hex } from '../model/address.js';
+import { toAddress, type Address, type Hex } from '../model/address.js';
 import { holdDecision, deniedDecision } from '../../test/support/journal-fixtures.js';
 import { createBatchCommitter, prepareBatch, proofFor, type CommitDecisions, type FindCommittedRoot } from './merkle-batches.js';
 import { openJournal, type Journal } from './open-journal.js';
@@ -68,7 +68,7 @@ beforeAll(async () => {
       },
     ],
   });
-  vault = (await publicClient.waitForTransactionReceipt({ hash })).contractAddress!;
+  vault = toAddress((await publicClient.waitForTransactionReceipt({ hash })).contractAddress!);
   dir = mkdtempSync(join(tmpdir(), 'mandate-vault-commit-'));
   journal = openJournal({ path: join(dir, 'journal.sqlite'), clock });
   journal.runs.start({ id: 'run-1', configDigest: '0x01', mode: 'live', chainId: anvil.chainId, vault });

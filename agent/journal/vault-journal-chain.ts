@@ -1,6 +1,6 @@
 import { parseAbi, type Chain, type PublicClient, type Transport, type WalletClient, type Account } from 'viem';
 import type { Fill } from '../model/decision.js';
-import type { Address, Hex } from '../model/address.js';
+import { toAddress, type Address, type Hex } from '../model/address.js';
 import { BatchError } from './journal-errors.js';
 import type { CommitDecisions, CommittedBatchReceipt, FindCommittedRoot } from './merkle-batches.js';
 import { verifyJournal, type OnchainTrade, type VerifyJournalParameters, type VerifyJournalReturnType } from './verify-journal.js';
@@ -71,8 +71,8 @@ export async function readVaultDecisionHistory(parameters: ReadVaultDecisionHist
           decisionId: args.decisionId,
           strategyId: args.strategyId,
           reasoningHash: args.reasoningHash,
-          tokenIn: args.tokenIn,
-          tokenOut: args.tokenOut,
+          tokenIn: toAddress(args.tokenIn),
+          tokenOut: toAddress(args.tokenOut),
           fee: args.fee,
           amountIn: args.amountIn,
           amountOut: args.amountOut,

@@ -3,7 +3,7 @@ import { keccak256, toBytes } from 'viem';
 import { afterEach, describe, expect, it } from 'vitest';
 import { decisionIdFor, strategyIdFor } from '../model/decision-hash.js';
 import { openJournal, type Journal } from '../journal/open-journal.js';
-import type { Address } from '../model/address.js';
+import { toAddress, type Address } from '../model/address.js';
 import type { MarketEvent, OracleUpdate, PoolUpdate } from '../model/market-event.js';
 import { createRulesReasoner } from '../reasoning/rules-reasoner.js';
 import { createVirtualClock } from '../model/clock.js';
@@ -12,10 +12,10 @@ import { KernelConfigError, KernelJournalError, MarketSourceFailedError } from '
 import type { ExecutionResult, Executor, KernelStrategy, MarketSnapshot, Reasoner, RiskGate, StrategyOutcome } from '../model/ports.js';
 import type { RecordedDecision, TradeIntent } from '../model/decision.js';
 
-const feed: Address = '0x5f4ec3df9cbd43714fe2740f5e3616155c5b8419';
-const pool: Address = '0x88e6a0c2ddd26feeb64f039a2c41296fcb3f5640';
-const weth: Address = '0xC02aaA39b223FE8D0A0e5C4F27eAD9083C756Cc2';
-const usdc: Address = '0xA0b86991c6218b36c1d19D4a2e9Eb0cE3606eB48';
+const feed = toAddress('0x5f4ec3df9cbd43714fe2740f5e3616155c5b8419');
+const pool = toAddress('0x88e6a0c2ddd26feeb64f039a2c41296fcb3f5640');
+const weth = toAddress('0xC02aaA39b223FE8D0A0e5C4F27eAD9083C756Cc2');
+const usdc = toAddress('0xA0b86991c6218b36c1d19D4a2e9Eb0cE3606eB48');
 const t0 = 1_700_000_000;
 
 function oracle(i: number, price: number, time = t0 + i * 60): OracleUpdate {

@@ -12,7 +12,7 @@ import { createStrategyInstance, trend } from '../../strategies/index.js';
 import { decisionHash } from '../model/decision-hash.js';
 import { openJournal } from '../journal/open-journal.js';
 import { readChainlinkRounds } from '../market/csv/chainlink-rounds.js';
-import type { Address } from '../model/address.js';
+import { toAddress, type Address } from '../model/address.js';
 import type { MarketEvent, OracleUpdate } from '../model/market-event.js';
 import { createRoundValidator } from '../market/validate-round.js';
 import { createRulesReasoner } from '../reasoning/rules-reasoner.js';
@@ -20,9 +20,9 @@ import { createVirtualClock } from '../model/clock.js';
 import { createKernel } from './create-kernel.js';
 import type { Executor, KernelStrategy, MarketSnapshot, RiskGate } from '../model/ports.js';
 
-const feed: Address = '0x5f4eC3Df9cbd43714FE2740f5E3616155c5b8419';
-const weth: Address = '0xC02aaA39b223FE8D0A0e5C4F27eAD9083C756Cc2';
-const usdc: Address = '0xA0b86991c6218b36c1d19D4a2e9Eb0cE3606eB48';
+const feed = toAddress('0x5f4eC3Df9cbd43714FE2740f5E3616155c5b8419');
+const weth = toAddress('0xC02aaA39b223FE8D0A0e5C4F27eAD9083C756Cc2');
+const usdc = toAddress('0xA0b86991c6218b36c1d19D4a2e9Eb0cE3606eB48');
 const market = { oracle: feed, poolFee: 500, base: { address: weth, decimals: 18, symbol: 'WETH' }, quote: { address: usdc, decimals: 6, symbol: 'USDC' } };
 
 let events: OracleUpdate[] = [];

@@ -1,11 +1,11 @@
 import { createPublicClient, http, type PublicClient } from 'viem';
 import { describe, expect, it } from 'vitest';
 import { ChainlinkSourceConfigError, createChainlinkSource } from './chainlink-source.js';
-import type { Address } from '../model/address.js';
+import { toAddress } from '../model/address.js';
 
 // Configuration is checked before anything is sent, so this client never makes a request.
 const client = createPublicClient({ transport: http('http://127.0.0.1:9') }) as PublicClient;
-const feed: Address = '0x5f4eC3Df9cbd43714FE2740f5E3616155c5b8419';
+const feed = toAddress('0x5f4eC3Df9cbd43714FE2740f5E3616155c5b8419');
 
 describe('createChainlinkSource configuration', () => {
   it('names the bad option, the value and what is accepted', () => {

@@ -3,7 +3,7 @@ import { MandateError } from '../model/base-error.js';
 import { createBlockTimeReader } from './block-time-reader.js';
 import { isContractRevert } from './is-contract-revert.js';
 import { compareLogPosition } from './log-position.js';
-import type { Address } from '../model/address.js';
+import { toAddress, type Address } from '../model/address.js';
 import type { OracleUpdate } from '../model/market-event.js';
 import { silentMarketLogger, type MarketLogger, type MarketSource, type MarketSourceStats } from './market-source.js';
 import { createRoundValidator, type ChainlinkRound, type RoundValidator } from './validate-round.js';
@@ -65,11 +65,11 @@ type FeedState = {
   /** Events mode: whether the address is a proxy, whose aggregator (one per phase) emits the logs. */
   isProxy?: boolean;
   /**
-   * Events mode: every address whose AnswerUpdated logs belong to this feed (lower case), with the phase
+   * Events mode: every address whose AnswerUpdated logs belong to this feed, with the phase
    * bits to add to its round ids. A proxy gains an entry at each phase change; old ones stay so the
    * logs of a range spanning the change are all read.
    */
-  logSources?: Map<string, bigint>;
+  logSources?: Map<Address, bigint>;
   /** The newest round id seen, accepted or not: a poll that sees it again is not a new round. */
   lastSeenRoundId?: bigint;
 };
@@ -131,24 +131,24 @@ export function createChainlinkSource(parameters: ChainlinkSourceParameters): Ma
 
   /** A proxy's current aggregator and phase bits at `block`, or undefined for an address that is no proxy. */
   async function readPhase(address: Address, block: bigint): Promise<{ aggregator: Address; phaseOffset: bigint } | undefined> {
-    const aggregator = await orUndefined(read<Address>(address, 'aggregator', block));
+    const aggregator = await orUndefined(read<`0x${string}`>(address, 'aggregator', block));
     if (!aggregator) return undefined;
     const phaseId = await orUndefined(read<number>(address, 'phaseId', block));
-    return { aggregator, phaseOffset: BigInt(phaseId ?? 0) << 64n };
+    return { aggregator: toAddress(aggregator), phaseOffset: BigInt(phaseId ?? 0) << 64n };
   }
 
   async function resolveFeed(feed: FeedState, block: bigint): Promise<void> {
     if (feed.decimals !== undefined) return;
     const decimals = await read<number>(feed.address, 'decimals');
     let isProxy = false;
-    const logSources = new Map<string, bigint>([[feed.address.toLowerCase(), 0n]]);
+    const logSources = new Map<Address, bigint>([[feed.address, 0n]]);
     if (mode === 'events') {
       // A proxy forwards reads but its aggregator emits the logs, with round ids without the phase bits.
       const phase = await readPhase(feed.address, block);
       if (phase) {
         isProxy = true;
         logSources.clear();
-        logSources.set(phase.aggregator.toLowerCase(), phase.phaseOffset);
+        logSources.set(phase.aggregator, phase.phaseOffset);
       }
     }
     Object.assign(feed, { decimals, isProxy, logSources });
@@ -255,12 +255,12 @@ export function createChainlinkSource(parameters: ChainlinkSourceParameters): Ma
     const sources = feeds.map((feed, f) => {
       const known = new Map(feed.logSources!);
       const phase = phases[f];
-      if (phase) known.set(phase.aggregator.toLowerCase(), phase.phaseOffset);
+      if (phase) known.set(phase.aggregator, phase.phaseOffset);
       return known;
     });
     const logs = (
       await client.getLogs({
-        address: [...new Set(sources.flatMap((known) => [...known.keys()]))] as Address[],
+        address: [...new Set(sources.flatMap((known) => [...known.keys()]))],
         event: answerUpdatedEvent,
         fromBlock,
         toBlock,
@@ -278,7 +278,8 @@ export function createChainlinkSource(parameters: ChainlinkSourceParameters): Ma
     const events: OracleUpdate[] = [];
     for (const log of logs) {
       if (log.removed) continue;
-      const source = byLogAddress.get(log.address.toLowerCase());
+      // RPC logs carry lower-case addresses: normalised here, they match the feeds' own.
+      const source = byLogAddress.get(toAddress(log.address));
       if (!source) continue;
       const { feed, phaseOffset } = source;
       const updatedAt = log.args.updatedAt;

@@ -2,10 +2,11 @@ import { createPublicClient, http, type PublicClient } from 'viem';
 import { describe, expect, it } from 'vitest';
 import { createMarketStream, MarketStreamConfigError } from './create-market-stream.js';
 import { createUniswapPoolSource } from './uniswap-pool-source.js';
+import { toAddress } from '../model/address.js';
 
 // Configuration is checked before anything is sent, so this client never makes a request.
 const client = createPublicClient({ transport: http('http://127.0.0.1:9') }) as PublicClient;
-const pool = '0x88e6a0c2ddd26feeb64f039a2c41296fcb3f5640';
+const pool = toAddress('0x88e6a0c2ddd26feeb64f039a2c41296fcb3f5640');
 const pools = (name?: string) => createUniswapPoolSource({ client, pools: [pool], name });
 
 describe('createMarketStream configuration', () => {

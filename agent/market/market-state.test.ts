@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import type { Address } from '../model/address.js';
+import { toAddress, type Address } from '../model/address.js';
 import type { OracleUpdate, PoolUpdate } from '../model/market-event.js';
 import { MarketState, oracleIn, poolIn } from './market-state.js';
 
-const checksummed: Address = '0x5f4eC3Df9cbd43714FE2740f5E3616155c5b8419';
+const checksummed = toAddress('0x5f4eC3Df9cbd43714FE2740f5E3616155c5b8419');
 const lower = checksummed.toLowerCase() as Address;
-const otherFeed: Address = '0x8fffffd4afb6115b954bd326cbe7b4ba576818f6';
-const pool: Address = '0x88E6A0c2dDD26FEEb64F039a2c41296FcB3f5640';
+const otherFeed = toAddress('0x8fffffd4afb6115b954bd326cbe7b4ba576818f6');
+const pool = toAddress('0x88E6A0c2dDD26FEEb64F039a2c41296FcB3f5640');
 
 const round = (feed: Address, roundId: bigint, time: number): OracleUpdate => ({
   kind: 'oracle',

@@ -3,12 +3,13 @@ import { describe, expect, it } from 'vitest';
 import { STATE_READ_LOG_INDEX } from './log-position.js';
 import type { MarketEvent, OracleUpdate, PoolUpdate } from '../model/market-event.js';
 import { orderByLogPosition, type BlockWatermark } from './order-by-log-position.js';
+import { toAddress } from '../model/address.js';
 
 const swap = (block: bigint, logIndex: number): PoolUpdate => ({
-  kind: 'pool', pool: '0x00000000000000000000000000000000000000aa', sqrtPriceX96: 1n, tick: 0, liquidity: 1n, block, logIndex, time: 0,
+  kind: 'pool', pool: toAddress('0x00000000000000000000000000000000000000aa'), sqrtPriceX96: 1n, tick: 0, liquidity: 1n, block, logIndex, time: 0,
 });
 const round = (block: bigint, roundId: bigint, logIndex?: number): OracleUpdate => ({
-  kind: 'oracle', feed: '0x00000000000000000000000000000000000000fe', roundId, answer: 1n, decimals: 8, updatedAt: 1n, time: 1, block, logIndex,
+  kind: 'oracle', feed: toAddress('0x00000000000000000000000000000000000000fe'), roundId, answer: 1n, decimals: 8, updatedAt: 1n, time: 1, block, logIndex,
 });
 const watermark = (block: bigint): BlockWatermark => ({ kind: 'watermark', block });
 

@@ -4,7 +4,7 @@ import { createBlockTimeReader } from './block-time-reader.js';
 import { decodePoolLog, PoolLogDecodeError, swapToPoolUpdate } from './decode-swap-log.js';
 import { compareLogPosition, STATE_READ_LOG_INDEX } from './log-position.js';
 import { liquidityAfterPositionChange } from './pool-liquidity.js';
-import type { Address, Hex } from '../model/address.js';
+import { toAddress, type Address, type Hex } from '../model/address.js';
 import type { PoolUpdate } from '../model/market-event.js';
 import { silentMarketLogger, type MarketLogger, type MarketSource, type MarketSourceStats } from './market-source.js';
 
@@ -40,7 +40,7 @@ export type UniswapPoolSourceParameters = {
  * decoded and counted, not silently dropped; a log that does not decode is counted and logged.
  *
  * @example
- * const pools = createUniswapPoolSource({ client, pools: ['0x88e6a0c2ddd26feeb64f039a2c41296fcb3f5640'] });
+ * const pools = createUniswapPoolSource({ client, pools: [toAddress('0x88e6a0c2ddd26feeb64f039a2c41296fcb3f5640')] });
  * const { market$ } = createMarketStream({ client, sources: [pools] });
  */
 export function createUniswapPoolSource(parameters: UniswapPoolSourceParameters): MarketSource<UniswapPoolSourceStats> {
@@ -49,9 +49,6 @@ export function createUniswapPoolSource(parameters: UniswapPoolSourceParameters)
     throw new UniswapPoolSourceConfigError('No Uniswap v3 pools given.', { details: 'Pass at least one pool address.' });
   }
   const pools = [...parameters.pools];
-  // RPC logs carry lower-case addresses; events name each pool exactly as configured, so one pool never
-  // appears under two spellings.
-  const asConfigured = new Map(pools.map((pool) => [pool.toLowerCase(), pool]));
   const logger = parameters.logger ?? silentMarketLogger;
   const blockTime = createBlockTimeReader(client);
   const logsByEvent: Record<string, number> = {};
@@ -60,7 +57,7 @@ export function createUniswapPoolSource(parameters: UniswapPoolSourceParameters)
   let liquidityChanges = 0;
   const liquidityUpdates = parameters.liquidityUpdates ?? true;
   // The last published state per pool: a Mint or Burn changes its liquidity only if in range of its tick.
-  const lastState = new Map<string, PoolUpdate>();
+  const lastState = new Map<Address, PoolUpdate>();
 
   return {
     name: parameters.name ?? 'uniswap-v3',
@@ -78,7 +75,7 @@ export function createUniswapPoolSource(parameters: UniswapPoolSourceParameters)
         ),
       ]);
       const updates = states.map((state): PoolUpdate => ({ kind: 'pool', ...state, block, logIndex: STATE_READ_LOG_INDEX, time }));
-      for (const update of updates) lastState.set(update.pool.toLowerCase(), update);
+      for (const update of updates) lastState.set(update.pool, update);
       return updates;
     },
     async readRange(fromBlock, toBlock) {
@@ -104,17 +101,18 @@ export function createUniswapPoolSource(parameters: UniswapPoolSourceParameters)
         try {
           const decoded = decodePoolLog({ topics: log.topics as Hex[], data: log.data });
           logsByEvent[decoded.eventName] = (logsByEvent[decoded.eventName] ?? 0) + 1;
-          const address = asConfigured.get(log.address.toLowerCase()) ?? log.address;
+          // RPC logs carry lower-case addresses: normalised here, they name each pool as configured.
+          const address = toAddress(log.address);
           const position = { address, blockNumber: log.blockNumber!, logIndex: log.logIndex! };
           const time = times.get(log.blockNumber!)!;
-          const previous = lastState.get(address.toLowerCase());
+          const previous = lastState.get(address);
           // A log at or before the state it would change was already applied (an RPC repeating logs):
           // the stream drops the repeat, and it must not move the tracked liquidity twice either.
           const isNew = !previous || compareLogPosition({ block: position.blockNumber, logIndex: position.logIndex }, previous) > 0;
           if (decoded.eventName === 'Swap') {
             swaps++;
             const update = swapToPoolUpdate(position, decoded.args, time);
-            if (isNew) lastState.set(address.toLowerCase(), update);
+            if (isNew) lastState.set(address, update);
             updates.push(update);
           } else if ((decoded.eventName === 'Mint' || decoded.eventName === 'Burn') && previous && isNew && liquidityUpdates) {
             const liquidityDelta = decoded.eventName === 'Mint' ? decoded.args.amount : -decoded.args.amount;
@@ -125,7 +123,7 @@ export function createUniswapPoolSource(parameters: UniswapPoolSourceParameters)
               kind: 'pool', pool: address, sqrtPriceX96: previous.sqrtPriceX96, tick: previous.tick, liquidity,
               block: position.blockNumber, logIndex: position.logIndex, time,
             };
-            lastState.set(address.toLowerCase(), update);
+            lastState.set(address, update);
             updates.push(update);
           }
         } catch (error) {

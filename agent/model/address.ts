@@ -4,12 +4,15 @@ import { keccak256Hex } from './keccak.js';
 /** 0x-prefixed hex bytes, as viem and the chain spell them. */
 export type Hex = `0x${string}`;
 
+declare const addressBrand: unique symbol;
+
 /**
  * A 20-byte address in its one normal form, EIP-55 checksummed. Addresses are normalised once, where they
  * enter (config, CSV, RPC, CLI flags) with {@link toAddress}; everything downstream compares them with
- * `===` and keys maps by them, never lower-casing or re-checksumming.
+ * `===` and keys maps by them, never lower-casing or re-checksumming. The type is branded, so only
+ * toAddress makes one: a string literal or viem's `Address` does not type-check where this one is expected.
  */
-export type Address = `0x${string}`;
+export type Address = `0x${string}` & { readonly [addressBrand]: true };
 
 /**
  * Not an address: the value, and what is accepted.
@@ -62,6 +65,15 @@ export function isAddress(value: unknown): value is string {
     return false;
   }
 }
+
+/**
+ * True when `a` sorts before `b` as Uniswap orders pool tokens (by address as a number), i.e. `a` is token0.
+ * Compare as numbers: the EIP-55 case of the letters says nothing about their order.
+ *
+ * @example
+ * sortsBefore(toAddress('0x5FbDB2315678afecb367f032d93F642f64180aa3'), toAddress('0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512')); // true
+ */
+export const sortsBefore = (a: Address, b: Address): boolean => BigInt(a) < BigInt(b);
 
 /** The zero address, normalised. */
 export const zeroAddress = '0x0000000000000000000000000000000000000000' as Address;

@@ -1,6 +1,6 @@
 import type { VaultPolicyFromRisk } from '../config/vault-policy-from-risk.js';
 import type { TradeIntent } from '../model/decision.js';
-import type { Address } from '../model/address.js';
+import { toAddress, type Address } from '../model/address.js';
 import { type EvaluateTradeContext, type TradeAllowed, accrueAllowance, evaluateTrade } from './evaluate-trade.js';
 import { InvalidPolicyError, PolicyViolationError } from './policy-errors.js';
 import { type PolicyState, type SequencerPolicy, type TokenPolicy, type VaultPolicy, decisionKey, poolKey, tokenKey } from './policy-state.js';
@@ -32,7 +32,7 @@ export type CreatePolicyStateParameters = {
 };
 
 /** The caller backtests pass as the agent when they have no real key. */
-export const backtestAgent: Address = '0x00000000000000000000000000000000000a6e47';
+export const backtestAgent = toAddress('0x00000000000000000000000000000000000a6e47');
 
 /**
  * The state of a freshly deployed vault, in memory, exactly as the constructor would set it up (full

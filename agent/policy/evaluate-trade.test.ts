@@ -1,7 +1,6 @@
-import { getAddress } from 'viem';
 import { describe, expect, it } from 'vitest';
 import type { TradeIntent } from '../model/decision.js';
-import type { Address, Hex } from '../model/address.js';
+import { toAddress, type Hex } from '../model/address.js';
 import { applyPolicy, applyTrade, backtestAgent, createPolicyState } from './create-policy-state.js';
 import { type EvaluateTradeContext, evaluateTrade } from './evaluate-trade.js';
 import { InvalidPolicyError, PolicyViolationError } from './policy-errors.js';
@@ -11,10 +10,10 @@ import { verdictOf } from './verdict-of.js';
 // boundaries the IMandateVault.sol comment spells out, readable at a glance.
 
 const USD = 10n ** 18n;
-const usdc = getAddress('0x00000000000000000000000000000000000000c1');
-const weth = getAddress('0x00000000000000000000000000000000000000e1');
-const usdcFeed = getAddress('0x00000000000000000000000000000000000000f1');
-const ethFeed = getAddress('0x00000000000000000000000000000000000000f2');
+const usdc = toAddress('0x00000000000000000000000000000000000000c1');
+const weth = toAddress('0x00000000000000000000000000000000000000e1');
+const usdcFeed = toAddress('0x00000000000000000000000000000000000000f1');
+const ethFeed = toAddress('0x00000000000000000000000000000000000000f2');
 const T0 = 1_700_000_000n;
 
 const state = createPolicyState({
@@ -98,12 +97,12 @@ describe('evaluateTrade', () => {
   });
 
   it('checks in the vault order: caller, pause, deadline, tokens, pool, amount, oracles', () => {
-    const stranger: Address = '0x0000000000000000000000000000000000000bad';
+    const stranger = toAddress('0x0000000000000000000000000000000000000bad');
     const late = context(T0 + 20_000n);
-    expect(evaluateTrade({ ...state, paused: true }, intent(0n), context(T0, { caller: stranger }))).toMatchObject({ error: 'NotAgent', args: [getAddress(stranger)] });
+    expect(evaluateTrade({ ...state, paused: true }, intent(0n), context(T0, { caller: stranger }))).toMatchObject({ error: 'NotAgent', args: [stranger] });
     expect(evaluateTrade({ ...state, paused: true }, intent(0n), late)).toMatchObject({ error: 'VaultPaused' });
     expect(evaluateTrade(state, intent(0n, { tokenIn: stranger }), late)).toMatchObject({ error: 'DeadlineExpired', args: [T0 + 10_000n, T0 + 20_000n] });
-    expect(evaluateTrade(state, intent(0n, { tokenOut: stranger }), context(T0))).toMatchObject({ error: 'TokenNotAllowed', args: [getAddress(stranger)] });
+    expect(evaluateTrade(state, intent(0n, { tokenOut: stranger }), context(T0))).toMatchObject({ error: 'TokenNotAllowed', args: [stranger] });
     expect(evaluateTrade(state, intent(0n, { fee: 3000 }), context(T0))).toMatchObject({ error: 'PoolNotAllowed', args: [usdc, weth, 3000] });
     expect(evaluateTrade(state, intent(0n, { tokenOut: usdc }), context(T0))).toMatchObject({ error: 'PoolNotAllowed' });
     expect(evaluateTrade(state, intent(0n), context(T0))).toMatchObject({ error: 'ZeroAmountIn', args: [] });

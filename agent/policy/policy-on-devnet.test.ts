@@ -1,5 +1,4 @@
 import {
-  type Address,
   type Hex,
   type PublicClient,
   createPublicClient,
@@ -26,6 +25,7 @@ import { type VaultRiskGate, createVaultRiskGate } from './create-vault-risk-gat
 import type { EvaluateTradeReturnType } from './evaluate-trade.js';
 import type { VaultPolicy } from './policy-state.js';
 import { refreshAfterTrades } from './refresh-after-trades.js';
+import { toAddress, type Address } from '../model/address.js';
 
 // The live gate (createVaultRiskGate, reading the vault) and the backtest gate (createPolicyGate over
 // createPolicyState + applyTrade, never reading the vault) follow the real vault through a seeded run of real
@@ -83,12 +83,12 @@ beforeAll(async () => {
       { token: tokens.WETH.address, feed: feeds['ETH/USD'].address, maxOracleAge: maxOracleAge.weth },
     ],
     pools: manifest.pools.map((pool) => ({ tokenA: pool.token0, tokenB: pool.token1, fee: pool.fee })),
-    sequencerUptimeFeed: '0x0000000000000000000000000000000000000000' as Address,
+    sequencerUptimeFeed: toAddress('0x0000000000000000000000000000000000000000'),
     sequencerGracePeriod: 0,
   };
   const hash = await wallet(accounts.deployer.address).deployContract({ abi: mandateVaultAbi, bytecode: mandateVaultBytecode, args: [setup], chain: null });
   const receipt = await client.waitForTransactionReceipt({ hash, pollingInterval: 10 });
-  vault = receipt.contractAddress!;
+  vault = toAddress(receipt.contractAddress!);
   deployBlock = receipt.blockNumber;
   deployedAt = (await client.getBlock({ blockNumber: deployBlock })).timestamp;
   const trader = accounts.trader.address;

@@ -1,6 +1,6 @@
-import { type PublicClient, parseAbi, zeroAddress } from 'viem';
+import { type PublicClient, parseAbi } from 'viem';
 import { mandateVaultAbi } from '../chain/generated/MandateVault.js';
-import type { Address, Hex } from '../model/address.js';
+import { toAddress, zeroAddress, type Address, type Hex } from '../model/address.js';
 import type { EvaluateTradeContext, OracleReading, SequencerReading } from './evaluate-trade.js';
 import { type PolicyState, type TokenPolicy, decisionKey, poolKey, tokenKey } from './policy-state.js';
 
@@ -72,7 +72,7 @@ export async function readPolicyState(client: PublicClient, vault: Address, para
   // Round 1: the vault's fields, the candidates, and the logs that may name more of them, together.
   const scan = parameters.fromBlock !== undefined && parameters.fromBlock <= blockNumber;
   const candidates = { tokens: [...tokens.values()], pools: [...pools.values()], ids: [...decisionIds.values()] };
-  const [agent, paused, policy, allowanceState, lastTradeAt, sequencerFeed, sequencerGrace, listed, logs] = await Promise.all([
+  const [agentRead, paused, policy, allowanceState, lastTradeAt, sequencerFeedRead, sequencerGrace, listed, logs] = await Promise.all([
     read('agent'),
     read('paused'),
     read('policy'),
@@ -83,12 +83,15 @@ export async function readPolicyState(client: PublicClient, vault: Address, para
     readLists(candidates.tokens, candidates.pools, candidates.ids),
     scan ? client.getContractEvents({ address: vault, abi: mandateVaultAbi, fromBlock: parameters.fromBlock, toBlock: blockNumber }) : [],
   ]);
+  const agent = toAddress(agentRead);
+  const sequencerFeed = toAddress(sequencerFeedRead);
   const discovered = { tokens: new Map<string, Address>(), pools: new Map<string, { tokenA: Address; tokenB: Address; fee: number }>(), ids: new Map<string, Hex>() };
   for (const log of logs) {
     if (log.eventName === 'TokenConfigured') {
-      if (!tokens.has(tokenKey(log.args.token!))) discovered.tokens.set(tokenKey(log.args.token!), log.args.token!);
+      const token = toAddress(log.args.token!);
+      if (!tokens.has(tokenKey(token))) discovered.tokens.set(tokenKey(token), token);
     } else if (log.eventName === 'PoolAllowed') {
-      const { token0, token1, fee } = log.args as { token0: Address; token1: Address; fee: number };
+      const [token0, token1, fee] = [toAddress(log.args.token0!), toAddress(log.args.token1!), log.args.fee!];
       if (!pools.has(poolKey(token0, token1, fee))) discovered.pools.set(poolKey(token0, token1, fee), { tokenA: token0, tokenB: token1, fee });
     } else if (log.eventName === 'TradeExecuted') {
       if (!decisionIds.has(decisionKey(log.args.decisionId!))) discovered.ids.set(decisionKey(log.args.decisionId!), log.args.decisionId!);
@@ -99,7 +102,7 @@ export async function readPolicyState(client: PublicClient, vault: Address, para
   const addTokens = (tokenList: readonly Address[], configs: readonly VaultViewReturn<'tokenConfig'>[]) =>
     tokenList.forEach((token, i) => {
       const config = configs[i]!;
-      if (config.allowed) tokenPolicies.set(tokenKey(token), { feed: config.feed, maxOracleAge: config.maxOracleAge, decimals: config.decimals });
+      if (config.allowed) tokenPolicies.set(tokenKey(token), { feed: toAddress(config.feed), maxOracleAge: config.maxOracleAge, decimals: config.decimals });
     });
   addTokens(candidates.tokens, listed[0]);
   const sequencer = sequencerFeed === zeroAddress ? undefined : { feed: sequencerFeed, gracePeriod: sequencerGrace };
@@ -194,15 +197,16 @@ type VaultViewName =
   | 'poolAllowed'
   | 'decisionExecuted';
 
+// Addresses as viem returns them: normalised with toAddress where they are read.
 type VaultViewReturn<name extends VaultViewName> = {
-  agent: Address;
+  agent: `0x${string}`;
   paused: boolean;
   policy: { perTradeCapUsd: bigint; allowanceCapUsd: bigint; refillAmountUsd: bigint; refillInterval: number; maxSlippageBps: number; cooldown: number };
   allowanceState: readonly [bigint, number];
   lastTradeAt: number;
-  sequencerUptimeFeed: Address;
+  sequencerUptimeFeed: `0x${string}`;
   sequencerGracePeriod: number;
-  tokenConfig: { feed: Address; maxOracleAge: number; decimals: number; allowed: boolean };
+  tokenConfig: { feed: `0x${string}`; maxOracleAge: number; decimals: number; allowed: boolean };
   poolAllowed: boolean;
   decisionExecuted: boolean;
 }[name];

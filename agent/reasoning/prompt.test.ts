@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { MarketState } from '../market/market-state.js';
-import type { Address } from '../model/address.js';
+import { toAddress, type Address } from '../model/address.js';
 import { buildLlmPrompt, encodeData, PROMPT_VERSION } from './prompt.js';
 import type { ReasonerMarket } from './reasoner-market.js';
 
-const ethUsd: Address = '0x5f4eC3Df9cbd43714FE2740f5E3616155c5b8419';
-const weth: Address = '0xC02aaA39b223FE8D0A0e5C4F27eAD9083C756Cc2';
-const usdc: Address = '0xA0b86991c6218b36c1d19D4a2e9Eb0cE3606eB48';
-const pool: Address = '0x88e6A0c2dDD26FEEb64F039a2c41296FcB3f5640';
+const ethUsd = toAddress('0x5f4eC3Df9cbd43714FE2740f5E3616155c5b8419');
+const weth = toAddress('0xC02aaA39b223FE8D0A0e5C4F27eAD9083C756Cc2');
+const usdc = toAddress('0xA0b86991c6218b36c1d19D4a2e9Eb0cE3606eB48');
+const pool = toAddress('0x88e6A0c2dDD26FEEb64F039a2c41296FcB3f5640');
 
 const market: ReasonerMarket = {
   oracle: ethUsd,

@@ -3,14 +3,14 @@ import { describe, expect, it } from 'vitest';
 import { canonicalJson } from '../model/canonical-json.js';
 import { MarketState } from '../market/market-state.js';
 import type { Signal, TradeProposal } from '../model/decision.js';
-import type { Address } from '../model/address.js';
+import { toAddress, type Address } from '../model/address.js';
 import type { OracleUpdate } from '../model/market-event.js';
 import { createRulesReasoner, RulesReasonerConfigError, InvalidSignalError, type RulesMarket } from './rules-reasoner.js';
 
-const ethUsd: Address = '0x5f4eC3Df9cbd43714FE2740f5E3616155c5b8419';
-const usdcUsd: Address = '0x8fFfFfd4AfB6115b954Bd326cbe7B4BA576818f6';
-const weth: Address = '0xC02aaA39b223FE8D0A0e5C4F27eAD9083C756Cc2';
-const usdc: Address = '0xA0b86991c6218b36c1d19D4a2e9Eb0cE3606eB48';
+const ethUsd = toAddress('0x5f4eC3Df9cbd43714FE2740f5E3616155c5b8419');
+const usdcUsd = toAddress('0x8fFfFfd4AfB6115b954Bd326cbe7B4BA576818f6');
+const weth = toAddress('0xC02aaA39b223FE8D0A0e5C4F27eAD9083C756Cc2');
+const usdc = toAddress('0xA0b86991c6218b36c1d19D4a2e9Eb0cE3606eB48');
 
 const market: RulesMarket = {
   oracle: ethUsd,
@@ -113,9 +113,9 @@ describe('createRulesReasoner', () => {
   });
 
   it('takes decimals from the configured market (WBTC 8 / DAI 18), never assuming 18 or 6', async () => {
-    const wbtc: Address = '0x2260FAC5E5542a773Aa44fBCfeDf7C193bc2C599';
-    const dai: Address = '0x6B175474E89094C44Da98b954EedeAC495271d0F';
-    const btcUsd: Address = '0xF4030086522a5bEEa4988F8cA5B36dbC97BeE88c';
+    const wbtc = toAddress('0x2260FAC5E5542a773Aa44fBCfeDf7C193bc2C599');
+    const dai = toAddress('0x6B175474E89094C44Da98b954EedeAC495271d0F');
+    const btcUsd = toAddress('0xF4030086522a5bEEa4988F8cA5B36dbC97BeE88c');
     const btc = createRulesReasoner({
       market: { oracle: btcUsd, poolFee: 3000, base: { address: wbtc, decimals: 8 }, quote: { address: dai, decimals: 18 } },
       maxTradeQuote: '1000',

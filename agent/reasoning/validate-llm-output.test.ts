@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { MarketState } from '../market/market-state.js';
-import type { Address } from '../model/address.js';
+import { toAddress, type Address } from '../model/address.js';
 import type { OracleUpdate } from '../model/market-event.js';
 import type { ReasonerMarket } from './reasoner-market.js';
 import { validateLlmOutput } from './validate-llm-output.js';
 
-const ethUsd: Address = '0x5f4eC3Df9cbd43714FE2740f5E3616155c5b8419';
-const usdcUsd: Address = '0x8fFfFfd4AfB6115b954Bd326cbe7B4BA576818f6';
-const weth: Address = '0xC02aaA39b223FE8D0A0e5C4F27eAD9083C756Cc2';
-const usdc: Address = '0xA0b86991c6218b36c1d19D4a2e9Eb0cE3606eB48';
+const ethUsd = toAddress('0x5f4eC3Df9cbd43714FE2740f5E3616155c5b8419');
+const usdcUsd = toAddress('0x8fFfFfd4AfB6115b954Bd326cbe7B4BA576818f6');
+const weth = toAddress('0xC02aaA39b223FE8D0A0e5C4F27eAD9083C756Cc2');
+const usdc = toAddress('0xA0b86991c6218b36c1d19D4a2e9Eb0cE3606eB48');
 
 const market: ReasonerMarket = {
   oracle: ethUsd,

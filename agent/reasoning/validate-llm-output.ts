@@ -1,4 +1,3 @@
-import { getAddress } from 'viem';
 import type { MarketSnapshot } from '../model/ports.js';
 import type { Proposal, TradeProposal } from '../model/decision.js';
 import type { Address } from '../model/address.js';
@@ -109,8 +108,8 @@ export function validateLlmOutput(parameters: ValidateLlmOutputParameters): Vali
   const minAmountOut = (expectedOut * (bps - BigInt(decision.maxSlippageBps))) / bps;
   const proposal: TradeProposal = {
     action: 'trade',
-    tokenIn: getAddress(tokenIn.address),
-    tokenOut: getAddress(tokenOut.address),
+    tokenIn: tokenIn.address,
+    tokenOut: tokenOut.address,
     fee: decision.fee,
     amountIn,
     minAmountOut,

@@ -1,4 +1,4 @@
-import type { Address } from '../../agent/model/address.js';
+import { zeroAddress } from '../../agent/model/address.js';
 import { backtestMarket } from '../backtest-market.js';
 import { openCsvSource } from '../sources/open-csv-source.js';
 import type { CandleMode } from '../sources/ohlcv-csv-source.js';
@@ -17,8 +17,7 @@ export async function dataSpan(
   path: string,
   options: { from?: number | undefined; to?: number | undefined; candles?: CandleMode | undefined } = {},
 ): Promise<DataSpanReturnType> {
-  const none = '0x0000000000000000000000000000000000000000' as Address;
-  const source = await openCsvSource({ path, feed: backtestMarket.oracle ?? none, pool: backtestMarket.pool ?? none, candles: options.candles });
+  const source = await openCsvSource({ path, feed: backtestMarket.oracle ?? zeroAddress, pool: backtestMarket.pool ?? zeroAddress, candles: options.candles });
   let first = Number.POSITIVE_INFINITY;
   let last = Number.NEGATIVE_INFINITY;
   let events = 0;

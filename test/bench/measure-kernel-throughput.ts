@@ -1,4 +1,4 @@
-import type { Address } from '../../agent/model/address.js';
+import { toAddress } from '../../agent/model/address.js';
 import type { OracleUpdate } from '../../agent/model/market-event.js';
 import { createVirtualClock } from '../../agent/model/clock.js';
 import { createKernel } from '../../agent/kernel/create-kernel.js';
@@ -19,7 +19,7 @@ export type KernelThroughput = {
   checksum: number;
 };
 
-const feed: Address = '0x5f4ec3df9cbd43714fe2740f5e3616155c5b8419';
+const feed = toAddress('0x5f4ec3df9cbd43714fe2740f5e3616155c5b8419');
 
 /**
  * Measures the kernel's synchronous hot path: event → MarketState → strategies, with no signal, as a

@@ -21,7 +21,7 @@ import { createVirtualClock } from '../../agent/model/clock.js';
 import { createKernel } from '../../agent/kernel/create-kernel.js';
 import type { Executor } from '../../agent/model/ports.js';
 import type { Fill } from '../../agent/model/decision.js';
-import type { Address, Hex } from '../../agent/model/address.js';
+import { toAddress, type Address, type Hex } from '../../agent/model/address.js';
 import type { MarketEvent } from '../../agent/model/market-event.js';
 import { createAgentTelemetry, parsePrometheusText, statusFigures } from '../../agent/observability/index.js';
 import { createPolicyGate } from '../../agent/policy/create-policy-gate.js';
@@ -32,11 +32,11 @@ import { meanReversion } from '../../strategies/mean-reversion.js';
 import { trend } from '../../strategies/trend.js';
 import type { Benchmark } from './benchmark.js';
 
-const ethUsd: Address = '0x5f4ec3df9cbd43714fe2740f5e3616155c5b8419';
-const usdcUsd: Address = '0x8fffffd4afb6115b954bd326cbe7b4ba576818f6';
-const pool: Address = '0x88e6a0c2ddd26feeb64f039a2c41296fcb3f5640';
-const weth = { address: '0xC02aaA39b223FE8D0A0e5C4F27eAD9083C756Cc2' as Address, decimals: 18, symbol: 'WETH' };
-const usdc = { address: '0xA0b86991c6218b36c1d19D4a2e9Eb0cE3606eB48' as Address, decimals: 6, symbol: 'USDC' };
+const ethUsd = toAddress('0x5f4ec3df9cbd43714fe2740f5e3616155c5b8419');
+const usdcUsd = toAddress('0x8fffffd4afb6115b954bd326cbe7b4ba576818f6');
+const pool = toAddress('0x88e6a0c2ddd26feeb64f039a2c41296fcb3f5640');
+const weth = { address: toAddress('0xC02aaA39b223FE8D0A0e5C4F27eAD9083C756Cc2'), decimals: 18, symbol: 'WETH' };
+const usdc = { address: toAddress('0xA0b86991c6218b36c1d19D4a2e9Eb0cE3606eB48'), decimals: 6, symbol: 'USDC' };
 const t0 = 1_700_000_000;
 const MB = 2 ** 20;
 

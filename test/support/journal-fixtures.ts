@@ -1,6 +1,6 @@
 import { keccak256, stringToHex } from 'viem';
 import type { DecisionContent, Fill, TradeIntent } from '../../agent/model/decision.js';
-import type { Address, Hex } from '../../agent/model/address.js';
+import { toAddress, type Hex } from '../../agent/model/address.js';
 import { decisionIdFor, reasoningHash, strategyIdFor } from '../../agent/model/decision-hash.js';
 
 /**
@@ -9,9 +9,9 @@ import { decisionIdFor, reasoningHash, strategyIdFor } from '../../agent/model/d
  * @example
  * const content = holdDecision('run-1', 0);
  */
-export const usdc: Address = '0xA0b86991c6218b36c1d19D4a2e9Eb0cE3606eB48';
-export const weth: Address = '0xC02aaA39b223FE8D0A0e5C4F27eAD9083C756Cc2';
-export const vault: Address = '0x5FbDB2315678afecb367f032d93F642f64180aa3';
+export const usdc = toAddress('0xA0b86991c6218b36c1d19D4a2e9Eb0cE3606eB48');
+export const weth = toAddress('0xC02aaA39b223FE8D0A0e5C4F27eAD9083C756Cc2');
+export const vault = toAddress('0x5FbDB2315678afecb367f032d93F642f64180aa3');
 
 function reasoning(output: string) {
   const inputsDigest = keccak256(stringToHex(`inputs:${output}`));

@@ -16,7 +16,7 @@ import {
   uniswapV3FactoryBytecode,
   uniswapV3PoolAbi,
 } from '../../agent/chain/generated/index.js';
-import type { Address } from '../../agent/model/address.js';
+import { sortsBefore, toAddress, type Address } from '../../agent/model/address.js';
 
 // anvil's first default account: a well-known dev key that only ever holds devnet ether.
 const devKey: Hex = '0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80';
@@ -54,7 +54,7 @@ export async function startMarketFixture(parameters: MarketFixtureParameters = {
   };
   const deploy = async (abi: readonly unknown[], bytecode: Hex, args: readonly unknown[]): Promise<Address> => {
     const receipt = await confirm(await wallet.deployContract({ abi, bytecode, args } as never));
-    return receipt.contractAddress!;
+    return toAddress(receipt.contractAddress!);
   };
   const write = (address: Address, abi: readonly unknown[], functionName: string, args: readonly unknown[]) =>
     wallet.writeContract({ address, abi, functionName, args, gas } as never);
@@ -62,13 +62,13 @@ export async function startMarketFixture(parameters: MarketFixtureParameters = {
   const aggregator = await deploy(devAggregatorAbi, devAggregatorBytecode, [8, 'ETH / USD']);
   const tokenA = await deploy(devTokenAbi, devTokenBytecode, ['Token A', 'A', 18]);
   const tokenB = await deploy(devTokenAbi, devTokenBytecode, ['Token B', 'B', 18]);
-  const [token0, token1] = tokenA.toLowerCase() < tokenB.toLowerCase() ? [tokenA, tokenB] : [tokenB, tokenA];
+  const [token0, token1] = sortsBefore(tokenA, tokenB) ? [tokenA, tokenB] : [tokenB, tokenA];
   const factory = await deploy(uniswapV3FactoryAbi, uniswapV3FactoryBytecode, []);
   // The descriptor only renders token URIs, and WETH only matters for ether swaps: neither is used here.
   const positionManager = await deploy(nonfungiblePositionManagerAbi, nonfungiblePositionManagerBytecode, [factory, token1, token1]);
   const router = await deploy(swapRouterAbi, swapRouterBytecode, [factory, token1]);
   await confirm(await write(factory, uniswapV3FactoryAbi, 'createPool', [token0, token1, 500]));
-  const pool = (await client.readContract({ address: factory, abi: uniswapV3FactoryAbi, functionName: 'getPool', args: [token0, token1, 500] })) as Address;
+  const pool = toAddress(await client.readContract({ address: factory, abi: uniswapV3FactoryAbi, functionName: 'getPool', args: [token0, token1, 500] }));
   await confirm(await write(pool, uniswapV3PoolAbi, 'initialize', [2n ** 96n]));
   for (const token of [token0, token1]) {
     await confirm(await write(token, devTokenAbi, 'mint', [account.address, 10n ** 30n]));

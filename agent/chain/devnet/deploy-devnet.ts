@@ -1,6 +1,6 @@
 import { type Chain, type PublicClient, maxUint256, parseEther, stringToHex } from 'viem';
 import type { ResolvedConfig } from '../../config/index.js';
-import type { Address } from '../../model/address.js';
+import { sortsBefore, toAddress, type Address } from '../../model/address.js';
 import type { ChainlinkRound } from '../../market/validate-round.js';
 import type { Clock } from '../../model/clock.js';
 import { systemClock } from '../../model/clock.js';
@@ -27,7 +27,7 @@ import {
   weth9Bytecode,
 } from '../generated/index.js';
 import { linkBytecode } from '../link-bytecode.js';
-import { oraclePriceToSqrtPriceX96, sortsBefore } from '../price/sqrt-price.js';
+import { oraclePriceToSqrtPriceX96 } from '../price/sqrt-price.js';
 import { createDevnetClients } from './devnet-clients.js';
 import type { DevnetManifest } from './devnet-manifest.js';
 import { approximateTick, devnetLiquidityRanges } from './liquidity-ranges.js';
@@ -289,12 +289,14 @@ export async function deployDevnet(parameters: DeployDevnetParameters): Promise<
 
   const pools = await Promise.all(
     rangesByFee.map(async ({ fee, tickSpacing, ranges }) => ({
-      address: (await publicClient.readContract({
-        address: factory.address,
-        abi: uniswapV3FactoryAbi,
-        functionName: 'getPool',
-        args: [token0, token1, fee],
-      })) as Address,
+      address: toAddress(
+        await publicClient.readContract({
+          address: factory.address,
+          abi: uniswapV3FactoryAbi,
+          functionName: 'getPool',
+          args: [token0, token1, fee],
+        }),
+      ),
       token0,
       token1,
       fee,

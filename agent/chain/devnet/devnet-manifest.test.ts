@@ -4,8 +4,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { devAccounts } from '../dev-accounts.js';
 import { type DevnetManifest, DevnetManifestError, devnetPool, readDevnetManifest, writeDevnetManifest } from './devnet-manifest.js';
+import { toAddress } from '../../model/address.js';
 
-const a = (n: number) => `0x${n.toString(16).padStart(40, '0')}` as const;
+const a = (n: number) => toAddress(`0x${n.toString(16).padStart(40, '0')}`);
 
 const manifest: DevnetManifest = {
   version: 1,

@@ -2,7 +2,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { z } from 'zod';
 import { MandateError } from '../../model/base-error.js';
-import type { Address, Hex } from '../../model/address.js';
+import { toAddress, type Address, type Hex } from '../../model/address.js';
 import { type DevnetRole, devnetRoleIndexes } from '../dev-accounts.js';
 
 /** Where `mandate devnet` writes its manifest, relative to the working directory. */
@@ -13,7 +13,15 @@ export class DevnetManifestError extends MandateError {
   override name = 'DevnetManifestError';
 }
 
-const address = z.string().regex(/^0x[0-9a-fA-F]{40}$/, 'an address: 0x followed by 40 hex digits') as unknown as z.ZodType<Address>;
+// Normalised here, where the manifest's addresses enter, so everything downstream compares them with ===.
+const address = z.string().transform((value, ctx): Address => {
+  try {
+    return toAddress(value);
+  } catch {
+    ctx.addIssue({ code: 'custom', message: 'an address: 0x followed by 40 hex digits, in one case or correctly EIP-55 checksummed' });
+    return z.NEVER;
+  }
+});
 const hex = z.string().regex(/^0x[0-9a-fA-F]*$/, 'hex: 0x followed by hex digits') as unknown as z.ZodType<Hex>;
 const bigintString = z.string().regex(/^-?\d+$/, 'an integer written as a decimal string');
 

@@ -13,7 +13,7 @@ import {
 } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import { MandateError } from '../../model/base-error.js';
-import type { Address, Hex } from '../../model/address.js';
+import { toAddress, type Address, type Hex } from '../../model/address.js';
 
 /** A transaction the sender sent reverted, or never got a receipt. */
 export class TransactionFailedError extends MandateError {
@@ -76,7 +76,7 @@ export async function createPipelinedSender(parameters: PipelinedSenderParameter
   }
 
   return {
-    address: account.address as Address,
+    address: toAddress(account.address),
     /** The next nonce this sender will use. */
     nextNonce: () => nonce,
 
@@ -85,7 +85,7 @@ export async function createPipelinedSender(parameters: PipelinedSenderParameter
       label: string,
       request: { abi: TAbi; bytecode: Hex; args?: readonly unknown[]; gas?: bigint; value?: bigint },
     ): Promise<SentTransaction & { address: Address }> {
-      const address = getContractAddress({ from: account.address, nonce: BigInt(nonce) });
+      const address = toAddress(getContractAddress({ from: account.address, nonce: BigInt(nonce) }));
       const data = encodeDeployData({ abi: request.abi as Abi, bytecode: request.bytecode, args: request.args ?? [] } as Parameters<typeof encodeDeployData>[0]);
       const sent = await send(label, { data, gas: request.gas ?? 12_000_000n, value: request.value });
       return { ...sent, address };

@@ -3,7 +3,7 @@ import { privateKeyToAccount } from 'viem/accounts';
 import { foundry } from 'viem/chains';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FaultyRpcProxy, type FaultyRpcProxyOptions, type RpcFault, startFaultyRpcProxy } from '../../../test/support/faulty-rpc-proxy.js';
-import type { Address } from '../../model/address.js';
+import { toAddress, type Address } from '../../model/address.js';
 import { type AnvilInstance, startAnvil } from '../anvil.js';
 import { devAccountAt } from '../dev-accounts.js';
 import { devAggregatorAbi, devAggregatorBytecode } from '../generated/index.js';
@@ -25,7 +25,7 @@ beforeAll(async () => {
   const wallet = createWalletClient({ account, chain: foundry, transport: http(anvil.rpcUrl) });
   const client = clientFor(anvil.rpcUrl);
   const deployed = await client.waitForTransactionReceipt({ hash: await wallet.deployContract({ abi: devAggregatorAbi, bytecode: devAggregatorBytecode, args: [8, 'ETH / USD'] }) });
-  aggregator = deployed.contractAddress!;
+  aggregator = toAddress(deployed.contractAddress!);
   // 40 rounds, one block each (anvil mines a block per transaction), then empty blocks: a range to walk.
   for (let round = 1n; round <= 40n; round++) {
     const hash = await wallet.writeContract({ address: aggregator, abi: devAggregatorAbi, functionName: 'setRound', args: [round, round * 100n, round, round, round] });

@@ -1,3 +1,4 @@
+import { toAddress } from '../../model/address.js';
 import { UNISWAP_V3_POOL_INIT_CODE_HASH, type ChainPreset } from './chain-preset.js';
 
 /**
@@ -16,21 +17,21 @@ export const basePreset = {
   chainId: 8453,
   isL2: true,
   uniswapV3: {
-    factory: '0x33128a8fC17869897dcE68Ed026d694621f6FDfD',
+    factory: toAddress('0x33128a8fC17869897dcE68Ed026d694621f6FDfD'),
     poolInitCodeHash: UNISWAP_V3_POOL_INIT_CODE_HASH,
-    router: { address: '0x2626664c2603336E57B271c5C0b26F421741e481', kind: 'SwapRouter02' },
+    router: { address: toAddress('0x2626664c2603336E57B271c5C0b26F421741e481'), kind: 'SwapRouter02' },
     swapRouter: undefined,
-    swapRouter02: '0x2626664c2603336E57B271c5C0b26F421741e481',
-    nonfungiblePositionManager: '0x03a520b32C04BF3bEEf7BEb72E919cf822Ed34f1',
-    quoterV2: '0x3d4e44Eb1374240CE5F1B871ab261CD16335B76a',
+    swapRouter02: toAddress('0x2626664c2603336E57B271c5C0b26F421741e481'),
+    nonfungiblePositionManager: toAddress('0x03a520b32C04BF3bEEf7BEb72E919cf822Ed34f1'),
+    quoterV2: toAddress('0x3d4e44Eb1374240CE5F1B871ab261CD16335B76a'),
   },
   chainlink: {
-    ethUsd: { address: '0x71041dddad3595F9CEd3DcCFBe3D1F4b0a16Bb70', decimals: 8 },
-    usdcUsd: { address: '0x7e860098F58bBFC8648a4311b374B1D669a2bc6B', decimals: 8 },
-    sequencerUptime: '0xBCF85224fc0756B9Fa45aA7892530B47e10b6433',
+    ethUsd: { address: toAddress('0x71041dddad3595F9CEd3DcCFBe3D1F4b0a16Bb70'), decimals: 8 },
+    usdcUsd: { address: toAddress('0x7e860098F58bBFC8648a4311b374B1D669a2bc6B'), decimals: 8 },
+    sequencerUptime: toAddress('0xBCF85224fc0756B9Fa45aA7892530B47e10b6433'),
   },
   tokens: {
-    USDC: { address: '0x833589fCD6eDb6E08f4c7C32D4f71b54bdA02913', decimals: 6, symbol: 'USDC' },
-    WETH: { address: '0x4200000000000000000000000000000000000006', decimals: 18, symbol: 'WETH' },
+    USDC: { address: toAddress('0x833589fCD6eDb6E08f4c7C32D4f71b54bdA02913'), decimals: 6, symbol: 'USDC' },
+    WETH: { address: toAddress('0x4200000000000000000000000000000000000006'), decimals: 18, symbol: 'WETH' },
   },
 } as const satisfies ChainPreset;

@@ -1,5 +1,5 @@
 import { encodeAbiParameters, getContractAddress, keccak256 } from 'viem';
-import type { Address } from '../../model/address.js';
+import { sortsBefore, toAddress, type Address } from '../../model/address.js';
 import type { ChainPreset } from './chain-preset.js';
 
 /**
@@ -16,7 +16,7 @@ export function uniswapV3PoolAddress(
   tokenB: Address,
   fee: number,
 ): Address {
-  const [token0, token1] = tokenA.toLowerCase() < tokenB.toLowerCase() ? [tokenA, tokenB] : [tokenB, tokenA];
+  const [token0, token1] = sortsBefore(tokenA, tokenB) ? [tokenA, tokenB] : [tokenB, tokenA];
   const salt = keccak256(encodeAbiParameters([{ type: 'address' }, { type: 'address' }, { type: 'uint24' }], [token0, token1, fee]));
-  return getContractAddress({ opcode: 'CREATE2', from: uniswap.factory, salt, bytecodeHash: uniswap.poolInitCodeHash });
+  return toAddress(getContractAddress({ opcode: 'CREATE2', from: uniswap.factory, salt, bytecodeHash: uniswap.poolInitCodeHash }));
 }

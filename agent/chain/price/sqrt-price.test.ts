@@ -1,13 +1,14 @@
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
-import type { Address } from '../../model/address.js';
-import { oraclePriceToSqrtPriceX96, sortsBefore, sqrtFloor, sqrtPriceX96ToOraclePrice } from './sqrt-price.js';
+import { toAddress } from '../../model/address.js';
+import { oraclePriceToSqrtPriceX96, sqrtFloor, sqrtPriceX96ToOraclePrice } from './sqrt-price.js';
+import { sortsBefore } from '../../model/address.js';
 
 const require = createRequire(import.meta.url);
 const sdk = require('@uniswap/v3-sdk') as { encodeSqrtRatioX96(amount1: string, amount0: string): { toString(): string } };
 
-const low: Address = '0x1000000000000000000000000000000000000001';
-const high: Address = '0xf000000000000000000000000000000000000001';
+const low = toAddress('0x1000000000000000000000000000000000000001');
+const high = toAddress('0xf000000000000000000000000000000000000001');
 
 describe('sqrtFloor', () => {
   it('is the largest n with n*n <= value', () => {
@@ -48,8 +49,8 @@ describe('oraclePriceToSqrtPriceX96', () => {
 
   it('reproduces the mainnet USDC/WETH pool price from its slot0 (token0 = USDC)', () => {
     // First swap row of the shared pool file: sqrtPriceX96 after it, tick 199045 ≈ 2265 USD per ETH.
-    const usdc: Address = '0xA0b86991c6218b36c1d19D4a2e9Eb0cE3606eB48';
-    const weth: Address = '0xC02aaA39b223FE8D0A0e5C4F27eAD9083C756Cc2';
+    const usdc = toAddress('0xA0b86991c6218b36c1d19D4a2e9Eb0cE3606eB48');
+    const weth = toAddress('0xC02aaA39b223FE8D0A0e5C4F27eAD9083C756Cc2');
     expect(sortsBefore(usdc, weth)).toBe(true);
     const price = sqrtPriceX96ToOraclePrice(1662995104975155420368771254341874n, {
       base: { address: weth, decimals: 18 },

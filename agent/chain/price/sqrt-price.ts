@@ -1,4 +1,4 @@
-import type { Address } from '../../model/address.js';
+import { sortsBefore, type Address } from '../../model/address.js';
 
 /**
  * Conversions between an oracle price ("1 base = answer / 10^feedDecimals quote", e.g. ETH/USD) and a
@@ -34,14 +34,6 @@ export function sqrtFloor(value: bigint): bigint {
     x = next;
   }
 }
-
-/**
- * True when `a` sorts before `b` as Uniswap orders pool tokens (by address as a number), i.e. `a` is token0.
- *
- * @example
- * sortsBefore('0x5FbDB2315678afecb367f032d93F642f64180aa3', '0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512'); // true
- */
-export const sortsBefore = (a: Address, b: Address): boolean => BigInt(a) < BigInt(b);
 
 /**
  * The pool sqrtPriceX96 for an oracle answer, floor of the exact value (floor(sqrt(floor(x))) equals

@@ -1,5 +1,5 @@
 import { type PublicClient, encodeFunctionData, parseEventLogs, zeroAddress } from 'viem';
-import type { Address } from '../../model/address.js';
+import { toAddress, type Address } from '../../model/address.js';
 import { type PipelinedSender, TransactionFailedError } from '../devnet/pipelined-sender.js';
 import {
   compatibilityFallbackHandlerAbi,
@@ -61,5 +61,5 @@ export async function deploySafe(parameters: DeploySafeParameters): Promise<Depl
   const receipts = await sender.settle();
   const created = parseEventLogs({ abi: safeProxyFactoryAbi, logs: receipts.at(-1)!.logs, eventName: 'ProxyCreation' })[0];
   if (!created) throw new TransactionFailedError('The SafeProxyFactory emitted no ProxyCreation event.');
-  return { safe: created.args.proxy, singleton: singleton.address, proxyFactory: proxyFactory.address, fallbackHandler: fallbackHandler.address };
+  return { safe: toAddress(created.args.proxy), singleton: singleton.address, proxyFactory: proxyFactory.address, fallbackHandler: fallbackHandler.address };
 }

@@ -1,5 +1,5 @@
 import { encodeFunctionData } from 'viem';
-import type { Address, Hex } from '../../model/address.js';
+import { toAddress, type Address, type Hex } from '../../model/address.js';
 import { devAccountAt } from '../dev-accounts.js';
 import type { DevnetExtension } from '../devnet/deploy-devnet.js';
 import type { DevnetManifest } from '../devnet/devnet-manifest.js';
@@ -33,7 +33,7 @@ export function devnetSafeOwners(): { index: number; address: Address; privateKe
  * const safe = devnetSafeAddress(manifest); // manifest.contracts.Safe
  */
 export function devnetSafeAddress(manifest: DevnetManifest): Address | undefined {
-  return manifest.contracts.Safe as Address | undefined;
+  return manifest.contracts.Safe;
 }
 
 /**
@@ -51,7 +51,7 @@ export const safeDevnetExtension: DevnetExtension = {
   name: 'safe',
   async deploy(ctx) {
     const { publicClient, manifest } = ctx;
-    const vault = manifest.contracts.MandateVault as Address | undefined;
+    const vault = manifest.contracts.MandateVault;
     if (!vault) throw new TransactionFailedError('The Safe devnet step needs the vault: register it after the vault step.');
     const owners = devnetSafeOwners();
     const deployer = await ctx.senderFor('deployer');
@@ -86,8 +86,8 @@ export const safeDevnetExtension: DevnetExtension = {
       gas: 500_000n,
     });
     await deployer.settle();
-    const newOwner = await publicClient.readContract({ address: vault, abi: mandateVaultAbi, functionName: 'owner' });
-    if (newOwner.toLowerCase() !== deployed.safe.toLowerCase()) {
+    const newOwner = toAddress(await publicClient.readContract({ address: vault, abi: mandateVaultAbi, functionName: 'owner' }));
+    if (newOwner !== deployed.safe) {
       throw new TransactionFailedError('The Safe did not become the vault owner.', { details: `vault.owner() is ${newOwner}, the Safe is ${deployed.safe}.` });
     }
     return {

@@ -1,5 +1,5 @@
 import type { PublicClient } from 'viem';
-import type { Address } from '../../model/address.js';
+import { toAddress, type Address } from '../../model/address.js';
 import type { VaultPolicy } from '../../policy/policy-state.js';
 import { erc20Abi, mandateVaultAbi, safeL2Abi } from '../generated/index.js';
 import { type PendingVaultChange, type VaultAllowance, readAllowance, readPendingChanges, readPolicy } from '../vault/read-vault.js';
@@ -56,7 +56,7 @@ export async function readSafeInfo(publicClient: PublicClient, address: Address)
       publicClient.readContract({ address, abi: safeL2Abi, functionName: 'getOwners' }),
       publicClient.readContract({ address, abi: safeL2Abi, functionName: 'nonce' }),
     ]);
-    return { address, version, threshold: Number(threshold), owners: [...owners], nonce };
+    return { address, version, threshold: Number(threshold), owners: owners.map((owner) => toAddress(owner)), nonce };
   } catch {
     return undefined;
   }
@@ -80,12 +80,13 @@ export async function readVaultAdminStatus(parameters: {
   const at = { publicClient, vault, blockNumber: block.number };
   const read = <T>(functionName: string) =>
     publicClient.readContract({ address: vault, abi: mandateVaultAbi, functionName, blockNumber: block.number } as never) as Promise<T>;
+  const readAddress = async (functionName: string) => toAddress(await read<string>(functionName));
   const [chainId, owner, pendingOwner, guardian, agent, paused, timelockDelay, policy, allowance, changes] = await Promise.all([
     publicClient.getChainId(),
-    read<Address>('owner'),
-    read<Address>('pendingOwner'),
-    read<Address>('guardian'),
-    read<Address>('agent'),
+    readAddress('owner'),
+    readAddress('pendingOwner'),
+    readAddress('guardian'),
+    readAddress('agent'),
     read<boolean>('paused'),
     read<bigint>('timelockDelay'),
     readPolicy(at),

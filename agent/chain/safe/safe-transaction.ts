@@ -1,5 +1,5 @@
-import { type PublicClient, hashTypedData, zeroAddress } from 'viem';
-import type { Address, Hex } from '../../model/address.js';
+import { type PublicClient, hashTypedData } from 'viem';
+import { zeroAddress, type Address, type Hex } from '../../model/address.js';
 import { safeL2Abi } from '../generated/SafeL2.js';
 
 /**

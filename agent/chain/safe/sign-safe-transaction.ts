@@ -1,6 +1,6 @@
 import { concat } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
-import type { Address, Hex } from '../../model/address.js';
+import { sortsBefore, toAddress, type Address, type Hex } from '../../model/address.js';
 import { type SafeTransaction, safeTransactionTypedData } from './safe-transaction.js';
 
 /** One owner's EIP-712 signature of a Safe transaction (65 bytes: r, s, v with v 27 or 28). */
@@ -26,7 +26,7 @@ export async function signSafeTransaction(parameters: SignSafeTransactionParamet
   return Promise.all(
     parameters.privateKeys.map(async (key) => {
       const account = privateKeyToAccount(key);
-      return { signer: account.address, signature: await account.signTypedData(typedData) };
+      return { signer: toAddress(account.address), signature: await account.signTypedData(typedData) };
     }),
   );
 }
@@ -39,6 +39,6 @@ export async function signSafeTransaction(parameters: SignSafeTransactionParamet
  * await safe.write.execTransaction([...fields, packSafeSignatures(signatures)]);
  */
 export function packSafeSignatures(signatures: readonly SafeSignature[]): Hex {
-  const sorted = [...signatures].sort((a, b) => (BigInt(a.signer) < BigInt(b.signer) ? -1 : BigInt(a.signer) > BigInt(b.signer) ? 1 : 0));
+  const sorted = [...signatures].sort((a, b) => (sortsBefore(a.signer, b.signer) ? -1 : sortsBefore(b.signer, a.signer) ? 1 : 0));
   return sorted.length === 0 ? '0x' : concat(sorted.map((s) => s.signature));
 }

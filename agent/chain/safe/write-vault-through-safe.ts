@@ -7,7 +7,7 @@ import {
   type WalletClient,
   encodeFunctionData,
 } from 'viem';
-import type { Address, Hex } from '../../model/address.js';
+import { toAddress, type Address, type Hex } from '../../model/address.js';
 import { mandateVaultAbi } from '../generated/MandateVault.js';
 import { toVaultError } from '../vault/vault-errors.js';
 import type { VaultWriteFunctionName, VaultWriteReturnType } from '../vault/write-vault.js';
@@ -106,7 +106,7 @@ export async function adminWriteVault<const name extends VaultWriteFunctionName>
   const { publicClient, vault, admin } = parameters;
   if (admin.kind === 'key') {
     const written = await writeVault({ publicClient, vault, walletClient: admin.walletClient }, functionName, args);
-    return { ...written, via: 'key', from: admin.walletClient.account.address };
+    return { ...written, via: 'key', from: toAddress(admin.walletClient.account.address) };
   }
   const written = await writeVaultThroughSafe({ publicClient, vault, ...admin }, functionName, args);
   return { ...written, via: 'safe', from: admin.safe };

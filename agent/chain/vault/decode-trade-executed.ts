@@ -1,7 +1,7 @@
 import { type TransactionReceipt, isAddressEqual, parseEventLogs } from 'viem';
 import { MandateError } from '../../model/base-error.js';
 import type { Fill } from '../../model/decision.js';
-import type { Address, Hex } from '../../model/address.js';
+import { toAddress, type Address, type Hex } from '../../model/address.js';
 import { mandateVaultAbi } from '../generated/MandateVault.js';
 
 /** The receipt holds no TradeExecuted (of this vault): it is not a successful executeTrade. */
@@ -40,7 +40,7 @@ export function decodeTradeExecutedEvent(receipt: TransactionReceipt, vault?: Ad
       details: `Transaction ${receipt.transactionHash} (status ${receipt.status}) has ${logs.length} TradeExecuted event(s)${vault ? ` from ${vault}` : ''}.`,
     });
   }
-  return { ...log.args };
+  return { ...log.args, tokenIn: toAddress(log.args.tokenIn), tokenOut: toAddress(log.args.tokenOut) };
 }
 
 /**

@@ -1,5 +1,5 @@
 import { type TransactionReceipt, encodeDeployData, zeroAddress } from 'viem';
-import type { Address, Hex } from '../../model/address.js';
+import { toAddress, type Address, type Hex } from '../../model/address.js';
 import type { VaultPolicy } from '../../policy/policy-state.js';
 import { mandateVaultAbi, mandateVaultBytecode } from '../generated/MandateVault.js';
 import { VaultCallError, toVaultError } from './vault-errors.js';
@@ -79,5 +79,5 @@ export async function deployVault(parameters: DeployVaultParameters): Promise<De
   if (receipt.status !== 'success' || !receipt.contractAddress) {
     throw new VaultCallError('The MandateVault deployment reverted.', { details: `Transaction ${hash} in block ${receipt.blockNumber}.` });
   }
-  return { address: receipt.contractAddress as Address, hash, receipt };
+  return { address: toAddress(receipt.contractAddress), hash, receipt };
 }

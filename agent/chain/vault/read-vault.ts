@@ -1,5 +1,5 @@
 import { type PublicClient, decodeAbiParameters } from 'viem';
-import type { Address, Hex } from '../../model/address.js';
+import { toAddress, type Address, type Hex } from '../../model/address.js';
 import type { VaultPolicy } from '../../policy/policy-state.js';
 import { mandateVaultAbi } from '../generated/MandateVault.js';
 
@@ -70,7 +70,7 @@ export type VaultTokenConfig = { feed: Address; maxOracleAge: number; decimals: 
  */
 export async function readTokenConfig(parameters: ReadVaultParameters, token: Address): Promise<VaultTokenConfig> {
   const c = await readVault<VaultTokenConfig>(parameters, 'tokenConfig', [token]);
-  return { feed: c.feed, maxOracleAge: c.maxOracleAge, decimals: c.decimals, allowed: c.allowed };
+  return { feed: toAddress(c.feed), maxOracleAge: c.maxOracleAge, decimals: c.decimals, allowed: c.allowed };
 }
 
 /** A queued loosening change, decoded by kind (IMandateVault.ChangeKind and its data encoding). */
@@ -108,11 +108,11 @@ export function decodeVaultChange(id: bigint, kind: number, data: Hex, eta: bigi
     }
     case 1: {
       const [token, feed, maxOracleAge] = decodeAbiParameters([{ type: 'address' }, { type: 'address' }, { type: 'uint32' }], data);
-      return { ...base, kind: 'SetToken', token, feed, maxOracleAge };
+      return { ...base, kind: 'SetToken', token: toAddress(token), feed: toAddress(feed), maxOracleAge };
     }
     case 2: {
       const [tokenA, tokenB, fee] = decodeAbiParameters([{ type: 'address' }, { type: 'address' }, { type: 'uint24' }], data);
-      return { ...base, kind: 'AllowPool', tokenA, tokenB, fee };
+      return { ...base, kind: 'AllowPool', tokenA: toAddress(tokenA), tokenB: toAddress(tokenB), fee };
     }
     default: {
       const [delay] = decodeAbiParameters([{ type: 'uint64' }], data);

@@ -173,7 +173,7 @@ async function verifyDecisions(ctx: CommandContext, options: JournalOptions & { 
     const chain = resolveJournalChain(config, options);
     // Only runs against this vault can be checked against it; others are listed as skipped.
     const runs = journal.runs.list().filter((run) => options.run === undefined || run.id === options.run);
-    const checked = runs.filter((run) => run.vault?.toLowerCase() === chain.vault.toLowerCase());
+    const checked = runs.filter((run) => run.vault === chain.vault);
     const skipped = runs.filter((run) => !checked.includes(run)).map((run) => ({ id: run.id, vault: run.vault ?? null, mode: run.mode }));
     const history = await readVaultDecisionHistory({ client: chain.client, vault: chain.vault, fromBlock: chain.fromBlock });
     const lookups = historyLookups(history);

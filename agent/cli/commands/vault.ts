@@ -4,7 +4,7 @@ import type { DevnetManifest } from '../../chain/devnet/devnet-manifest.js';
 import type { AdminVaultWriteReturnType, VaultAdmin, VaultAdminStatus } from '../../chain/safe/index.js';
 import type { VaultWriteFunctionName } from '../../chain/vault/write-vault.js';
 import { MandateError } from '../../model/base-error.js';
-import type { Address, Hex } from '../../model/address.js';
+import { InvalidAddressError, toAddress, zeroAddress, type Address, type Hex } from '../../model/address.js';
 import type { VaultPolicy } from '../../policy/policy-state.js';
 import { type CommandContext, type CommandResult, commandAction, withCommonOptions } from '../action.js';
 import { rememberRpcUrl, withRpcOption } from '../rpc-option.js';
@@ -44,12 +44,15 @@ export type PolicyFieldOptions = {
   cooldown?: number;
 };
 
-const addressPattern = /^0x[0-9a-fA-F]{40}$/;
 const keyPattern = /^0x[0-9a-fA-F]{64}$/;
 
 const parseAddress = (text: string): Address => {
-  if (!addressPattern.test(text)) throw new InvalidArgumentError(`"${text}" is not an address (0x and 40 hex digits).`);
-  return text as Address;
+  try {
+    return toAddress(text);
+  } catch (error) {
+    if (error instanceof InvalidAddressError) throw new InvalidArgumentError(`"${text}" is not an address (0x and 40 hex digits, in one case or EIP-55 checksummed).`);
+    throw error;
+  }
 };
 const parseUsd = (text: string): bigint => {
   if (!/^\d+(\.\d{1,18})?$/.test(text)) throw new InvalidArgumentError(`"${text}" is not a USD amount such as 5000 or 2500.50.`);
@@ -94,7 +97,7 @@ async function resolveTarget(ctx: CommandContext, options: VaultCommandOptions):
   const rpcUrl = options.rpcUrl ?? process.env.MANDATE_RPC_URL ?? config?.chain.rpcUrl;
   if (!rpcUrl) throw new VaultAdminSetupError('No RPC URL.', { details: 'Pass --rpc <url>, set MANDATE_RPC_URL or chain.rpcUrl, or use --devnet for the local devnet.' });
   rememberRpcUrl(rpcUrl);
-  const vault = options.vault ?? (config?.chain.vault as Address | undefined);
+  const vault = options.vault ?? config?.chain.vault;
   if (!vault) throw new VaultAdminSetupError('No vault address.', { details: 'Pass --vault <address> or set chain.vault in the config.' });
   return { rpcUrl, vault, manifest: undefined, tokens: extraTokens };
 }
@@ -136,8 +139,8 @@ async function resolveAdmin(options: VaultCommandOptions, target: VaultTarget, c
     }
     const safe =
       options.safeAddress ??
-      (devnet?.contracts.Safe as Address | undefined) ??
-      (await clients.publicClient.readContract({ address: target.vault, abi: mandateVaultAbi, functionName: 'owner' }));
+      devnet?.contracts.Safe ??
+      toAddress(await clients.publicClient.readContract({ address: target.vault, abi: mandateVaultAbi, functionName: 'owner' }));
     const executorKey = keyFromEnv(vaultAdminKeyEnv.safeExecutor) ?? ownerKeys[0]!;
     return { kind: 'safe', safe, ownerKeys, walletClient: clients.wallet(executorKey) };
   }
@@ -179,7 +182,7 @@ async function write<const name extends VaultWriteFunctionName>(
   } catch (error) {
     if (error instanceof VaultRevertError && (error.errorName === 'NotOwner' || error.errorName === 'NotOwnerOrGuardian') && admin.kind === 'key') {
       const { mandateVaultAbi } = await import('../../chain/generated/MandateVault.js');
-      const owner = await publicClient.readContract({ address: target.vault, abi: mandateVaultAbi, functionName: 'owner' });
+      const owner = toAddress(await publicClient.readContract({ address: target.vault, abi: mandateVaultAbi, functionName: 'owner' }));
       const safe = await readSafeInfo(publicClient, owner);
       if (safe) {
         throw new VaultAdminSetupError(error.shortMessage, {
@@ -266,7 +269,7 @@ async function vaultStatus(ctx: CommandContext, options: VaultCommandOptions): P
 
 async function renderStatus(status: VaultAdminStatus): Promise<string> {
   const { formatUsd18, formatUnixTime, formatSeconds } = await import('../../chain/vault/format-vault-units.js');
-  const { formatUnits, zeroAddress } = await import('viem');
+  const { formatUnits } = await import('viem');
   const p = status.policy;
   const safe = status.ownerSafe;
   const lines = [
@@ -383,7 +386,7 @@ export function registerVaultCommand(program: Command): void {
         const written = await write(ctx, options, 'withdraw', async (client, v) => {
           const target = options.devnet ? await resolveTarget(ctx, options) : undefined;
           const bySymbol = target?.manifest?.tokens[token.toUpperCase() as 'USDC' | 'WETH']?.address;
-          const address = bySymbol ?? (addressPattern.test(token) ? (token as Address) : undefined);
+          const address = bySymbol ?? (token.startsWith('0x') ? toAddress(token, 'the token') : undefined);
           if (!address) throw new VaultAdminSetupError(`Unknown token "${token}".`, { details: 'Give the token address (or USDC / WETH with --devnet).' });
           let units: bigint;
           if (amount === 'all') {

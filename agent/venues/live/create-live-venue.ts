@@ -3,7 +3,7 @@ import { privateKeyToAccount, type PrivateKeyAccount } from 'viem/accounts';
 import type { ResolvedConfig } from '../../config/index.js';
 import type { Venue } from '../../engine/venue.js';
 import { createLiveMarketStream } from '../../market/create-live-market-stream.js';
-import type { Hex } from '../../model/address.js';
+import { toAddress, type Hex } from '../../model/address.js';
 import { createVirtualClock, systemClock, type Clock, type VirtualClock } from '../../model/clock.js';
 import type { MarketSnapshot } from '../../model/ports.js';
 import { createVaultRiskGate, type VaultRiskGate } from '../../policy/create-vault-risk-gate.js';
@@ -106,7 +106,7 @@ export async function createLiveVenue(parameters: CreateLiveVenueParameters): Pr
   const vaultGate = await createVaultRiskGate({
     client,
     vault: target.vault,
-    caller: account.address,
+    caller: toAddress(account.address),
     tokens: [target.base.address, target.quote.address],
     pools: target.pools.map((pool) => ({ tokenA: target.quote.address, tokenB: target.base.address, fee: pool.fee })),
     fromBlock: target.vaultFromBlock,
@@ -115,7 +115,7 @@ export async function createLiveVenue(parameters: CreateLiveVenueParameters): Pr
     onError: (error) => log.warn({ error: error instanceof Error ? error.message.split('\n')[0] : String(error) }, 'Re-reading the vault policy failed; keeping the last snapshot'),
   });
   let kernelMarket: MarketSnapshot | undefined;
-  const riskGate = withInFlightTrades(vaultGate, account.address, () => kernelMarket!);
+  const riskGate = withInFlightTrades(vaultGate, toAddress(account.address), () => kernelMarket!);
   // After a fill, before the kernel moves on: the gate learns the block time the vault charged the trade
   // at, and a chain-time clock catches up with it (anvil's time runs ahead of the replayed events).
   const executor: VaultExecutor = {

@@ -6,10 +6,11 @@ import { redactConfig } from '../../config/redact-config.js';
 import { createEngine, type Engine, type RunStrategy } from '../../engine/create-engine.js';
 import type { CommitDecisions } from '../../journal/merkle-batches.js';
 import { openJournal, type Journal } from '../../journal/open-journal.js';
+import { storedAddress } from '../../journal/stored-address.js';
 import type { Kernel, KernelSummary } from '../../kernel/create-kernel.js';
 import type { TokenDisplay } from '../../kernel/format-decision.js';
 import type { MarketStreamStats } from '../../market/create-market-stream.js';
-import type { Address, Hex } from '../../model/address.js';
+import { toAddress, type Address, type Hex } from '../../model/address.js';
 import { canonicalJson } from '../../model/canonical-json.js';
 import { systemClock, type Clock, type VirtualClock } from '../../model/clock.js';
 import type { RecordedDecision, Signal, TradeIntent } from '../../model/decision.js';
@@ -168,10 +169,11 @@ export async function startAgent(parameters: StartAgentParameters): Promise<Runn
   const interrupted = parameters.resume
     ? journal.runs
         .list('running')
-        .find((run) => run.mode === parameters.mode && run.chainId === target.chain.id && run.vault === target.vault.toLowerCase() && (parameters.runId === undefined || run.id === parameters.runId))
+        .find((run) => run.mode === parameters.mode && run.chainId === target.chain.id && run.vault === target.vault && (parameters.runId === undefined || run.id === parameters.runId))
     : undefined;
   const runId = interrupted?.id ?? parameters.runId ?? defaultRunId(parameters.mode);
-  const marketCursorName = `market:${target.chain.id}:${target.vault.toLowerCase()}`;
+  // The cursor's name keeps the journal's stored (lower-case) spelling, so an older journal resumes from it.
+  const marketCursorName = `market:${target.chain.id}:${storedAddress(target.vault)}`;
   const crash = parameters.crashHook;
   const configDigest = keccak256Hex(canonicalJson(JSON.parse(JSON.stringify(redactConfig(config).config)) as unknown));
 
@@ -195,7 +197,7 @@ export async function startAgent(parameters: StartAgentParameters): Promise<Runn
             client,
             journal,
             runId,
-            agent: privateKeyToAccount(target.agentKey).address,
+            agent: toAddress(privateKeyToAccount(target.agentKey).address),
             vault: target.vault,
             vaultFromBlock: target.vaultFromBlock,
             marketCursorName,

@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import type { Account, Chain, PublicClient, TransactionReceipt } from 'viem';
 import { MandateError } from '../../model/base-error.js';
-import type { Address, Hex } from '../../model/address.js';
+import { toAddress, type Address, type Hex } from '../../model/address.js';
 
 /** A transaction was sent but no receipt came back in time (dropped, or stuck behind a low fee). */
 export class TransactionNotMinedError extends MandateError {
@@ -142,7 +142,7 @@ export function createTransactionSender(parameters: CreateTransactionSenderParam
   }
 
   return {
-    address: account.address,
+    address: toAddress(account.address),
     send(request) {
       const next = queue.then(() => signAndSend(request, 0));
       queue = next.catch(() => undefined);
