@@ -1,5 +1,5 @@
 import { MandateError } from '../agent/model/base-error.js';
-import type { Address } from '../agent/model/address.js';
+import { sortsBefore, type Address } from '../agent/model/address.js';
 import {
   createPool,
   getSqrtRatioAtTick,
@@ -91,7 +91,7 @@ export function createAnchoredPool(parameters: CreateAnchoredPoolParameters) {
     return BigInt(whole) * 10n ** BigInt(quote.decimals) + BigInt(fraction.slice(0, quote.decimals).padEnd(quote.decimals, '0') || '0');
   });
   const replayedHalfWidth = parameters.replayedHalfWidthTicks ?? 1000;
-  const baseIsToken0 = base.address.toLowerCase() < quote.address.toLowerCase();
+  const baseIsToken0 = sortsBefore(base.address, quote.address);
   const token0 = baseIsToken0 ? base.address : quote.address;
 
   let pool: UniswapV3Pool | undefined;
@@ -150,7 +150,7 @@ export function createAnchoredPool(parameters: CreateAnchoredPoolParameters) {
      */
     swapExactIn(tokenIn: Address, amountIn: bigint, commit = true): SwapReturnType {
       if (pool === undefined) throw new LiquidityRangeError('anchor', 'no price yet', 'anchor the pool to a market price before trading');
-      const zeroForOne = tokenIn.toLowerCase() === token0.toLowerCase();
+      const zeroForOne = tokenIn === token0;
       return (commit ? swap : quoteSwap)(pool, { zeroForOne, amountSpecified: amountIn });
     },
   };

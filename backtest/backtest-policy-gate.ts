@@ -1,10 +1,9 @@
 import { ethereumPreset } from '../agent/chain/presets/ethereum.js';
 import { sqrtPriceX96ToOraclePrice } from '../agent/chain/price/sqrt-price.js';
 import { vaultPolicyFromRisk } from '../agent/config/vault-policy-from-risk.js';
-import { poolIn } from '../agent/market/market-state.js';
 import type { MarketSnapshot, RiskGate } from '../agent/model/ports.js';
 import type { TradeIntent } from '../agent/model/decision.js';
-import type { Address, Hex } from '../agent/model/address.js';
+import { toAddress, type Address, type Hex } from '../agent/model/address.js';
 import type { OracleUpdate } from '../agent/model/market-event.js';
 import { createPolicyGate, createPolicyState, decisionKey, verdictOf, type PolicyGate } from '../agent/policy/index.js';
 import type { EvaluateTradeReturnType } from '../agent/policy/evaluate-trade.js';
@@ -60,18 +59,18 @@ export function createBacktestPolicyGate(parameters: CreateBacktestPolicyGatePar
   const quoteAnswer = BigInt(Math.round((parameters.quoteUsd ?? 1) * 1e8));
   // The data prices the base in quote units; the vault's feeds price tokens in USD.
   const toUsd = (round: OracleUpdate): OracleUpdate => (quoteAnswer === 100_000_000n ? round : { ...round, answer: (round.answer * quoteAnswer) / 100_000_000n });
-  const baseFeed = market.oracle ?? ('0x00000000000000000000000000000000000ba5e0' as Address);
+  const baseFeed = market.oracle ?? toAddress('0x00000000000000000000000000000000000ba5e0');
   const pair = { base: market.base, quote: market.quote, feedDecimals: 8 };
 
   /** The snapshot the vault's oracles would answer from: the replayed rounds plus the feeds the data lacks. */
   const withFeeds = (view: MarketSnapshot): MarketSnapshot => {
     const now = BigInt(view.last?.time ?? 0);
     const oracles = new Map(view.oracles);
-    oracles.set(quoteFeed.toLowerCase() as Address, {
+    oracles.set(quoteFeed, {
       kind: 'oracle', feed: quoteFeed, roundId: now, answer: quoteAnswer, decimals: 8, updatedAt: now, time: Number(now),
     });
     if (poolPriced && market.pool !== undefined) {
-      const slot0 = poolIn(view, market.pool);
+      const slot0 = view.pools.get(market.pool);
       if (slot0 !== undefined) {
         const round: OracleUpdate = {
           kind: 'oracle',
@@ -82,10 +81,11 @@ export function createBacktestPolicyGate(parameters: CreateBacktestPolicyGatePar
           updatedAt: BigInt(slot0.time),
           time: slot0.time,
         };
-        oracles.set(baseFeed.toLowerCase() as Address, toUsd(round));
+        oracles.set(baseFeed, toUsd(round));
       }
     } else if (quoteAnswer !== 100_000_000n) {
-      for (const [feed, round] of view.oracles) if (feed.toLowerCase() === baseFeed.toLowerCase()) oracles.set(feed, toUsd(round));
+      const round = view.oracles.get(baseFeed);
+      if (round !== undefined) oracles.set(baseFeed, toUsd(round));
     }
     return { oracles, pools: view.pools, last: view.last };
   };

@@ -164,7 +164,7 @@ function tokenOf(flag: string, spec: string | undefined, fallback: StrategyToken
     throw new BacktestMarketError(`Invalid ${flag} "${spec}".`, { details: `Decimals are a whole number from 0 to 36; got ${decimalsText}.` });
   }
   const address: Address =
-    addressText !== undefined ? toAddress(addressText, flag) : (known?.address as Address | undefined) ?? toAddress(`0x${keccak256Hex(`mandate backtest token ${symbol.toUpperCase()}`).slice(-40)}`);
+    addressText !== undefined ? toAddress(addressText, flag) : known?.address ?? toAddress(`0x${keccak256Hex(`mandate backtest token ${symbol.toUpperCase()}`).slice(-40)}`);
   return { address, decimals, symbol };
 }
 

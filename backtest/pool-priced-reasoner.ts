@@ -1,5 +1,4 @@
 import { sqrtPriceX96ToOraclePrice } from '../agent/chain/price/sqrt-price.js';
-import { poolIn } from '../agent/market/market-state.js';
 import type { MarketSnapshot, Reasoner } from '../agent/model/ports.js';
 import type { Address } from '../agent/model/address.js';
 import type { OracleUpdate } from '../agent/model/market-event.js';
@@ -26,7 +25,7 @@ export function poolPricedReasoner(reasoner: Reasoner, market: PoolPricedMarket)
   return {
     name: reasoner.name,
     propose(input) {
-      const slot0 = poolIn(input.market, market.pool);
+      const slot0 = input.market.pools.get(market.pool);
       if (slot0 === undefined) return reasoner.propose(input);
       const round: OracleUpdate = {
         kind: 'oracle',
@@ -38,7 +37,7 @@ export function poolPricedReasoner(reasoner: Reasoner, market: PoolPricedMarket)
         time: slot0.time,
       };
       const oracles = new Map(input.market.oracles);
-      oracles.set(market.oracle.toLowerCase() as Address, round);
+      oracles.set(market.oracle, round);
       const view: MarketSnapshot = { oracles, pools: input.market.pools, last: input.market.last };
       return reasoner.propose({ ...input, market: view });
     },

@@ -10,7 +10,7 @@ import type { VirtualClock } from '../agent/model/clock.js';
 import type { RecordedDecision } from '../agent/model/decision.js';
 import { keccak256Hex } from '../agent/model/keccak.js';
 import type { MarketEvent } from '../agent/model/market-event.js';
-import { zeroAddress } from '../agent/model/address.js';
+import { sortsBefore, zeroAddress } from '../agent/model/address.js';
 import type { Reasoner, RiskGate } from '../agent/model/ports.js';
 import type { AnyStrategyDefinition, StrategyMarket } from '../strategies/define-strategy.js';
 import { oraclePrice, poolPrice } from '../strategies/prices.js';
@@ -253,7 +253,7 @@ export async function runBacktest(parameters: RunBacktestParameters): Promise<Ba
     const oracle = market.oracle;
     const pool = market.pool;
     // Ordered like the price: the pool's sqrtPriceX96 prices token1 in token0, the inverse when base is token1.
-    const baseIsToken0 = market.base.address.toLowerCase() < market.quote.address.toLowerCase();
+    const baseIsToken0 = sortsBefore(market.base.address, market.quote.address);
     const priceOfEvent = (event: MarketEvent): number => (event.kind === 'oracle' ? oraclePrice(event) : poolPrice(event, priceMarket));
     const rankOfEvent = (event: MarketEvent): bigint => (event.kind === 'oracle' ? event.answer : baseIsToken0 ? event.sqrtPriceX96 : -event.sqrtPriceX96);
     let lastTime = Number.NEGATIVE_INFINITY;

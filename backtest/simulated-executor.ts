@@ -1,5 +1,5 @@
 import { oraclePriceToSqrtPriceX96 } from '../agent/chain/price/sqrt-price.js';
-import { MarketState, oracleIn, poolIn } from '../agent/market/market-state.js';
+import { MarketState } from '../agent/market/market-state.js';
 import type { ExecutionResult, Executor, MarketSnapshot } from '../agent/model/ports.js';
 import type { Fill, TradeIntent } from '../agent/model/decision.js';
 import type { Address, Hex } from '../agent/model/address.js';
@@ -250,8 +250,8 @@ export function createSimulatedExecutor(parameters: CreateSimulatedExecutorParam
 
   /** The newest market price event in a snapshot: the configured oracle round or pool state, whichever is later. */
   function latestPriceEvent(snapshot: MarketSnapshot): OracleUpdate | PoolUpdate | undefined {
-    const round = market.oracle === undefined ? undefined : oracleIn(snapshot, market.oracle);
-    const slot0 = market.pool === undefined ? undefined : poolIn(snapshot, market.pool);
+    const round = market.oracle === undefined ? undefined : snapshot.oracles.get(market.oracle);
+    const slot0 = market.pool === undefined ? undefined : snapshot.pools.get(market.pool);
     if (round === undefined) return slot0;
     if (slot0 === undefined) return round;
     // Equal times: the pool, which is what the trade actually meets.

@@ -57,13 +57,13 @@ describe('defineStrategy and createStrategyInstance', () => {
     expect(fired).toEqual([{ index: 2, signal: { strategyId: 'p', side: 'buy', strength: 1, reason: '#3', time: t0 + 9 } }]);
   });
 
-  it('ignores events of other feeds and pools, matching addresses case-insensitively', () => {
+  it('ignores events of other feeds and pools', () => {
     const { probe, seen } = makeProbe();
     const instance = createStrategyInstance(probe, { id: 'p', market: exampleMarket });
     replay(instance, [
       oracleUpdate(2000, t0, { feed: otherFeed }),
       poolUpdate(2000, t0 + 1, { pool: otherFeed }),
-      oracleUpdate(2000, t0 + 2, { feed: exampleMarket.oracle!.toLowerCase() as Address }),
+      oracleUpdate(2000, t0 + 2, { feed: exampleMarket.oracle! }),
     ]);
     expect(seen.map((s) => s.time)).toEqual([t0 + 2]);
   });
@@ -95,8 +95,8 @@ describe('defineStrategy and createStrategyInstance', () => {
     expect(seen).toEqual([t0, t0 + 1]);
   });
 
-  it('shows balances with lower-cased keys, replaced by setBalances', () => {
-    let balances: ReadonlyMap<string, bigint> | undefined;
+  it('shows balances by token address, replaced by setBalances', () => {
+    let balances: ReadonlyMap<Address, bigint> | undefined;
     const spy = defineStrategy({
       name: 'spy',
       description: 'Reads balances.',
@@ -111,10 +111,10 @@ describe('defineStrategy and createStrategyInstance', () => {
     });
     const tracker = createSnapshotTracker();
     instance.onMarket(tracker.apply(oracleUpdate(1, t0)));
-    expect(balances?.get(exampleMarket.base.address.toLowerCase())).toBe(5n);
+    expect(balances?.get(exampleMarket.base.address)).toBe(5n);
     instance.setBalances(new Map([[exampleMarket.quote.address, 7n]]));
     instance.onMarket(tracker.apply(oracleUpdate(1, t0 + 1)));
-    expect([...balances!]).toEqual([[exampleMarket.quote.address.toLowerCase(), 7n]]);
+    expect([...balances!]).toEqual([[exampleMarket.quote.address, 7n]]);
   });
 
   it('rejects bad params with a StrategyParamsError naming strategy, key, value and what is allowed', () => {

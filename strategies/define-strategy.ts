@@ -71,10 +71,10 @@ export type StrategyContext<Params, State> = StrategyInitContext<Params> & {
   /** The latest state of the configured pool seen so far (this event included), if any. */
   latestPool(): PoolUpdate | undefined;
   /**
-   * The portfolio's latest balances per token address (lower-cased keys), base units. Empty until the
-   * kernel calls `instance.setBalances`. Used by strategies that size against holdings (the rebalancer).
+   * The portfolio's latest balances per token address, base units. Empty until the kernel calls
+   * `instance.setBalances`. Used by strategies that size against holdings (the rebalancer).
    */
-  readonly balances: ReadonlyMap<string, bigint>;
+  readonly balances: ReadonlyMap<Address, bigint>;
   /**
    * A signal of this instance at the current event's time: `strategyId` and `time` filled in, strength 1
    * unless given.
@@ -292,8 +292,8 @@ export type StrategyInstance = {
    * pools than this instance's market are ignored (returns undefined without calling the strategy).
    */
   onMarket(snapshot: MarketSnapshot): Signal | undefined;
-  /** Replace the balances the strategy sees in `ctx.balances` (keys are lower-cased here). */
-  setBalances(balances: ReadonlyMap<string, bigint>): void;
+  /** Replace the balances the strategy sees in `ctx.balances`. */
+  setBalances(balances: ReadonlyMap<Address, bigint>): void;
   /** Tells the strategy what became of one of its signals. */
   onOutcome(outcome: StrategyOutcome): void;
   /** The state as JSON-able data, for a restart (the definition's `save`, or the automatic walk). */
@@ -310,7 +310,7 @@ export type StrategyInstanceOptions = {
   params?: unknown;
   market: StrategyMarket;
   /** Initial balances (see `setBalances`). */
-  balances?: ReadonlyMap<string, bigint> | undefined;
+  balances?: ReadonlyMap<Address, bigint> | undefined;
 };
 
 /**
@@ -342,20 +342,7 @@ export function createStrategyInstance(
       );
     }
   }
-  const oracle = market.oracle?.toLowerCase();
-  const pool = market.pool?.toLowerCase();
-
-  // Lower-casing every event's address would allocate per event: remember each spelling's answer instead.
-  const feedMatches = new Map<string, boolean>();
-  const poolMatches = new Map<string, boolean>();
-  const sameAddress = (seen: Map<string, boolean>, address: string, lowerCase: string): boolean => {
-    let same = seen.get(address);
-    if (same === undefined) {
-      same = address.toLowerCase() === lowerCase;
-      seen.set(address, same);
-    }
-    return same;
-  };
+  const { oracle, pool } = market;
 
   const initContext: StrategyInitContext<unknown> = { id: options.id, params, market };
   let state: unknown = definition.init(initContext);
@@ -364,7 +351,7 @@ export function createStrategyInstance(
   let currentTime = 0;
   let latestOracle: OracleUpdate | undefined;
   let latestPool: PoolUpdate | undefined;
-  let balances: ReadonlyMap<string, bigint> = lowerCaseKeys(options.balances ?? new Map());
+  let balances: ReadonlyMap<Address, bigint> = options.balances ?? new Map();
   const context = {
     id: options.id,
     params,
@@ -398,21 +385,21 @@ export function createStrategyInstance(
       if (event === undefined) return undefined;
       if (event.kind === 'oracle') {
         if (oracle !== undefined) {
-          if (!sameAddress(feedMatches, event.feed, oracle)) return undefined;
+          if (event.feed !== oracle) return undefined;
           latestOracle = event;
         }
       } else if (pool !== undefined) {
-        if (!sameAddress(poolMatches, event.pool, pool)) return undefined;
+        if (event.pool !== pool) return undefined;
         latestPool = event;
       }
       // The kernel may start from a snapshot filled before this instance saw any event of its market.
-      if (latestOracle === undefined && oracle !== undefined) latestOracle = findByAddress(snapshot.oracles, oracle);
-      if (latestPool === undefined && pool !== undefined) latestPool = findByAddress(snapshot.pools, pool);
+      if (latestOracle === undefined && oracle !== undefined) latestOracle = snapshot.oracles.get(oracle);
+      if (latestPool === undefined && pool !== undefined) latestPool = snapshot.pools.get(pool);
       currentTime = event.time;
       return definition.onMarket(snapshot, context);
     },
     setBalances(next) {
-      balances = lowerCaseKeys(next);
+      balances = next;
     },
     onOutcome(outcome) {
       definition.onOutcome?.(outcome, context);
@@ -454,21 +441,10 @@ function normaliseMarket(strategy: string, market: StrategyMarket): StrategyMark
       );
     }
   }
-  if (market.base.address.toLowerCase() === market.quote.address.toLowerCase()) {
+  if (market.base.address === market.quote.address) {
     throw new StrategyMarketError(strategy, 'base equals quote', `Both tokens are ${market.base.address}.`);
   }
   return market;
-}
-
-function findByAddress<T>(entries: ReadonlyMap<Address, T>, lowerCaseAddress: string): T | undefined {
-  for (const [address, value] of entries) if (address.toLowerCase() === lowerCaseAddress) return value;
-  return undefined;
-}
-
-function lowerCaseKeys(balances: ReadonlyMap<string, bigint>): ReadonlyMap<string, bigint> {
-  const result = new Map<string, bigint>();
-  for (const [address, amount] of balances) result.set(address.toLowerCase(), amount);
-  return result;
 }
 
 function valueAt(input: object, path: readonly PropertyKey[]): unknown {

@@ -2,6 +2,7 @@
  * Prices as numbers, for indicators and signals only. Floats are fine for deciding *whether* to trade;
  * amounts that go on-chain are computed from bigints elsewhere (the reasoner and the executor).
  */
+import { sortsBefore } from '../agent/model/address.js';
 import type { OracleUpdate, PoolUpdate } from '../agent/model/market-event.js';
 import type { StrategyMarket } from './define-strategy.js';
 
@@ -24,7 +25,7 @@ export function oraclePrice(update: Pick<OracleUpdate, 'answer' | 'decimals'>): 
  * baseIsToken0({ base: { address: weth, decimals: 18 }, quote: { address: usdc, decimals: 6 } }); // false on mainnet
  */
 export function baseIsToken0(market: Pick<StrategyMarket, 'base' | 'quote'>): boolean {
-  return market.base.address.toLowerCase() < market.quote.address.toLowerCase();
+  return sortsBefore(market.base.address, market.quote.address);
 }
 
 /**

@@ -33,8 +33,6 @@ export const treasuryRebalancer = defineStrategy({
   params: rebalancerParams,
   requires: (params) => [params.priceSource],
   init: ({ params, market }) => ({
-    baseKey: market.base.address.toLowerCase(),
-    quoteKey: market.quote.address.toLowerCase(),
     minTrade: Number(params.minTradeQuote),
     lastSignalTime: Number.NEGATIVE_INFINITY,
   }),
@@ -44,8 +42,8 @@ export const treasuryRebalancer = defineStrategy({
     const { state, params } = ctx;
     const now = ctx.now();
     if (now - state.lastSignalTime < params.cooldownSeconds) return undefined;
-    const baseUnits = ctx.balances.get(state.baseKey) ?? 0n;
-    const quoteUnits = ctx.balances.get(state.quoteKey) ?? 0n;
+    const baseUnits = ctx.balances.get(ctx.market.base.address) ?? 0n;
+    const quoteUnits = ctx.balances.get(ctx.market.quote.address) ?? 0n;
     const baseValue = (Number(baseUnits) / 10 ** ctx.market.base.decimals) * price;
     const quoteValue = Number(quoteUnits) / 10 ** ctx.market.quote.decimals;
     const total = baseValue + quoteValue;

@@ -44,12 +44,13 @@ import type { RecordedDecision } from '../agent/model/decision.js';
 import { runDemo } from '../agent/venues/live/run-demo.js';
 import { backtestMarket } from '../backtest/backtest-market.js';
 import { runBacktest } from '../backtest/run-backtest.js';
+import { type Address } from '../agent/model/address.js';
 
 const days = 6;
 const strategy = { id: 'eth-trend', use: 'trend', params: { fastPeriod: 3, slowPeriod: 8 }, poolFee: 500 } as const;
 
 /** What must be the same in both runs, with tokens by symbol. */
-function comparable(decision: RecordedDecision, symbol: (address: string) => string) {
+function comparable(decision: RecordedDecision, symbol: (address: Address) => string) {
   const { content, completion } = decision;
   const proposal = content.proposal;
   return {
@@ -72,7 +73,7 @@ async function runBoth(settings: { risk: any; execution: any }, days: number) {
   const config = validateConfig({ ...raw, ...settings, strategies: [strategy] }, { mode: 'devnet' });
 
   const live: RecordedDecision[] = [];
-  const liveSymbols = new Map<string, string>();
+  const liveSymbols = new Map<Address, string>();
   const demo = await runDemo({
     config,
     days,
@@ -81,7 +82,7 @@ async function runBoth(settings: { risk: any; execution: any }, days: number) {
     log: pino({ level: 'silent' }),
     onDecision: (decision, agent) => {
       live.push(decision);
-      for (const [address, token] of agent.tokens) if (token.symbol !== undefined) liveSymbols.set(address.toLowerCase(), token.symbol);
+      for (const [address, token] of agent.tokens) if (token.symbol !== undefined) liveSymbols.set(address, token.symbol);
     },
   });
   expect(demo).toMatchObject({ mismatched: 0, uncommitted: 0, agent: { status: 'completed', strategyErrors: 0 } });
@@ -108,13 +109,9 @@ async function runBoth(settings: { risk: any; execution: any }, days: number) {
   expect(result.source.stats.rejectedByReason).toEqual(demo.rejectedByReason);
   for (const decision of live) expect(replayedTimes.has(decision.content.time)).toBe(true);
 
-  const liveSymbol = (address: string) => liveSymbols.get(address.toLowerCase()) ?? address;
-  const backtestSymbol = (address: string) =>
-    address.toLowerCase() === backtestMarket.base.address.toLowerCase()
-      ? backtestMarket.base.symbol!
-      : address.toLowerCase() === backtestMarket.quote.address.toLowerCase()
-        ? backtestMarket.quote.symbol!
-        : address;
+  const liveSymbol = (address: Address) => liveSymbols.get(address) ?? address;
+  const backtestSymbol = (address: Address) =>
+    address === backtestMarket.base.address ? backtestMarket.base.symbol! : address === backtestMarket.quote.address ? backtestMarket.quote.symbol! : address;
   return { live, backtest, liveSymbol, backtestSymbol };
 }
 

@@ -84,11 +84,11 @@ afterAll(async () => {
 
 function oracle(i: number): OracleUpdate {
   const time = t0 + i * 60;
-  return { kind: 'oracle', feed: ethUsd.toLowerCase() as Address, roundId: BigInt(i + 1), answer: ethPrice * 10n ** 8n, decimals: 8, updatedAt: BigInt(time), time };
+  return { kind: 'oracle', feed: ethUsd, roundId: BigInt(i + 1), answer: ethPrice * 10n ** 8n, decimals: 8, updatedAt: BigInt(time), time };
 }
 
 /** USDC at exactly 1 USD, shortly before the ETH rounds: the vault prices both tokens by their feeds. */
-const usdcRound: OracleUpdate = { kind: 'oracle', feed: usdcUsd.toLowerCase() as Address, roundId: 1n, answer: 100_000_000n, decimals: 8, updatedAt: BigInt(t0 - 10), time: t0 - 10 };
+const usdcRound: OracleUpdate = { kind: 'oracle', feed: usdcUsd, roundId: 1n, answer: 100_000_000n, decimals: 8, updatedAt: BigInt(t0 - 10), time: t0 - 10 };
 
 /** Emits a buy signal on every ETH/USD round: one decision per round. */
 function buyEveryRound(reason: string): KernelStrategy {
@@ -96,7 +96,7 @@ function buyEveryRound(reason: string): KernelStrategy {
     id: 'eth-llm',
     onMarket(snapshot) {
       const event = snapshot.last;
-      if (event?.kind !== 'oracle' || event.feed !== ethUsd.toLowerCase()) return undefined;
+      if (event?.kind !== 'oracle' || event.feed !== ethUsd) return undefined;
       return { strategyId: 'eth-llm', side: 'buy', strength: 1, reason, time: event.time };
     },
   };
@@ -125,11 +125,11 @@ function realPolicyGate(snapshot: () => MarketSnapshot) {
 
 /** An independent check of what the test policy allows, applied to every intent the executor received. */
 function beyondPolicy(intent: TradeIntent): string | undefined {
-  const allowed = [weth.toLowerCase(), usdc.toLowerCase()];
-  if (!allowed.includes(intent.tokenIn.toLowerCase()) || !allowed.includes(intent.tokenOut.toLowerCase())) return 'TokenNotAllowed';
+  const allowed = [weth, usdc];
+  if (!allowed.includes(intent.tokenIn) || !allowed.includes(intent.tokenOut)) return 'TokenNotAllowed';
   if (![500, 3000].includes(intent.fee)) return 'PoolNotAllowed';
   if (intent.amountIn <= 0n) return 'ZeroAmount';
-  const usd18 = intent.tokenIn.toLowerCase() === usdc.toLowerCase() ? intent.amountIn * 10n ** 12n : intent.amountIn * ethPrice;
+  const usd18 = intent.tokenIn === usdc ? intent.amountIn * 10n ** 12n : intent.amountIn * ethPrice;
   if (usd18 > capUsd * 10n ** 18n) return 'TradeValueExceedsCap';
   return undefined;
 }

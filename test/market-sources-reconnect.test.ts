@@ -9,6 +9,7 @@ import { uniswapV3SwapEvent } from '../agent/market/decode-swap-log.js';
 import type { MarketEvent } from '../agent/model/market-event.js';
 import { startMarketFixture, type MarketFixture } from './support/market-fixture.js';
 import { createUniswapPoolSource } from '../agent/market/uniswap-pool-source.js';
+import { toAddress } from '../agent/model/address.js';
 
 const answerUpdatedAbi = parseAbi(['event AnswerUpdated(int256 indexed current, uint256 indexed roundId, uint256 updatedAt)']);
 const answerUpdatedTopic = toEventSelector(answerUpdatedAbi[0]);
@@ -38,8 +39,8 @@ function expectedPositions(receipts: TransactionReceipt[]): string[] {
   const positions: { block: bigint; logIndex: number; text: string }[] = [];
   for (const log of receipts.flatMap((receipt) => receipt.logs)) {
     let kind: string | undefined;
-    if (log.address === fixture.pool.toLowerCase() && log.topics[0] === swapTopic) kind = 'pool';
-    if (log.address === fixture.aggregator.toLowerCase() && log.topics[0] === answerUpdatedTopic) {
+    if (toAddress(log.address) === fixture.pool && log.topics[0] === swapTopic) kind = 'pool';
+    if (toAddress(log.address) === fixture.aggregator && log.topics[0] === answerUpdatedTopic) {
       const { args } = decodeEventLog({ abi: answerUpdatedAbi, topics: log.topics, data: log.data });
       if (args.current > 0n) kind = 'oracle';
     }

@@ -2,7 +2,7 @@ import { formatUnits, type PublicClient } from 'viem';
 import { readVaultAdminStatus, type PendingChangeStatus } from '../chain/safe/read-vault-admin-status.js';
 import { zeroAddress, type Address } from '../model/address.js';
 import type { VaultPolicy } from '../policy/policy-state.js';
-import { poolKey, tokenKey } from '../policy/policy-state.js';
+import { poolKey } from '../policy/policy-state.js';
 import { readPolicyState } from '../policy/read-policy-state.js';
 import type { ConsoleField, ConsoleToken, ConsoleVaultStatus } from './console-types.js';
 
@@ -39,9 +39,9 @@ export async function readConsoleVaultStatus(parameters: ReadConsoleVaultStatusP
   const symbolOf = (address: Address) => tokens.find((token) => token.address === address)?.symbol ?? address;
 
   const holdings = admin.balances.map((balance) => {
-    const config = snapshot.state.tokens.get(tokenKey(balance.token));
-    const round = config ? oracleRounds.get(config.feed.toLowerCase()) : undefined;
-    const decimals = config ? feedDecimals.get(config.feed.toLowerCase()) : undefined;
+    const config = snapshot.state.tokens.get(balance.token);
+    const round = config ? oracleRounds.get(config.feed) : undefined;
+    const decimals = config ? feedDecimals.get(config.feed) : undefined;
     const priceUsd = round && decimals !== undefined ? Number(formatUnits(round.answer, decimals)) : null;
     const amount = formatUnits(balance.amount, balance.decimals);
     return {
@@ -65,10 +65,12 @@ export async function readConsoleVaultStatus(parameters: ReadConsoleVaultStatusP
       : { label: 'Agent', value: admin.agent, unit: 'address', note: 'may only trade within the policy and commit decisions' },
   ];
 
-  const tokenFields: ConsoleField[] = [...snapshot.state.tokens.entries()].map(([key, config]) => {
-    const token = tokens.find((t) => tokenKey(t.address) === key);
-    return { label: `Token ${token?.symbol ?? key}`, value: config.feed, unit: 'address', note: `priced by this feed; answers older than ${config.maxOracleAge} s are refused` };
-  });
+  const tokenFields: ConsoleField[] = [...snapshot.state.tokens.entries()].map(([address, config]) => ({
+    label: `Token ${symbolOf(address)}`,
+    value: config.feed,
+    unit: 'address',
+    note: `priced by this feed; answers older than ${config.maxOracleAge} s are refused`,
+  }));
   const poolFields: ConsoleField[] = (parameters.pools ?? []).map((pool) => ({
     label: `Pool ${symbolOf(pool.tokenA)}/${symbolOf(pool.tokenB)} ${(pool.fee / 10_000).toString()} %`,
     value: snapshot.state.pools.has(poolKey(pool.tokenA, pool.tokenB, pool.fee)),
@@ -80,7 +82,7 @@ export async function readConsoleVaultStatus(parameters: ReadConsoleVaultStatusP
     ...allowanceFields(policy, admin.allowance, now),
     ...cooldownFields(policy, admin.allowance.lastTradeAt, now),
     ...holdings.map((holding): ConsoleField => {
-      const config = snapshot.state.tokens.get(tokenKey(holding.address));
+      const config = snapshot.state.tokens.get(holding.address);
       const age = holding.oracleUpdatedAt === null ? null : now - holding.oracleUpdatedAt;
       const stale = config !== undefined && age !== null && age > config.maxOracleAge;
       return {

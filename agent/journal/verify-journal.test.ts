@@ -5,7 +5,7 @@ import { keccak256, toBytes } from 'viem';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createVirtualClock } from '../model/clock.js';
 import type { DecisionContent } from '../model/decision.js';
-import type { Hex } from '../model/address.js';
+import type { Address, Hex } from '../model/address.js';
 import { deniedDecision, fillFor, holdDecision, tradeDecision, txHashFor, vault } from '../../test/support/journal-fixtures.js';
 import { prepareBatch } from './merkle-batches.js';
 import { openJournal, type Journal } from './open-journal.js';
@@ -84,6 +84,18 @@ describe('verifyJournal', () => {
     const detail = await resultOf(trade.id);
     expect(detail.result).toBe('mismatched');
     expect(detail.problems).toContain('amountIn: journal 900000000, chain 1000000000.');
+  });
+
+  it('verifies a trade journaled with lower-case addresses (as older journals hold) against the normalised event', async () => {
+    const old = tradeDecision('run-1', 3);
+    const lower = { ...old, intent: { ...old.intent!, tokenIn: old.intent!.tokenIn.toLowerCase() as Address, tokenOut: old.intent!.tokenOut.toLowerCase() as Address } };
+    journal.decisions.record(lower);
+    journal.decisions.complete(lower.id, { outcome: 'trade', fill: fillFor(3) });
+    tradeEvents.set(lower.id, eventFor(old, 3));
+    expect(journal.decisions.get(lower.id)!.canonicalJson).toContain(`"tokenIn":"${old.intent!.tokenIn.toLowerCase()}"`);
+    expect(await resultOf(lower.id)).toMatchObject({ result: 'verified', problems: [] });
+    tradeEvents.set(lower.id, { ...eventFor(old, 3), tokenOut: old.intent!.tokenIn });
+    expect((await resultOf(lower.id)).problems).toEqual([expect.stringMatching(/^tokenOut: journal 0x[0-9a-f]{40}, chain /)]);
   });
 
   it('flags a fill that disagrees with the chain, a trade the vault never executed, and a hold it did execute', async () => {

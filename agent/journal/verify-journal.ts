@@ -1,5 +1,5 @@
 import type { DecisionContent } from '../model/decision.js';
-import type { Address, Hex } from '../model/address.js';
+import { isAddress, toAddress, type Address, type Hex } from '../model/address.js';
 import type { StoredBatch } from './batch-store.js';
 import { canonicalJson } from '../model/canonical-json.js';
 import { keccak256Hex } from '../model/keccak.js';
@@ -198,15 +198,18 @@ function compareTrade(decision: JournaledDecision, event: OnchainTrade): string[
   }
   const { intent, reasoningHash } = decision.content;
   if (!intent) return ['The journal has a trade without an intent.'];
+  // Hashes are compared whatever their hex case; the stored intent's addresses are normalised where they are
+  // read back here, since a journal may predate normalisation (its hashed JSON stays as it was written).
   const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
+  const sameAddress = (stored: string, onChain: Address) => isAddress(stored) && toAddress(stored) === onChain;
   const problems: string[] = [];
   const expect = (field: string, ok: boolean, journal: unknown, chain: unknown) => {
     if (!ok) problems.push(`${field}: journal ${String(journal)}, chain ${String(chain)}.`);
   };
   expect('strategyId', same(intent.strategyId, event.strategyId), intent.strategyId, event.strategyId);
   expect('reasoningHash', same(reasoningHash, event.reasoningHash) && same(intent.reasoningHash, event.reasoningHash), reasoningHash, event.reasoningHash);
-  expect('tokenIn', same(intent.tokenIn, event.tokenIn), intent.tokenIn, event.tokenIn);
-  expect('tokenOut', same(intent.tokenOut, event.tokenOut), intent.tokenOut, event.tokenOut);
+  expect('tokenIn', sameAddress(intent.tokenIn, event.tokenIn), intent.tokenIn, event.tokenIn);
+  expect('tokenOut', sameAddress(intent.tokenOut, event.tokenOut), intent.tokenOut, event.tokenOut);
   expect('fee', intent.fee === event.fee, intent.fee, event.fee);
   expect('amountIn', intent.amountIn === event.amountIn, intent.amountIn, event.amountIn);
   if (!fill) problems.push('The journal has a trade without a fill.');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decisionIdFor, strategyIdFor } from '../model/decision-hash.js';
-import { toAddress, type Address, type Hex } from '../model/address.js';
+import { toAddress, type Hex } from '../model/address.js';
 import { formatDecision } from './format-decision.js';
 import type { DecisionContent, RecordedDecision } from '../model/decision.js';
 
@@ -8,7 +8,7 @@ const weth = toAddress('0xC02aaA39b223FE8D0A0e5C4F27eAD9083C756Cc2');
 const usdc = toAddress('0xA0b86991c6218b36c1d19D4a2e9Eb0cE3606eB48');
 const zero: Hex = `0x${'00'.repeat(32)}`;
 const tokens = new Map([
-  [weth.toLowerCase() as Address, { symbol: 'WETH', decimals: 18 }],
+  [weth, { symbol: 'WETH', decimals: 18 }],
   [usdc, { symbol: 'USDC', decimals: 6 }],
 ]);
 

@@ -6,7 +6,7 @@ import type { RecordedDecision } from '../model/decision.js';
 export type TokenDisplay = { symbol: string; decimals: number };
 
 export type FormatDecisionOptions = {
-  /** Tokens by address (any casing). Amounts of tokens not listed are shown in base units. */
+  /** Tokens by address. Amounts of tokens not listed are shown in base units. */
   tokens?: ReadonlyMap<Address, TokenDisplay> | undefined;
 };
 
@@ -44,12 +44,7 @@ export function formatDecision(decision: RecordedDecision, options: FormatDecisi
 }
 
 function lookup(tokens: ReadonlyMap<Address, TokenDisplay> | undefined, token: Address): TokenDisplay | undefined {
-  if (tokens === undefined) return undefined;
-  const exact = tokens.get(token);
-  if (exact !== undefined) return exact;
-  const wanted = token.toLowerCase();
-  for (const [address, display] of tokens) if (address.toLowerCase() === wanted) return display;
-  return undefined;
+  return tokens?.get(token);
 }
 
 function short(hash: string): string {

@@ -57,7 +57,7 @@ function oracleFillExecutor(state: () => MarketSnapshot): Executor & { trades: n
       return new Map(balances);
     },
     async execute(intent: Parameters<Executor['execute']>[0]) {
-      const round = state().oracles.get(feed.toLowerCase() as Address)!;
+      const round = state().oracles.get(feed)!;
       const buying = intent.tokenIn === usdc;
       const atOracle = buying
         ? (intent.amountIn * 10n ** 20n) / round.answer
@@ -167,7 +167,7 @@ describe('kernel on the real ETH/USD Chainlink history', () => {
       id: 'lookahead-guard',
       onMarket(snapshot: MarketSnapshot) {
         const expected: MarketEvent = events[index]!;
-        const latest = snapshot.oracles.get(feed.toLowerCase() as Address);
+        const latest = snapshot.oracles.get(feed);
         if (snapshot.last !== expected || latest !== expected) violations += 1;
         index += 1;
         return undefined;

@@ -2,12 +2,14 @@ import { TestScheduler } from 'rxjs/testing';
 import { describe, expect, it } from 'vitest';
 import { dedupeByLogPosition, type DroppedEventReason } from './dedupe-by-log-position.js';
 import type { MarketEvent, OracleUpdate, PoolUpdate } from '../model/market-event.js';
+import { toAddress } from '../model/address.js';
 
+// Addresses normalised as the sources do where they enter, so two spellings of one feed are one feed.
 const swap = (block: bigint, logIndex: number, pool = '0x00000000000000000000000000000000000000aa'): PoolUpdate => ({
-  kind: 'pool', pool: pool as PoolUpdate['pool'], sqrtPriceX96: 1n, tick: 0, liquidity: 1n, block, logIndex, time: 0,
+  kind: 'pool', pool: toAddress(pool), sqrtPriceX96: 1n, tick: 0, liquidity: 1n, block, logIndex, time: 0,
 });
 const read = (block: bigint, feed: string, roundId: bigint): OracleUpdate => ({
-  kind: 'oracle', feed: feed as OracleUpdate['feed'], roundId, answer: 1n, decimals: 8, updatedAt: 1n, time: 1, block,
+  kind: 'oracle', feed: toAddress(feed), roundId, answer: 1n, decimals: 8, updatedAt: 1n, time: 1, block,
 });
 
 const testScheduler = () => new TestScheduler((actual, expected) => expect(actual).toEqual(expected));

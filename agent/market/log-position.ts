@@ -41,7 +41,7 @@ export function compareLogPosition(a: LogPosition, b: LogPosition): number {
  */
 export function eventIdentity(event: MarketEvent): string {
   if (event.logIndex !== undefined && event.logIndex !== STATE_READ_LOG_INDEX) return 'log';
-  return event.kind === 'oracle' ? `oracle:${event.feed.toLowerCase()}:${event.roundId}` : `pool:${event.pool.toLowerCase()}`;
+  return event.kind === 'oracle' ? `oracle:${event.feed}:${event.roundId}` : `pool:${event.pool}`;
 }
 
 /**
@@ -56,7 +56,7 @@ export function compareMarketEvents(a: MarketEvent, b: MarketEvent): number {
   if (byPosition !== 0) return byPosition;
   const ia = eventIdentity(a);
   const ib = eventIdentity(b);
-  if (a.kind === 'oracle' && b.kind === 'oracle' && a.feed.toLowerCase() === b.feed.toLowerCase()) {
+  if (a.kind === 'oracle' && b.kind === 'oracle' && a.feed === b.feed) {
     return a.roundId === b.roundId ? 0 : a.roundId < b.roundId ? -1 : 1;
   }
   return ia === ib ? 0 : ia < ib ? -1 : 1;

@@ -1,4 +1,3 @@
-import { oracleIn } from '../market/market-state.js';
 import type { MarketSnapshot, RiskGate } from '../model/ports.js';
 import type { TradeIntent } from '../model/decision.js';
 import type { Address } from '../model/address.js';
@@ -72,13 +71,13 @@ export function oracleContextFromMarket(
   snapshot: MarketSnapshot,
   state: Pick<PolicyState, 'tokens'>,
 ): Pick<EvaluateTradeContext, 'oracleRounds' | 'feedDecimals'> {
-  const oracleRounds = new Map<string, OracleReading>();
-  const feedDecimals = new Map<string, number>();
+  const oracleRounds = new Map<Address, OracleReading>();
+  const feedDecimals = new Map<Address, number>();
   for (const token of state.tokens.values()) {
-    const round = oracleIn(snapshot, token.feed);
+    const round = snapshot.oracles.get(token.feed);
     if (round === undefined) continue;
-    oracleRounds.set(token.feed.toLowerCase(), { answer: round.answer, updatedAt: round.updatedAt });
-    feedDecimals.set(token.feed.toLowerCase(), round.decimals);
+    oracleRounds.set(token.feed, { answer: round.answer, updatedAt: round.updatedAt });
+    feedDecimals.set(token.feed, round.decimals);
   }
   return { oracleRounds, feedDecimals };
 }

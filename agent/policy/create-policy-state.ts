@@ -3,7 +3,7 @@ import type { TradeIntent } from '../model/decision.js';
 import { toAddress, type Address } from '../model/address.js';
 import { type EvaluateTradeContext, type TradeAllowed, accrueAllowance, evaluateTrade } from './evaluate-trade.js';
 import { InvalidPolicyError, PolicyViolationError } from './policy-errors.js';
-import { type PolicyState, type SequencerPolicy, type TokenPolicy, type VaultPolicy, decisionKey, poolKey, tokenKey } from './policy-state.js';
+import { type PolicyState, type SequencerPolicy, type TokenPolicy, type VaultPolicy, decisionKey, poolKey } from './policy-state.js';
 
 const UINT96_MAX = (1n << 96n) - 1n;
 const UINT32_MAX = 2 ** 32 - 1;
@@ -47,7 +47,7 @@ export function createPolicyState(parameters: CreatePolicyStateParameters): Poli
   const policy = toVaultPolicy(parameters.policy);
   validatePolicy(policy);
   const fallbackAge = 'maxOracleAge' in parameters.policy ? parameters.policy.maxOracleAge : undefined;
-  const tokens = new Map<string, TokenPolicy>();
+  const tokens = new Map<Address, TokenPolicy>();
   for (const token of parameters.tokens) {
     const maxOracleAge = token.maxOracleAge ?? fallbackAge;
     if (maxOracleAge === undefined || !Number.isInteger(maxOracleAge) || maxOracleAge < 1 || maxOracleAge > UINT32_MAX) {
@@ -56,11 +56,11 @@ export function createPolicyState(parameters: CreatePolicyStateParameters): Poli
     if (!Number.isInteger(token.decimals) || token.decimals < 0 || token.decimals > 36) {
       throw new InvalidPolicyError(`decimals of ${token.address}`, token.decimals, 'an integer from 0 to 36');
     }
-    tokens.set(tokenKey(token.address), { feed: token.feed, maxOracleAge, decimals: token.decimals });
+    tokens.set(token.address, { feed: token.feed, maxOracleAge, decimals: token.decimals });
   }
   const pools = new Set<string>();
   for (const pool of parameters.pools) {
-    if (tokenKey(pool.tokenA) === tokenKey(pool.tokenB) || pool.fee === 0) {
+    if (pool.tokenA === pool.tokenB || pool.fee === 0) {
       throw new InvalidPolicyError('pool', `${pool.tokenA}/${pool.tokenB}/${pool.fee}`, 'two different tokens and a non-zero fee');
     }
     pools.add(poolKey(pool.tokenA, pool.tokenB, pool.fee));

@@ -4,7 +4,7 @@ import type { RiskGate } from '../model/ports.js';
 import type { TradeIntent } from '../model/decision.js';
 import type { Address, Hex } from '../model/address.js';
 import { type EvaluateTradeReturnType, evaluateTrade } from './evaluate-trade.js';
-import { decisionKey } from './policy-state.js';
+import { decisionKey, poolKey } from './policy-state.js';
 import { type ReadPolicyStateParameters, type VaultPolicySnapshot, readOracles, readPolicyState } from './read-policy-state.js';
 import { verdictOf } from './verdict-of.js';
 
@@ -84,14 +84,14 @@ export async function createVaultRiskGate(parameters: CreateVaultRiskGateParamet
 
   const tokens = new Set<Address>(parameters.tokens ?? []);
   const pools = new Map<string, { tokenA: Address; tokenB: Address; fee: number }>();
-  for (const pool of parameters.pools ?? []) pools.set(`${pool.tokenA}:${pool.tokenB}:${pool.fee}`, pool);
+  for (const pool of parameters.pools ?? []) pools.set(poolKey(pool.tokenA, pool.tokenB, pool.fee), pool);
   let fromBlock = parameters.fromBlock;
 
   const read = async (): Promise<VaultPolicySnapshot> => {
     const next = await readPolicyState(client, vault, { tokens: [...tokens], pools: [...pools.values()], decisionIds: [...known.values()], fromBlock });
     // What the logs revealed stays a candidate, so later re-reads scan only the blocks since.
     for (const id of next.state.executedDecisions) known.set(id, id as Hex);
-    for (const token of next.state.tokens.keys()) tokens.add(token as Address);
+    for (const token of next.state.tokens.keys()) tokens.add(token);
     for (const key of next.state.pools) {
       const [tokenA, tokenB, fee] = key.split(':') as [Address, Address, string];
       pools.set(key, { tokenA, tokenB, fee: Number(fee) });

@@ -1,7 +1,6 @@
-import { getAddress } from 'viem';
 import type { TradeIntent } from '../model/decision.js';
 import type { Address, Hex } from '../model/address.js';
-import { type PolicyState, type TokenPolicy, decisionKey, poolKey, tokenKey } from './policy-state.js';
+import { type PolicyState, type TokenPolicy, decisionKey, poolKey } from './policy-state.js';
 
 /** A feed's `latestRoundData()`, the two fields the vault uses. */
 export type OracleReading = { answer: bigint; updatedAt: bigint };
@@ -15,10 +14,10 @@ export type EvaluateTradeContext = {
   now: bigint | number;
   /** msg.sender. */
   caller: Address;
-  /** Each feed's latest round, keyed by feed address (any casing). */
-  oracleRounds: ReadonlyMap<string, OracleReading>;
-  /** Each feed's `decimals()`, keyed by feed address (any casing). */
-  feedDecimals: ReadonlyMap<string, number>;
+  /** Each feed's latest round, keyed by feed address. */
+  oracleRounds: ReadonlyMap<Address, OracleReading>;
+  /** Each feed's `decimals()`, keyed by feed address. */
+  feedDecimals: ReadonlyMap<Address, number>;
   /** The sequencer-uptime feed's latest round; needed only when the state has a sequencer feed. */
   sequencer?: SequencerReading | undefined;
 };
@@ -98,25 +97,25 @@ export function evaluateTrade(state: PolicyState, intent: TradeIntent, context: 
   const now = BigInt(context.now);
 
   // 1–4: who, whether, when, and once. A revoked agent is address(0), compared like any other address.
-  if (context.caller.toLowerCase() !== state.agent.toLowerCase()) return deny('NotAgent', [getAddress(context.caller)]);
+  if (context.caller !== state.agent) return deny('NotAgent', [context.caller]);
   if (state.paused) return deny('VaultPaused', []);
   if (now > intent.deadline) return deny('DeadlineExpired', [intent.deadline, now]);
   if (state.executedDecisions.has(decisionKey(intent.decisionId))) return deny('DecisionAlreadyExecuted', [intent.decisionId.toLowerCase() as Hex]);
 
   // 5–7: what. tokenIn before tokenOut; the pool is order-independent and never a token with itself.
-  const tokenIn = state.tokens.get(tokenKey(intent.tokenIn));
-  if (tokenIn === undefined) return deny('TokenNotAllowed', [getAddress(intent.tokenIn)]);
-  const tokenOut = state.tokens.get(tokenKey(intent.tokenOut));
-  if (tokenOut === undefined) return deny('TokenNotAllowed', [getAddress(intent.tokenOut)]);
-  if (tokenKey(intent.tokenIn) === tokenKey(intent.tokenOut) || !state.pools.has(poolKey(intent.tokenIn, intent.tokenOut, intent.fee))) {
-    return deny('PoolNotAllowed', [getAddress(intent.tokenIn), getAddress(intent.tokenOut), intent.fee]);
+  const tokenIn = state.tokens.get(intent.tokenIn);
+  if (tokenIn === undefined) return deny('TokenNotAllowed', [intent.tokenIn]);
+  const tokenOut = state.tokens.get(intent.tokenOut);
+  if (tokenOut === undefined) return deny('TokenNotAllowed', [intent.tokenOut]);
+  if (intent.tokenIn === intent.tokenOut || !state.pools.has(poolKey(intent.tokenIn, intent.tokenOut, intent.fee))) {
+    return deny('PoolNotAllowed', [intent.tokenIn, intent.tokenOut, intent.fee]);
   }
   if (intent.amountIn === 0n) return deny('ZeroAmountIn', []);
 
   // 8: the L2 sequencer, only when the vault has an uptime feed.
   if (state.sequencer !== undefined) {
     const reading = context.sequencer;
-    if (reading === undefined) return deny('OracleUnreadable', [getAddress(state.sequencer.feed)]);
+    if (reading === undefined) return deny('OracleUnreadable', [state.sequencer.feed]);
     const { answer, startedAt } = reading;
     if (answer !== 0n || startedAt === 0n || startedAt > now) return deny('SequencerDown', [answer, startedAt]);
     const grace = BigInt(state.sequencer.gracePeriod);
@@ -184,13 +183,13 @@ type Price = { ok: true; price18: bigint } | TradeDenied;
 /** Check 9 for one token: the vault's _readPrice18. */
 function price18(token: TokenPolicy, now: bigint, context: EvaluateTradeContext): Price {
   const feed = token.feed;
-  const round = lookup(context.oracleRounds, feed);
+  const round = context.oracleRounds.get(feed);
   if (round === undefined) return deny('OracleUnreadable', [feed]);
   const { answer, updatedAt } = round;
   if (answer <= 0n || answer > INT192_MAX) return deny('OracleAnswerInvalid', [feed, answer]);
   if (updatedAt === 0n || updatedAt > now) return deny('OracleTimestampInvalid', [feed, updatedAt, now]);
   if (now - updatedAt > BigInt(token.maxOracleAge)) return deny('OracleStale', [feed, updatedAt, token.maxOracleAge, now]);
-  const decimals = lookup(context.feedDecimals, feed);
+  const decimals = context.feedDecimals.get(feed);
   if (decimals === undefined) return deny('OracleUnreadable', [feed]);
   if (decimals > MAX_DECIMALS) return deny('OracleDecimalsUnsupported', [feed, decimals]);
   const price = decimals <= 18 ? answer * 10n ** BigInt(18 - decimals) : answer / 10n ** BigInt(decimals - 18);
@@ -204,10 +203,6 @@ function mulDiv(x: bigint, y: bigint, denominator: bigint): { ok: true; result: 
   const result = (x * y) / denominator;
   if (result >= UINT256_LIMIT) return deny('MulDivOverflow', [x, y, denominator]);
   return { ok: true, result };
-}
-
-function lookup<T>(map: ReadonlyMap<string, T>, address: Address): T | undefined {
-  return map.get(address) ?? map.get(address.toLowerCase()) ?? map.get(getAddress(address));
 }
 
 function deny(error: PolicyErrorName, args: readonly PolicyErrorArg[]): TradeDenied {

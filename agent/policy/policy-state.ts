@@ -1,4 +1,4 @@
-import type { Address, Hex } from '../model/address.js';
+import { sortsBefore, type Address, type Hex } from '../model/address.js';
 
 /**
  * The vault's trading limits, exactly `IMandateVault.Policy`: USD amounts with 18 decimals, seconds as
@@ -27,9 +27,8 @@ export type TokenPolicy = {
 export type SequencerPolicy = { feed: Address; gracePeriod: number };
 
 /**
- * Everything `executeTrade` reads from the vault's own storage, as one plain value. Keys of `tokens`,
- * `pools` and `executedDecisions` are lowercase (see `tokenKey`, `poolKey`, `decisionKey`), so lookups never
- * depend on an address's checksum casing.
+ * Everything `executeTrade` reads from the vault's own storage, as one plain value. `tokens` is keyed by
+ * the (normalised) token address, `pools` by `poolKey` and `executedDecisions` by `decisionKey`.
  *
  * Prices are not part of it: the oracle rounds are read at trade time and passed to `evaluateTrade` with
  * the time and the caller.
@@ -44,7 +43,7 @@ export type PolicyState = {
   allowanceUpdatedAt: bigint;
   /** 0 before the first trade. */
   lastTradeAt: bigint;
-  tokens: ReadonlyMap<string, TokenPolicy>;
+  tokens: ReadonlyMap<Address, TokenPolicy>;
   /** Allowed pools by `poolKey(tokenA, tokenB, fee)`. */
   pools: ReadonlySet<string>;
   /** Decision ids known to be executed, by `decisionKey(id)`. */
@@ -53,26 +52,13 @@ export type PolicyState = {
 };
 
 /**
- * The lowercase map key of a token.
- *
- * @example
- * state.tokens.get(tokenKey('0xA0b8...eB48'));
- */
-export function tokenKey(token: Address): string {
-  return token.toLowerCase();
-}
-
-/**
  * The set key of a pool: the pair sorted as the vault sorts it (by address), and the fee. Order-independent.
  *
  * @example
  * poolKey(usdc, weth, 500) === poolKey(weth, usdc, 500); // true
  */
 export function poolKey(tokenA: Address, tokenB: Address, fee: number): string {
-  const a = tokenA.toLowerCase();
-  const b = tokenB.toLowerCase();
-  // Lowercase hex of equal length compares like the vault's uint160 comparison.
-  const [token0, token1] = a < b ? [a, b] : [b, a];
+  const [token0, token1] = sortsBefore(tokenA, tokenB) ? [tokenA, tokenB] : [tokenB, tokenA];
   return `${token0}:${token1}:${fee}`;
 }
 

@@ -2,7 +2,7 @@ import { type PublicClient, parseAbi } from 'viem';
 import { mandateVaultAbi } from '../chain/generated/MandateVault.js';
 import { toAddress, zeroAddress, type Address, type Hex } from '../model/address.js';
 import type { EvaluateTradeContext, OracleReading, SequencerReading } from './evaluate-trade.js';
-import { type PolicyState, type TokenPolicy, decisionKey, poolKey, tokenKey } from './policy-state.js';
+import { type PolicyState, type TokenPolicy, decisionKey, poolKey } from './policy-state.js';
 
 /** The two AggregatorV3Interface functions the vault calls. */
 export const aggregatorV3Abi = parseAbi([
@@ -56,8 +56,7 @@ export async function readPolicyState(client: PublicClient, vault: Address, para
   const read = <const name extends VaultViewName>(functionName: name, args: readonly unknown[] = []) =>
     client.readContract({ address: vault, abi: mandateVaultAbi, functionName, args, blockNumber } as never) as Promise<VaultViewReturn<name>>;
 
-  const tokens = new Map<string, Address>();
-  for (const token of parameters.tokens ?? []) tokens.set(tokenKey(token), token);
+  const tokens = new Set<Address>(parameters.tokens);
   const pools = new Map<string, { tokenA: Address; tokenB: Address; fee: number }>();
   for (const pool of parameters.pools ?? []) pools.set(poolKey(pool.tokenA, pool.tokenB, pool.fee), pool);
   const decisionIds = new Map<string, Hex>();
@@ -71,7 +70,7 @@ export async function readPolicyState(client: PublicClient, vault: Address, para
 
   // Round 1: the vault's fields, the candidates, and the logs that may name more of them, together.
   const scan = parameters.fromBlock !== undefined && parameters.fromBlock <= blockNumber;
-  const candidates = { tokens: [...tokens.values()], pools: [...pools.values()], ids: [...decisionIds.values()] };
+  const candidates = { tokens: [...tokens], pools: [...pools.values()], ids: [...decisionIds.values()] };
   const [agentRead, paused, policy, allowanceState, lastTradeAt, sequencerFeedRead, sequencerGrace, listed, logs] = await Promise.all([
     read('agent'),
     read('paused'),
@@ -85,11 +84,11 @@ export async function readPolicyState(client: PublicClient, vault: Address, para
   ]);
   const agent = toAddress(agentRead);
   const sequencerFeed = toAddress(sequencerFeedRead);
-  const discovered = { tokens: new Map<string, Address>(), pools: new Map<string, { tokenA: Address; tokenB: Address; fee: number }>(), ids: new Map<string, Hex>() };
+  const discovered = { tokens: new Set<Address>(), pools: new Map<string, { tokenA: Address; tokenB: Address; fee: number }>(), ids: new Map<string, Hex>() };
   for (const log of logs) {
     if (log.eventName === 'TokenConfigured') {
       const token = toAddress(log.args.token!);
-      if (!tokens.has(tokenKey(token))) discovered.tokens.set(tokenKey(token), token);
+      if (!tokens.has(token)) discovered.tokens.add(token);
     } else if (log.eventName === 'PoolAllowed') {
       const [token0, token1, fee] = [toAddress(log.args.token0!), toAddress(log.args.token1!), log.args.fee!];
       if (!pools.has(poolKey(token0, token1, fee))) discovered.pools.set(poolKey(token0, token1, fee), { tokenA: token0, tokenB: token1, fee });
@@ -98,23 +97,23 @@ export async function readPolicyState(client: PublicClient, vault: Address, para
     }
   }
 
-  const tokenPolicies = new Map<string, TokenPolicy>();
+  const tokenPolicies = new Map<Address, TokenPolicy>();
   const addTokens = (tokenList: readonly Address[], configs: readonly VaultViewReturn<'tokenConfig'>[]) =>
     tokenList.forEach((token, i) => {
       const config = configs[i]!;
-      if (config.allowed) tokenPolicies.set(tokenKey(token), { feed: toAddress(config.feed), maxOracleAge: config.maxOracleAge, decimals: config.decimals });
+      if (config.allowed) tokenPolicies.set(token, { feed: toAddress(config.feed), maxOracleAge: config.maxOracleAge, decimals: config.decimals });
     });
   addTokens(candidates.tokens, listed[0]);
   const sequencer = sequencerFeed === zeroAddress ? undefined : { feed: sequencerFeed, gracePeriod: sequencerGrace };
 
   // Round 2: what only the logs named, with the feeds of the tokens known so far.
-  const more = { tokens: [...discovered.tokens.values()], pools: [...discovered.pools.values()], ids: [...discovered.ids.values()] };
+  const more = { tokens: [...discovered.tokens], pools: [...discovered.pools.values()], ids: [...discovered.ids.values()] };
   const knownFeeds = [...tokenPolicies.values()].map((token) => token.feed);
   const [moreListed, knownOracles] = await Promise.all([readLists(more.tokens, more.pools, more.ids), readOracles(client, knownFeeds, sequencer?.feed, blockNumber)]);
   addTokens(more.tokens, moreListed[0]);
   // Round 3, rarely: feeds of tokens only the logs named.
-  const read$ = new Set(knownFeeds.map((feed) => feed.toLowerCase()));
-  const newFeeds = [...tokenPolicies.values()].map((token) => token.feed).filter((feed) => !read$.has(feed.toLowerCase()));
+  const read$ = new Set(knownFeeds);
+  const newFeeds = [...tokenPolicies.values()].map((token) => token.feed).filter((feed) => !read$.has(feed));
   const oracles = newFeeds.length === 0 ? knownOracles : mergeOracles(knownOracles, await readOracles(client, newFeeds, undefined, blockNumber));
 
   const allowedPools = [...candidates.pools.filter((_, i) => listed[1][i]), ...more.pools.filter((_, i) => moreListed[1][i])];
@@ -154,7 +153,7 @@ export async function readOracles(
   sequencerFeed: Address | undefined,
   blockNumber: bigint,
 ): Promise<VaultPolicySnapshot['oracles']> {
-  const unique = [...new Map(feeds.map((feed) => [feed.toLowerCase(), feed])).values()];
+  const unique = [...new Set(feeds)];
   const call = <const name extends 'latestRoundData' | 'decimals'>(feed: Address, functionName: name) =>
     client
       .readContract({ address: feed, abi: aggregatorV3Abi, functionName, blockNumber } as never)
@@ -165,13 +164,13 @@ export async function readOracles(
     Promise.all(unique.map((feed) => call(feed, 'decimals'))),
     sequencerFeed === undefined ? undefined : call(sequencerFeed, 'latestRoundData'),
   ]);
-  const oracleRounds = new Map<string, OracleReading>();
-  const feedDecimals = new Map<string, number>();
+  const oracleRounds = new Map<Address, OracleReading>();
+  const feedDecimals = new Map<Address, number>();
   unique.forEach((feed, i) => {
     const round = rounds[i];
-    if (round !== undefined) oracleRounds.set(feed.toLowerCase(), { answer: round[1], updatedAt: round[3] });
+    if (round !== undefined) oracleRounds.set(feed, { answer: round[1], updatedAt: round[3] });
     const feedDecimalsValue = decimals[i];
-    if (feedDecimalsValue !== undefined) feedDecimals.set(feed.toLowerCase(), feedDecimalsValue);
+    if (feedDecimalsValue !== undefined) feedDecimals.set(feed, feedDecimalsValue);
   });
   const sequencer: SequencerReading | undefined = sequencerRound === undefined ? undefined : { answer: sequencerRound[1], startedAt: sequencerRound[2] };
   return { oracleRounds, feedDecimals, sequencer };

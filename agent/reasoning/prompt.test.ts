@@ -22,7 +22,7 @@ function input(reason: string) {
   state.apply({ kind: 'oracle', feed: ethUsd, roundId: 7n, answer: 3_000_12_000_000n, decimals: 8, updatedAt: 1_000n, time: 1_000 });
   // USDC (0xA0…) is token0, WETH token1: 1 WETH = 3000 USDC ⇔ 1e18 / 3000e6 WETH-wei per USDC unit.
   const sqrtPriceX96 = sqrt((10n ** 18n * 2n ** 192n) / 3_000_000_000n);
-  state.apply({ kind: 'pool', pool: pool.toLowerCase() as Address, sqrtPriceX96, tick: 0, liquidity: 1n, block: 1n, logIndex: 0, time: 1_030 });
+  state.apply({ kind: 'pool', pool, sqrtPriceX96, tick: 0, liquidity: 1n, block: 1n, logIndex: 0, time: 1_030 });
   return {
     signal: { strategyId: 'trend', side: 'buy' as const, strength: 0.75, reason, time: 1_030 },
     market: state,

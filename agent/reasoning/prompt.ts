@@ -1,7 +1,7 @@
 import { formatUnits } from 'viem';
 import { canonicalJson } from '../model/canonical-json.js';
-import { poolIn } from '../market/market-state.js';
 import type { ReasonerInput } from '../model/ports.js';
+import { sortsBefore } from '../model/address.js';
 import { balanceOf, marketPools, marketTokens, tokenPrice, usdValue18, type ReasonerMarket, type ReasonerPolicy } from './reasoner-market.js';
 
 /**
@@ -123,7 +123,7 @@ function promptData(parameters: BuildLlmPromptParameters): Record<string, unknow
 
   const pools = marketPools(market).flatMap((pool): Record<string, unknown>[] => {
     if (pool.address === undefined) return [];
-    const state = poolIn(snapshot, pool.address);
+    const state = snapshot.pools.get(pool.address);
     if (state === undefined) return [{ fee: pool.fee, address: pool.address, priceOfBaseInQuote: null }];
     return [{ fee: pool.fee, address: pool.address, priceOfBaseInQuote: poolPrice(market, state.sqrtPriceX96), tick: state.tick, time: state.time }];
   });
@@ -170,7 +170,7 @@ function promptData(parameters: BuildLlmPromptParameters): Record<string, unknow
 /** The pool's mid price of one base token in quote tokens (human units), from sqrtPriceX96. */
 function poolPrice(market: ReasonerMarket, sqrtPriceX96: bigint): string | null {
   if (sqrtPriceX96 <= 0n) return null;
-  const baseIsToken0 = market.base.address.toLowerCase() < market.quote.address.toLowerCase();
+  const baseIsToken0 = sortsBefore(market.base.address, market.quote.address);
   const squared = sqrtPriceX96 * sqrtPriceX96;
   const q192 = 2n ** 192n;
   const scale = 10n ** 18n * 10n ** BigInt(market.base.decimals);

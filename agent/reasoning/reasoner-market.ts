@@ -1,6 +1,5 @@
-import { oracleIn } from '../market/market-state.js';
 import type { MarketSnapshot } from '../model/ports.js';
-import type { Address } from '../model/address.js';
+import { toAddress, type Address } from '../model/address.js';
 import type { OracleUpdate } from '../model/market-event.js';
 import type { RulesMarket, RulesToken } from './rules-reasoner.js';
 
@@ -50,14 +49,21 @@ export function marketPools(market: ReasonerMarket): readonly { fee: number; add
 }
 
 /**
- * The allow-listed token with this address (any casing), or undefined.
+ * The allow-listed token with this address, or undefined. `address` is text from outside (a model's
+ * answer): it is normalised here, so all-lower, all-upper or correctly checksummed spellings match, and a
+ * wrong checksum or anything else matches nothing.
  *
  * @example
  * findToken(market, '0xc02aaa39b223fe8d0a0e5c4f27ead9083c756cc2')?.symbol; // 'WETH'
  */
 export function findToken(market: ReasonerMarket, address: string): RulesToken | undefined {
-  const wanted = address.toLowerCase();
-  return marketTokens(market).find((token) => token.address.toLowerCase() === wanted);
+  let wanted: Address;
+  try {
+    wanted = toAddress(address);
+  } catch {
+    return undefined;
+  }
+  return marketTokens(market).find((token) => token.address === wanted);
 }
 
 /**
@@ -69,11 +75,11 @@ export function findToken(market: ReasonerMarket, address: string): RulesToken |
  * const usd18 = (amount * price.num * 10n ** 18n) / price.den;
  */
 export function tokenPrice(market: ReasonerMarket, snapshot: MarketSnapshot, token: Address): TokenPrice | undefined {
-  const isBase = token.toLowerCase() === market.base.address.toLowerCase();
+  const isBase = token === market.base.address;
   const decimals = isBase ? market.base.decimals : market.quote.decimals;
   const feed = isBase ? market.oracle : market.quoteOracle;
   if (feed === undefined) return { num: 1n, den: 10n ** BigInt(decimals), round: undefined };
-  const round = oracleIn(snapshot, feed);
+  const round = snapshot.oracles.get(feed);
   if (round === undefined || round.answer <= 0n) return undefined;
   return { num: round.answer, den: 10n ** BigInt(round.decimals + decimals), round };
 }
@@ -89,17 +95,13 @@ export function usdValue18(amount: bigint, price: TokenPrice): bigint {
 }
 
 /**
- * The balance of `token` in a balances map, whatever the casing of the keys; 0 when absent.
+ * The balance of `token` in a balances map; 0 when absent.
  *
  * @example
  * balanceOf(balances, market.quote.address); // 100_000_000_000n
  */
 export function balanceOf(balances: ReadonlyMap<Address, bigint>, token: Address): bigint {
-  const exact = balances.get(token);
-  if (exact !== undefined) return exact;
-  const wanted = token.toLowerCase();
-  for (const [address, amount] of balances) if (address.toLowerCase() === wanted) return amount;
-  return 0n;
+  return balances.get(token) ?? 0n;
 }
 
 /**

@@ -2,7 +2,6 @@ import { formatUnits } from 'viem';
 import { MandateError } from '../model/base-error.js';
 import { canonicalJson, canonicalJsonReusing } from '../model/canonical-json.js';
 import { keccak256Hex } from '../model/keccak.js';
-import { oracleIn } from '../market/market-state.js';
 import type { Address } from '../model/address.js';
 import type { OracleUpdate } from '../model/market-event.js';
 import type { Proposal, ReasoningRecord, TradeProposal } from '../model/decision.js';
@@ -106,10 +105,10 @@ export function createRulesReasoner(parameters: CreateRulesReasonerParameters): 
     async propose(input: ReasonerInput): Promise<ReasonerOutput> {
       const { signal } = input;
       checkSignal(signal.strength, signal.sizeQuote);
-      const baseRound = oracleIn(input.market, market.oracle);
-      const quoteRound = market.quoteOracle === undefined ? undefined : oracleIn(input.market, market.quoteOracle);
-      const baseBalance = balanceOf(input.balances, market.base.address);
-      const quoteBalance = balanceOf(input.balances, market.quote.address);
+      const baseRound = input.market.oracles.get(market.oracle);
+      const quoteRound = market.quoteOracle === undefined ? undefined : input.market.oracles.get(market.quoteOracle);
+      const baseBalance = input.balances.get(market.base.address) ?? 0n;
+      const quoteBalance = input.balances.get(market.quote.address) ?? 0n;
       const inputs = {
         signal,
         oracle: baseRound === undefined ? null : roundFacts(baseRound),
@@ -203,14 +202,6 @@ function parseDecimal(value: string, decimals: number): bigint {
   return BigInt(whole) * 10n ** BigInt(decimals) + BigInt(fraction.slice(0, decimals).padEnd(decimals, '0') || '0');
 }
 
-function balanceOf(balances: ReadonlyMap<Address, bigint>, token: Address): bigint {
-  const exact = balances.get(token);
-  if (exact !== undefined) return exact;
-  const wanted = token.toLowerCase();
-  for (const [address, amount] of balances) if (address.toLowerCase() === wanted) return amount;
-  return 0n;
-}
-
 function roundFacts(round: OracleUpdate) {
   return { feed: round.feed, roundId: round.roundId, answer: round.answer, decimals: round.decimals, updatedAt: round.updatedAt };
 }
@@ -244,7 +235,7 @@ function validateParameters(parameters: CreateRulesReasonerParameters) {
       throw new RulesReasonerConfigError(`market.${side}.decimals`, String(token.decimals), 'an integer from 0 to 77 is accepted');
     }
   }
-  if (market.base.address.toLowerCase() === market.quote.address.toLowerCase()) {
+  if (market.base.address === market.quote.address) {
     throw new RulesReasonerConfigError('market.quote.address', market.quote.address, 'the quote token must differ from the base token');
   }
   if (!Number.isInteger(market.poolFee) || market.poolFee < 0 || market.poolFee >= 1_000_000) {

@@ -69,7 +69,7 @@ export function validateLlmOutput(parameters: ValidateLlmOutputParameters): Vali
   if (tokenIn === undefined) return refuse(llmOutputReasons.tokenNotAllowed, `tokenIn ${JSON.stringify(decision.tokenIn)} is not an allow-listed token`);
   const tokenOut = findToken(market, decision.tokenOut);
   if (tokenOut === undefined) return refuse(llmOutputReasons.tokenNotAllowed, `tokenOut ${JSON.stringify(decision.tokenOut)} is not an allow-listed token`);
-  if (tokenIn.address.toLowerCase() === tokenOut.address.toLowerCase()) {
+  if (tokenIn.address === tokenOut.address) {
     return refuse(llmOutputReasons.tokenNotAllowed, 'tokenIn and tokenOut are the same token');
   }
   const fees = marketPools(market).map((pool) => pool.fee);

@@ -20,7 +20,7 @@ import { commitDecisions, executeTrade, vaultDevnetExtension } from '../../agent
 import { decisionHash, decisionIdFor, strategyIdFor } from '../../agent/model/decision-hash.js';
 import { holdDecision } from '../support/journal-fixtures.js';
 import { buildBatch } from '../../agent/journal/merkle-batches.js';
-import type { Address, Hex } from '../../agent/model/address.js';
+import { toAddress, type Address, type Hex } from '../../agent/model/address.js';
 import type { Benchmark } from './benchmark.js';
 
 const targetOverheadGas = 45_000;
@@ -84,13 +84,13 @@ async function measureVaultGas(): Promise<Record<string, unknown>> {
 
     await rpc('evm_revert', [snapshot]);
     const trader = wallet('trader');
-    const wethBalance = () => publicClient.readContract({ address: weth, abi: erc20Abi, functionName: 'balanceOf', args: [trader.account.address as Address] });
+    const wethBalance = () => publicClient.readContract({ address: weth, abi: erc20Abi, functionName: 'balanceOf', args: [trader.account.address] });
     const wethBefore = await wethBalance();
     const directHash = await trader.writeContract({
       address: manifest.uniswap.swapRouter,
       abi: swapRouterAbi,
       functionName: 'exactInputSingle',
-      args: [{ tokenIn: usdc, tokenOut: weth, fee, recipient: trader.account.address as Address, deadline, amountIn, amountOutMinimum: trade.fill.minAmountOutUsed, sqrtPriceLimitX96: 0n }],
+      args: [{ tokenIn: usdc, tokenOut: weth, fee, recipient: trader.account.address, deadline, amountIn, amountOutMinimum: trade.fill.minAmountOutUsed, sqrtPriceLimitX96: 0n }],
     });
     const direct = await publicClient.waitForTransactionReceipt({ hash: directHash, pollingInterval: 20 });
     if (direct.status !== 'success') throw new Error(`The direct swap reverted (${directHash}).`);
@@ -134,7 +134,7 @@ async function tradeGasBreakdown(
   addresses: { feeds: Address[]; tokens: Address[]; router: Address },
 ): Promise<Record<string, number>> {
   const trace = (await rpc('debug_traceTransaction', [hash, { tracer: 'callTracer' }])) as CallFrame;
-  const is = (list: Address[], to: string | undefined) => list.some((a) => a.toLowerCase() === to?.toLowerCase());
+  const is = (list: Address[], to: string | undefined) => to !== undefined && list.includes(toAddress(to));
   const sum = (filter: (frame: CallFrame) => boolean) =>
     (trace.calls ?? []).filter(filter).reduce((total, frame) => total + Number(BigInt(frame.gasUsed)), 0);
   const oracleCalls = sum((f) => is(addresses.feeds, f.to));

@@ -1,6 +1,6 @@
 import { type Account, type Chain, type PublicClient, type TransactionReceipt, type Transport, type WalletClient, encodeFunctionData, parseEventLogs } from 'viem';
 import type { MandateError } from '../../model/base-error.js';
-import type { Address, Hex } from '../../model/address.js';
+import { toAddress, type Address, type Hex } from '../../model/address.js';
 import { safeL2Abi } from '../generated/SafeL2.js';
 import { VaultCallError, toVaultError } from '../vault/vault-errors.js';
 import { SafeTransactionError, safeErrorCodeOf } from './safe-errors.js';
@@ -64,7 +64,7 @@ export async function executeSafeTransaction(parameters: ExecuteSafeTransactionP
     throw new VaultCallError(`The Safe transaction for ${functionName} reverted on-chain.`, { details: `Transaction ${hash} in block ${receipt.blockNumber}.` });
   }
   const executed = parseEventLogs({ abi: safeL2Abi, logs: receipt.logs, eventName: ['ExecutionSuccess', 'ExecutionFailure'] });
-  const outcome = executed.find((log) => log.address.toLowerCase() === safe.toLowerCase());
+  const outcome = executed.find((log) => toAddress(log.address) === safe);
   if (outcome?.eventName !== 'ExecutionSuccess') {
     throw new VaultCallError(`The Safe executed ${functionName} but the inner call failed.`, { details: `Transaction ${hash}: ${outcome?.eventName ?? 'no execution event'}.` });
   }

@@ -74,7 +74,7 @@ export function devnetAgentTarget(manifest: DevnetManifest, config: Pick<Resolve
     base: manifest.tokens.WETH,
     quote: manifest.tokens.USDC,
     baseFeed: manifest.feeds['ETH/USD'].address,
-    quoteFeed: feeds.some((feed) => feed.toLowerCase() === manifest.feeds['USDC/USD'].address.toLowerCase()) ? manifest.feeds['USDC/USD'].address : undefined,
+    quoteFeed: feeds.includes(manifest.feeds['USDC/USD'].address) ? manifest.feeds['USDC/USD'].address : undefined,
     feeds,
     pools,
   };

@@ -36,8 +36,8 @@ export function withInFlightTrades(gate: VaultRiskGate, caller: Address, market:
   function context(state: PolicyState, time: number): EvaluateTradeContext {
     const base = gate.snapshot().oracles;
     const seen = oracleContextFromMarket(market(), state);
-    const oracleRounds = new Map<string, OracleReading>(base.oracleRounds);
-    const feedDecimals = new Map<string, number>(base.feedDecimals);
+    const oracleRounds = new Map<Address, OracleReading>(base.oracleRounds);
+    const feedDecimals = new Map<Address, number>(base.feedDecimals);
     for (const [feed, round] of seen.oracleRounds) {
       const current = oracleRounds.get(feed);
       if (current === undefined || round.updatedAt > current.updatedAt) {
