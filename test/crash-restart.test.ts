@@ -16,7 +16,7 @@ import { runMarketDriver } from '../agent/chain/devnet/market-driver.js';
 import { createSeededRandom } from '../agent/chain/devnet/seeded-random.js';
 import { startRunDevnet } from './support/run-devnet-fixture.js';
 import { openJournal } from '../agent/journal/open-journal.js';
-import { vaultJournalAbi } from '../agent/journal/vault-journal-chain.js';
+import { getVaultEvents } from '../agent/chain/vault/vault-events.js';
 import { systemClock } from '../agent/model/clock.js';
 
 const repoRoot = resolve(fileURLToPath(import.meta.url), '../..');
@@ -134,7 +134,7 @@ describe('mandate run after kill -9', () => {
       expect(check.decisions.uncommitted({ vault: manifest.contracts.MandateVault })).toEqual([]);
       const all = check.decisions.list({ runId: runs[0]!.id });
       total = all.length;
-      journalTrades = all.filter((decision) => decision.status === 'trade').map((decision) => decision.id.toLowerCase());
+      journalTrades = all.filter((decision) => decision.status === 'trade').map((decision) => decision.id);
     } finally {
       check.close();
     }
@@ -142,9 +142,9 @@ describe('mandate run after kill -9', () => {
     expect(journalTrades.length).toBeGreaterThan(0);
 
     const client = createPublicClient({ transport: http(anvil.rpcUrl) }) as PublicClient;
-    const executed = (
-      await client.getContractEvents({ address: manifest.contracts.MandateVault, abi: vaultJournalAbi, eventName: 'TradeExecuted', fromBlock: 0n, strict: true })
-    ).map((log) => (log.args as { decisionId: string }).decisionId.toLowerCase());
+    const executed = (await getVaultEvents({ client, vault: manifest.contracts.MandateVault!, eventNames: ['TradeExecuted'], fromBlock: 0n })).map(
+      (event) => event.args.decisionId,
+    );
     expect(new Set(executed).size).toBe(executed.length);
     expect([...executed].sort()).toEqual([...journalTrades].sort());
 

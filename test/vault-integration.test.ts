@@ -22,7 +22,7 @@ import {
   stringToHex,
 } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, expectTypeOf, it, vi } from 'vitest';
 import { type AnvilInstance, startAnvil } from '../agent/chain/anvil.js';
 import type { DevnetRole } from '../agent/chain/dev-accounts.js';
 import { deployDevnet } from '../agent/chain/devnet/deploy-devnet.js';
@@ -51,14 +51,19 @@ import {
   tightenPolicy,
   unpause,
   vaultDevnetExtension,
+  type VaultEvent,
+  type VaultEventArgs,
+  getVaultEvents,
+  vaultEventsOf,
   verifyDecision,
+  watchVaultEvents,
   withdraw,
 } from '../agent/chain/vault/index.js';
 import { buildBatch } from '../agent/journal/merkle-batches.js';
 import { decisionHash, decisionIdFor, strategyIdFor } from '../agent/model/decision-hash.js';
 import { holdDecision } from './support/journal-fixtures.js';
 import type { TradeIntent } from '../agent/model/decision.js';
-import type { Address, Hex } from '../agent/model/address.js';
+import { sortsBefore, type Address, type Hex } from '../agent/model/address.js';
 
 const USD = 10n ** 18n;
 const USDC_UNIT = 10n ** 6n;
@@ -505,5 +510,62 @@ describe('simulation first', () => {
     const nonce = await publicClient.getTransactionCount({ address: agent });
     await revertOf(executeTrade({ ...as('agent'), intent: await intent({ amountIn: 10_000n * USDC_UNIT }) }));
     expect(await publicClient.getTransactionCount({ address: agent })).toBe(nonce);
+  });
+});
+
+describe('the vault event reader', () => {
+  it('decodes a receipt, a log range and an indexed filter alike, typed from the ABI, addresses normalised', async () => {
+    const buy = await intent({ amountIn: 1_000n * USDC_UNIT });
+    const { receipt } = await executeTrade({ ...as('agent'), intent: buy });
+    const [executed] = vaultEventsOf(receipt, { vault, eventNames: ['TradeExecuted'] });
+    expectTypeOf(executed!.args.tokenIn).toEqualTypeOf<Address>();
+    expectTypeOf(executed!.args.decisionId).toEqualTypeOf<Hex>();
+    expectTypeOf<VaultEventArgs<'PolicyUpdated'>['policy']['perTradeCapUsd']>().toEqualTypeOf<bigint>();
+    expect(executed).toMatchObject({
+      eventName: 'TradeExecuted',
+      address: vault,
+      blockNumber: receipt.blockNumber,
+      transactionHash: receipt.transactionHash,
+      args: { decisionId: buy.decisionId, strategyId: buy.strategyId, reasoningHash: buy.reasoningHash, tokenIn: usdc, tokenOut: weth, fee: 500, amountIn: buy.amountIn },
+    });
+    expect(vaultEventsOf(receipt, { vault: manifest.tokens.USDC.address })).toEqual([]);
+
+    const byId = await getVaultEvents({ client: publicClient, vault, eventNames: ['TradeExecuted'], args: { decisionId: buy.decisionId }, fromBlock: 0n });
+    expect(byId).toEqual([executed]);
+    expect(await getVaultEvents({ client: publicClient, vault, eventNames: ['TradeExecuted'], args: { decisionId: (await intent()).decisionId }, fromBlock: 0n })).toEqual([]);
+
+    // Everything since the deploy: the setup's tokens and pools, with the manifest's addresses as they are.
+    const all = await getVaultEvents({ client: publicClient, vault, fromBlock: BigInt(manifest.startBlock) });
+    expect(all.at(-1)).toEqual(executed);
+    const tokens = all.flatMap((event) => (event.eventName === 'TokenConfigured' ? [[event.args.token, event.args.feed]] : []));
+    expect(tokens).toEqual([
+      [usdc, manifest.feeds['USDC/USD'].address],
+      [weth, manifest.feeds['ETH/USD'].address],
+    ]);
+    const [token0, token1] = sortsBefore(usdc, weth) ? [usdc, weth] : [weth, usdc];
+    const pools = all.flatMap((event) => (event.eventName === 'PoolAllowed' ? [event.args] : []));
+    expect(pools).toEqual([
+      { token0, token1, fee: 500 },
+      { token0, token1, fee: 3000 },
+    ]);
+  });
+
+  it('watches the vault and hands over each new event decoded', async () => {
+    const seen: VaultEvent[] = [];
+    const stop = watchVaultEvents({ client: publicClient, vault, onEvents: (events) => seen.push(...events) });
+    try {
+      const receipt = await pause(as('guardian'));
+      await vi.waitFor(() => expect(seen).toHaveLength(1), { timeout: 30_000 });
+      expect(seen[0]).toEqual({
+        eventName: 'Paused',
+        args: { by: manifest.accounts.guardian.address },
+        address: vault,
+        blockNumber: receipt.receipt.blockNumber,
+        logIndex: 0,
+        transactionHash: receipt.hash,
+      });
+    } finally {
+      stop();
+    }
   });
 });

@@ -1,11 +1,11 @@
 import { createPublicClient, erc20Abi, http, type PublicClient } from 'viem';
 import { readDevnetManifest } from '../chain/devnet/devnet-manifest.js';
-import { mandateVaultAbi } from '../chain/generated/MandateVault.js';
 import { getChainPreset } from '../chain/presets/chain-presets.js';
 import { resolveLiveMarket } from '../chain/presets/resolve-live-market.js';
+import { getVaultEvents } from '../chain/vault/vault-events.js';
 import { ConfigError } from '../config/config-error.js';
 import type { ResolvedConfig } from '../config/index.js';
-import { toAddress, type Address } from '../model/address.js';
+import type { Address } from '../model/address.js';
 import type { ConsoleToken } from './console-types.js';
 import type { ConsoleChain } from './create-console.js';
 
@@ -75,10 +75,9 @@ async function discoverVaultMarket(client: PublicClient, vault: Address, fromBlo
   const pools: { tokenA: Address; tokenB: Address; fee: number }[] = [];
   for (let from = fromBlock; from <= head; from += 10_000n) {
     const to = from + 9_999n < head ? from + 9_999n : head;
-    for (const log of await client.getContractEvents({ address: vault, abi: mandateVaultAbi, fromBlock: from, toBlock: to })) {
-      const args = log.args as { token?: string; token0?: string; token1?: string; fee?: number };
-      if (log.eventName === 'TokenConfigured' && args.token) tokenAddresses.add(toAddress(args.token));
-      if (log.eventName === 'PoolAllowed' && args.token0 && args.token1 && args.fee !== undefined) pools.push({ tokenA: toAddress(args.token0), tokenB: toAddress(args.token1), fee: args.fee });
+    for (const event of await getVaultEvents({ client, vault, eventNames: ['TokenConfigured', 'PoolAllowed'], fromBlock: from, toBlock: to })) {
+      if (event.eventName === 'TokenConfigured') tokenAddresses.add(event.args.token);
+      else pools.push({ tokenA: event.args.token0, tokenB: event.args.token1, fee: event.args.fee });
     }
   }
   const tokens: ConsoleToken[] = await Promise.all(

@@ -30,7 +30,6 @@ import {
   fillFromExecutedTrade,
   historyLookups,
   readVaultDecisionHistory,
-  vaultJournalAbi,
   verifyJournalAgainstVault,
 } from './vault-journal-chain.js';
 import { verifyJournal } from './verify-journal.js';
@@ -146,7 +145,7 @@ describe('the journal on the devnet with a real vault', () => {
     const [batch] = await committer.flush();
     expect(batch).toMatchObject({ count: 3, onchainIndex: 1, status: 'committed' });
     const proof = proofFor(journal, neverSent.id);
-    expect(await client.readContract({ address: vault, abi: vaultJournalAbi, functionName: 'verifyDecision', args: [1n, neverSent.id, proof.decisionHash, proof.proof] })).toBe(true);
+    expect(await client.readContract({ address: vault, abi: mandateVaultAbi, functionName: 'verifyDecision', args: [1n, neverSent.id, proof.decisionHash, proof.proof] })).toBe(true);
 
     const report = await verifyJournalAgainstVault({ journal, client, vault, fromBlock: BigInt(manifest.startBlock) });
     expect(report).toMatchObject({ decisions: 4, verified: 4, mismatched: 0, uncommitted: 0, unchecked: 0 });

@@ -10,7 +10,6 @@ import {
   createWalletClient,
   http,
   keccak256,
-  parseEventLogs,
   zeroAddress,
   type Abi,
   type Chain,
@@ -22,6 +21,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAnvil, type AnvilInstance } from '../chain/anvil.js';
 import { mandateVaultAbi, mandateVaultBytecode } from '../chain/generated/MandateVault.js';
 import { devAccounts } from '../chain/dev-accounts.js';
+import { getVaultEvents, vaultEventsOf } from '../chain/vault/vault-events.js';
 import { createVirtualClock } from '../model/clock.js';
 import { toAddress, type Address, type Hex } from '../model/address.js';
 import { holdDecision, deniedDecision } from '../../test/support/journal-fixtures.js';
@@ -84,17 +84,13 @@ afterAll(async () => {
 const commitOnChain: CommitDecisions = async ({ root, count }) => {
   const txHash = await agentWallet.writeContract({ address: vault, abi, functionName: 'commitDecisions', args: [root, count], account: agentWallet.account!, chain: agentWallet.chain });
   const receipt = await publicClient.waitForTransactionReceipt({ hash: txHash });
-  const [event] = parseEventLogs({ abi, logs: receipt.logs, eventName: 'DecisionsCommitted' }) as unknown as [{ args: { batch: bigint; prevRoot: Hex } }];
-  return { txHash, block: receipt.blockNumber, onchainIndex: Number(event.args.batch), prevRoot: event.args.prevRoot };
+  const [event] = vaultEventsOf(receipt, { vault, eventNames: ['DecisionsCommitted'] });
+  return { txHash, block: receipt.blockNumber, onchainIndex: Number(event!.args.batch), prevRoot: event!.args.prevRoot };
 };
 
 async function committedRoots(): Promise<Map<Hex, { txHash: Hex; block: bigint; onchainIndex: number }>> {
-  const logs = (await publicClient.getContractEvents({ address: vault, abi, eventName: 'DecisionsCommitted', fromBlock: 0n })) as unknown as {
-    args: { batch: bigint; root: Hex };
-    transactionHash: Hex;
-    blockNumber: bigint;
-  }[];
-  return new Map(logs.map((log) => [log.args.root, { txHash: log.transactionHash, block: log.blockNumber, onchainIndex: Number(log.args.batch) }]));
+  const events = await getVaultEvents({ client: publicClient, vault, eventNames: ['DecisionsCommitted'], fromBlock: 0n });
+  return new Map(events.map((event) => [event.args.root, { txHash: event.transactionHash, block: event.blockNumber, onchainIndex: Number(event.args.batch) }]));
 }
 const findCommitted: FindCommittedRoot = async (root) => (await committedRoots()).get(root);
 

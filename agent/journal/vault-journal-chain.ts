@@ -1,21 +1,11 @@
-import { parseAbi, type Chain, type PublicClient, type Transport, type WalletClient, type Account } from 'viem';
+import type { Chain, PublicClient, Transport, WalletClient, Account } from 'viem';
+import { mandateVaultAbi } from '../chain/generated/MandateVault.js';
+import { getVaultEvents, vaultEventsOf } from '../chain/vault/vault-events.js';
 import type { Fill } from '../model/decision.js';
-import { toAddress, type Address, type Hex } from '../model/address.js';
+import type { Address, Hex } from '../model/address.js';
 import { BatchError } from './journal-errors.js';
 import type { CommitDecisions, CommittedBatchReceipt, FindCommittedRoot } from './merkle-batches.js';
 import { verifyJournal, type OnchainTrade, type VerifyJournalParameters, type VerifyJournalReturnType } from './verify-journal.js';
-
-/**
- * The parts of IMandateVault the journal reads and writes. Kept here, in the interface's exact
- * signatures, so the journal does not depend on generated artifacts.
- */
-export const vaultJournalAbi = parseAbi([
-  'event TradeExecuted(bytes32 indexed decisionId, bytes32 indexed strategyId, bytes32 reasoningHash, address tokenIn, address tokenOut, uint24 fee, uint256 amountIn, uint256 amountOut, uint256 minAmountOutUsed, uint256 valueUsd)',
-  'event DecisionsCommitted(uint256 indexed batch, bytes32 root, uint32 count, bytes32 prevRoot)',
-  'function commitDecisions(bytes32 root, uint32 count)',
-  'function batchRoot(uint256 batch) view returns (bytes32)',
-  'function verifyDecision(uint256 batch, bytes32 decisionId, bytes32 decisionHash, bytes32[] proof) view returns (bool)',
-]);
 
 /** A TradeExecuted as read from the chain, with where it happened. */
 export type ExecutedTrade = OnchainTrade & {
@@ -63,29 +53,16 @@ export async function readVaultDecisionHistory(parameters: ReadVaultDecisionHist
   const roots = new Map<Hex, CommittedBatchReceipt & { count: number }>();
   for (let from = parameters.fromBlock; from <= toBlock; from += step) {
     const to = from + step - 1n < toBlock ? from + step - 1n : toBlock;
-    const logs = await client.getContractEvents({ address: vault, abi: vaultJournalAbi, fromBlock: from, toBlock: to, strict: true });
-    for (const log of logs) {
-      if (log.eventName === 'TradeExecuted') {
-        const { args } = log;
-        trades.set(args.decisionId, {
-          decisionId: args.decisionId,
-          strategyId: args.strategyId,
-          reasoningHash: args.reasoningHash,
-          tokenIn: toAddress(args.tokenIn),
-          tokenOut: toAddress(args.tokenOut),
-          fee: args.fee,
-          amountIn: args.amountIn,
-          amountOut: args.amountOut,
-          minAmountOutUsed: args.minAmountOutUsed,
-          valueUsd: args.valueUsd,
-          txHash: log.transactionHash,
-          block: log.blockNumber,
-        });
-      } else if (log.eventName === 'DecisionsCommitted') {
-        const { args } = log;
+    const events = await getVaultEvents({ client, vault, eventNames: ['TradeExecuted', 'DecisionsCommitted'], fromBlock: from, toBlock: to });
+    for (const event of events) {
+      if (event.eventName === 'TradeExecuted') {
+        const { args } = event;
+        trades.set(args.decisionId, { ...args, txHash: event.transactionHash, block: event.blockNumber });
+      } else {
+        const { args } = event;
         roots.set(args.root, {
-          txHash: log.transactionHash,
-          block: log.blockNumber,
+          txHash: event.transactionHash,
+          block: event.blockNumber,
           onchainIndex: Number(args.batch),
           prevRoot: args.prevRoot,
           count: args.count,
@@ -151,19 +128,12 @@ export type CreateVaultCommitParameters = {
 export function createVaultCommit(parameters: CreateVaultCommitParameters): CommitDecisions {
   const { client, wallet, vault } = parameters;
   return async ({ root, count }) => {
-    const txHash = await wallet.writeContract({ address: vault, abi: vaultJournalAbi, functionName: 'commitDecisions', args: [root, count] });
+    const txHash = await wallet.writeContract({ address: vault, abi: mandateVaultAbi, functionName: 'commitDecisions', args: [root, count] });
     const receipt = await client.waitForTransactionReceipt({ hash: txHash });
     if (receipt.status !== 'success') {
       throw new BatchError('commitDecisions reverted.', { details: `Transaction ${txHash} for root ${root} (${count} decisions) reverted; the batch stays pending.` });
     }
-    const logs = await client.getContractEvents({
-      address: vault,
-      abi: vaultJournalAbi,
-      eventName: 'DecisionsCommitted',
-      blockHash: receipt.blockHash,
-      strict: true,
-    });
-    const event = logs.find((log) => log.transactionHash === txHash);
+    const [event] = vaultEventsOf(receipt, { vault, eventNames: ['DecisionsCommitted'] });
     return {
       txHash,
       block: receipt.blockNumber,

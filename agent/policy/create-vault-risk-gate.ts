@@ -1,5 +1,5 @@
 import type { PublicClient } from 'viem';
-import { mandateVaultAbi } from '../chain/generated/MandateVault.js';
+import { type VaultEvent, type VaultEventName, watchVaultEvents } from '../chain/vault/vault-events.js';
 import type { RiskGate } from '../model/ports.js';
 import type { TradeIntent } from '../model/decision.js';
 import type { Address, Hex } from '../model/address.js';
@@ -23,11 +23,14 @@ export const vaultPolicyEventNames = [
   'Unpaused',
   'AgentChanged',
   'TradeExecuted',
-] as const;
+] as const satisfies readonly VaultEventName[];
 export type VaultPolicyEventName = (typeof vaultPolicyEventNames)[number];
 
+const isPolicyEvent = (event: VaultEvent): event is VaultEvent<VaultPolicyEventName> =>
+  (vaultPolicyEventNames as readonly string[]).includes(event.eventName);
+
 /** One vault event the gate reacted to. */
-export type GateEvent = { eventName: VaultPolicyEventName; blockNumber: bigint | null; transactionHash: Hex | null };
+export type GateEvent = { eventName: VaultPolicyEventName; blockNumber: bigint; transactionHash: Hex };
 
 export type CreateVaultRiskGateParameters = ReadPolicyStateParameters & {
   client: PublicClient;
@@ -132,17 +135,16 @@ export async function createVaultRiskGate(parameters: CreateVaultRiskGateParamet
   const unwatch: (() => void)[] = [];
   if (parameters.watchEvents ?? true) {
     unwatch.push(
-      client.watchContractEvent({
-        address: vault,
-        abi: mandateVaultAbi,
-        onLogs: (logs) => {
+      watchVaultEvents({
+        client,
+        vault,
+        onEvents: (vaultEvents) => {
           let relevant = false;
-          for (const log of logs) {
-            const eventName = log.eventName as string;
-            if (!(vaultPolicyEventNames as readonly string[]).includes(eventName)) continue;
+          for (const event of vaultEvents) {
+            if (!isPolicyEvent(event)) continue;
             relevant = true;
-            if (log.eventName === 'TradeExecuted') known.set(decisionKey(log.args.decisionId!), log.args.decisionId!);
-            events.push({ eventName: eventName as VaultPolicyEventName, blockNumber: log.blockNumber, transactionHash: log.transactionHash });
+            if (event.eventName === 'TradeExecuted') known.set(decisionKey(event.args.decisionId), event.args.decisionId);
+            events.push({ eventName: event.eventName, blockNumber: event.blockNumber, transactionHash: event.transactionHash });
             if (events.length > history) events.shift();
           }
           if (relevant) background(refresh());

@@ -1,12 +1,12 @@
 import {
   type Hex,
   type PublicClient,
+  type TransactionReceipt,
   createPublicClient,
   createWalletClient,
   decodeErrorResult,
   encodeFunctionData,
   http,
-  parseEventLogs,
   toHex,
 } from 'viem';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -22,6 +22,7 @@ import type { OracleUpdate } from '../model/market-event.js';
 import { createPolicyGate } from './create-policy-gate.js';
 import { applyPolicy, createPolicyState } from './create-policy-state.js';
 import { type VaultRiskGate, createVaultRiskGate } from './create-vault-risk-gate.js';
+import { vaultEventsOf } from '../chain/vault/vault-events.js';
 import type { EvaluateTradeReturnType } from './evaluate-trade.js';
 import type { VaultPolicy } from './policy-state.js';
 import { refreshAfterTrades } from './refresh-after-trades.js';
@@ -58,7 +59,7 @@ const maxOracleAge = { usdc: 10 * 86_400, weth: 86_400 };
 const wallet = (address: Address) => createWalletClient({ account: address, transport: http(anvil.rpcUrl) });
 const rpc = (method: string, params: unknown[]) => client.request({ method: method as 'eth_chainId', params: params as never });
 
-async function sendAt(from: Address, to: Address, data: Hex, time?: bigint): Promise<{ status: 'success' | 'reverted'; logs: readonly unknown[]; blockNumber: bigint }> {
+async function sendAt(from: Address, to: Address, data: Hex, time?: bigint): Promise<TransactionReceipt> {
   if (time !== undefined) await rpc('evm_setNextBlockTimestamp', [toHex(time)]);
   const hash = await wallet(from).sendTransaction({ to, data, gas: 1_500_000n, chain: null });
   const receipt = await client.waitForTransactionReceipt({ hash, pollingInterval: 10 });
@@ -226,7 +227,7 @@ describe('the policy gates on the devnet', () => {
         // Trade for real at exactly `now`, and check the event against both gates' numbers.
         const receipt = await sendAt(accounts.agent.address, vault, data, now);
         expect(receipt.status, context).toBe('success');
-        const [event] = parseEventLogs({ abi: mandateVaultAbi, eventName: 'TradeExecuted', logs: receipt.logs as never });
+        const [event] = vaultEventsOf(receipt, { vault, eventNames: ['TradeExecuted'] });
         expect({ valueUsd: event!.args.valueUsd, minAmountOutUsed: event!.args.minAmountOutUsed }, context).toEqual({
           valueUsd: memory.valueUsd,
           minAmountOutUsed: memory.minAmountOutUsed,
@@ -294,7 +295,7 @@ describe('the policy gates on the devnet', () => {
       async execute(intent) {
         const receipt = await sendAt(accounts.agent.address, vault, encodeFunctionData({ abi: mandateVaultAbi, functionName: 'executeTrade', args: [intent] }), now);
         if (receipt.status !== 'success') return { ok: false, reason: 'reverted' };
-        const [event] = parseEventLogs({ abi: mandateVaultAbi, eventName: 'TradeExecuted', logs: receipt.logs as never });
+        const [event] = vaultEventsOf(receipt, { vault, eventNames: ['TradeExecuted'] });
         const { amountIn, amountOut, minAmountOutUsed, valueUsd } = event!.args;
         return { ok: true, fill: { txHash: event!.transactionHash, block: receipt.blockNumber, amountIn, amountOut, minAmountOutUsed, valueUsd, gasUsed: 0n, effectiveGasPrice: 0n } };
       },

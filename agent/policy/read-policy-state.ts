@@ -1,5 +1,6 @@
 import { type PublicClient, parseAbi } from 'viem';
 import { mandateVaultAbi } from '../chain/generated/MandateVault.js';
+import { getVaultEvents } from '../chain/vault/vault-events.js';
 import { toAddress, zeroAddress, type Address, type Hex } from '../model/address.js';
 import type { EvaluateTradeContext, OracleReading, SequencerReading } from './evaluate-trade.js';
 import { type PolicyState, type TokenPolicy, decisionKey, poolKey } from './policy-state.js';
@@ -71,7 +72,7 @@ export async function readPolicyState(client: PublicClient, vault: Address, para
   // Round 1: the vault's fields, the candidates, and the logs that may name more of them, together.
   const scan = parameters.fromBlock !== undefined && parameters.fromBlock <= blockNumber;
   const candidates = { tokens: [...tokens], pools: [...pools.values()], ids: [...decisionIds.values()] };
-  const [agentRead, paused, policy, allowanceState, lastTradeAt, sequencerFeedRead, sequencerGrace, listed, logs] = await Promise.all([
+  const [agentRead, paused, policy, allowanceState, lastTradeAt, sequencerFeedRead, sequencerGrace, listed, events] = await Promise.all([
     read('agent'),
     read('paused'),
     read('policy'),
@@ -80,20 +81,20 @@ export async function readPolicyState(client: PublicClient, vault: Address, para
     read('sequencerUptimeFeed'),
     read('sequencerGracePeriod'),
     readLists(candidates.tokens, candidates.pools, candidates.ids),
-    scan ? client.getContractEvents({ address: vault, abi: mandateVaultAbi, fromBlock: parameters.fromBlock, toBlock: blockNumber }) : [],
+    scan ? getVaultEvents({ client, vault, eventNames: ['TokenConfigured', 'PoolAllowed', 'TradeExecuted'], fromBlock: parameters.fromBlock, toBlock: blockNumber }) : [],
   ]);
   const agent = toAddress(agentRead);
   const sequencerFeed = toAddress(sequencerFeedRead);
   const discovered = { tokens: new Set<Address>(), pools: new Map<string, { tokenA: Address; tokenB: Address; fee: number }>(), ids: new Map<string, Hex>() };
-  for (const log of logs) {
-    if (log.eventName === 'TokenConfigured') {
-      const token = toAddress(log.args.token!);
-      if (!tokens.has(token)) discovered.tokens.add(token);
-    } else if (log.eventName === 'PoolAllowed') {
-      const [token0, token1, fee] = [toAddress(log.args.token0!), toAddress(log.args.token1!), log.args.fee!];
+  for (const event of events) {
+    if (event.eventName === 'TokenConfigured') {
+      if (!tokens.has(event.args.token)) discovered.tokens.add(event.args.token);
+    } else if (event.eventName === 'PoolAllowed') {
+      const { token0, token1, fee } = event.args;
       if (!pools.has(poolKey(token0, token1, fee))) discovered.pools.set(poolKey(token0, token1, fee), { tokenA: token0, tokenB: token1, fee });
-    } else if (log.eventName === 'TradeExecuted') {
-      if (!decisionIds.has(decisionKey(log.args.decisionId!))) discovered.ids.set(decisionKey(log.args.decisionId!), log.args.decisionId!);
+    } else {
+      const { decisionId } = event.args;
+      if (!decisionIds.has(decisionKey(decisionId))) discovered.ids.set(decisionKey(decisionId), decisionId);
     }
   }
 

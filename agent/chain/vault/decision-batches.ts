@@ -1,6 +1,7 @@
-import { type PublicClient, type TransactionReceipt, parseEventLogs } from 'viem';
+import type { PublicClient, TransactionReceipt } from 'viem';
 import type { Address, Hex } from '../../model/address.js';
 import { mandateVaultAbi } from '../generated/MandateVault.js';
+import { vaultEventsOf } from './vault-events.js';
 import { type VaultWriteParameters, writeVault } from './write-vault.js';
 
 export type CommitDecisionsReturnType = {
@@ -22,7 +23,7 @@ export type CommitDecisionsReturnType = {
  */
 export async function commitDecisions(parameters: VaultWriteParameters, batch: { root: Hex; count: number }): Promise<CommitDecisionsReturnType> {
   const { hash, receipt } = await writeVault(parameters, 'commitDecisions', [batch.root, batch.count]);
-  const [event] = parseEventLogs({ abi: mandateVaultAbi, eventName: 'DecisionsCommitted', logs: receipt.logs, strict: true });
+  const [event] = vaultEventsOf(receipt, { vault: parameters.vault, eventNames: ['DecisionsCommitted'] });
   // The transaction succeeded, so the vault emitted exactly one DecisionsCommitted.
   return { hash, receipt, batch: event!.args.batch, prevRoot: event!.args.prevRoot };
 }

@@ -1,14 +1,21 @@
 import type { TransactionReceipt } from 'viem';
+import { MandateError } from '../../model/base-error.js';
 import type { Fill, TradeIntent } from '../../model/decision.js';
 import type { Hex } from '../../model/address.js';
-import { type TradeExecutedEvent, decodeTradeExecuted, decodeTradeExecutedEvent } from './decode-trade-executed.js';
+import { type VaultEventArgs, tradeFill, vaultEventsOf } from './vault-events.js';
 import { type VaultWriteParameters, writeVault } from './write-vault.js';
+
+/** The receipt holds no TradeExecuted (of this vault): it is not a successful executeTrade. */
+export class TradeExecutedNotFoundError extends MandateError {
+  override name = 'TradeExecutedNotFoundError';
+}
 
 export type ExecuteTradeParameters = VaultWriteParameters & { intent: TradeIntent };
 
 export type ExecuteTradeReturnType = {
   fill: Fill;
-  event: TradeExecutedEvent;
+  /** TradeExecuted's arguments, as the vault emitted them. */
+  event: VaultEventArgs<'TradeExecuted'>;
   hash: Hex;
   receipt: TransactionReceipt;
 };
@@ -39,5 +46,12 @@ export async function executeTrade(parameters: ExecuteTradeParameters): Promise<
       deadline: intent.deadline,
     },
   ]);
-  return { fill: decodeTradeExecuted(receipt, parameters.vault), event: decodeTradeExecutedEvent(receipt, parameters.vault), hash, receipt };
+  const events = vaultEventsOf(receipt, { vault: parameters.vault, eventNames: ['TradeExecuted'] });
+  const [executed] = events;
+  if (executed === undefined || events.length > 1) {
+    throw new TradeExecutedNotFoundError(events.length > 1 ? 'The receipt holds more than one TradeExecuted.' : 'The receipt holds no TradeExecuted.', {
+      details: `Transaction ${receipt.transactionHash} (status ${receipt.status}) has ${events.length} TradeExecuted event(s) from ${parameters.vault}.`,
+    });
+  }
+  return { fill: tradeFill(receipt, executed), event: executed.args, hash, receipt };
 }

@@ -4,7 +4,6 @@
  * readable sentence. The devnet's vault step lives here too.
  */
 export * from './decision-batches.js';
-export * from './decode-trade-executed.js';
 export * from './deploy-vault.js';
 export * from './describe-vault-error.js';
 export * from './devnet-vault.js';
@@ -12,6 +11,7 @@ export * from './execute-trade.js';
 export * from './format-vault-units.js';
 export * from './policy-changes.js';
 export * from './read-vault.js';
+export * from './vault-events.js';
 export * from './vault-errors.js';
 export * from './vault-roles.js';
 export * from './withdraw.js';

@@ -202,24 +202,23 @@ function renderVerify(result: Awaited<ReturnType<typeof verifyDecisions>>): stri
 
 async function proveDecision(ctx: CommandContext, id: string, options: JournalOptions) {
   const { config, journal } = await openCommandJournal(ctx, options);
-  const [{ resolveJournalChain }, { proofFor, verifyDecisionProof }, { verifyDecision }, { mandateVaultAbi }] = await Promise.all([
+  const [{ resolveJournalChain }, { proofFor, verifyDecisionProof }, { verifyDecision }, { getVaultEvents }] = await Promise.all([
     import('../../venues/live/journal-chain.js'),
     import('../../journal/merkle-batches.js'),
     import('../../chain/vault/decision-batches.js'),
-    import('../../chain/generated/MandateVault.js'),
+    import('../../chain/vault/vault-events.js'),
   ]);
   try {
     const decision = await findDecision(journal, id);
     const chain = resolveJournalChain(config, options);
     if (decision.status === 'trade') {
       // A trade is proven by the vault's own event for its decision id, not by a Merkle batch.
-      const [event] = await chain.client.getContractEvents({
-        address: chain.vault,
-        abi: mandateVaultAbi,
-        eventName: 'TradeExecuted',
+      const [event] = await getVaultEvents({
+        client: chain.client,
+        vault: chain.vault,
+        eventNames: ['TradeExecuted'],
         args: { decisionId: decision.id },
         fromBlock: chain.fromBlock,
-        strict: true,
       });
       const fill = decision.fill;
       const matches =

@@ -1,5 +1,6 @@
-import { encodeFunctionData, parseEventLogs } from 'viem';
+import { encodeFunctionData } from 'viem';
 import { mandateVaultAbi } from '../../chain/generated/index.js';
+import { vaultEventsOf } from '../../chain/vault/vault-events.js';
 import { toVaultError } from '../../chain/vault/vault-errors.js';
 import { BatchError } from '../../journal/journal-errors.js';
 import type { CommitDecisions } from '../../journal/merkle-batches.js';
@@ -35,7 +36,7 @@ export function createVaultDecisionCommit(parameters: CreateVaultDecisionCommitP
     if (receipt.status !== 'success') {
       throw new BatchError('commitDecisions reverted.', { details: `Transaction ${txHash} for root ${root} (${count} decisions) reverted; the batch stays pending.` });
     }
-    const event = parseEventLogs({ abi: mandateVaultAbi, eventName: 'DecisionsCommitted', logs: receipt.logs, strict: true })[0];
+    const [event] = vaultEventsOf(receipt, { vault, eventNames: ['DecisionsCommitted'] });
     return { txHash, block: receipt.blockNumber, onchainIndex: event ? Number(event.args.batch) : undefined, prevRoot: event?.args.prevRoot };
   };
 }

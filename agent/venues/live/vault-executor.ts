@@ -1,8 +1,9 @@
 import { performance } from 'node:perf_hooks';
-import { encodeFunctionData, parseEventLogs, type PublicClient, type TransactionReceipt } from 'viem';
+import { encodeFunctionData, type PublicClient, type TransactionReceipt } from 'viem';
 import { erc20Abi, mandateVaultAbi } from '../../chain/generated/index.js';
 import { decodeVaultRevert, type DecodedVaultRevert } from '../../chain/vault/vault-errors.js';
 import { describeVaultError } from '../../chain/vault/describe-vault-error.js';
+import { getVaultEvents, tradeFill, vaultEventsOf } from '../../chain/vault/vault-events.js';
 import type { ExecutionResult, Executor } from '../../model/ports.js';
 import type { Fill, TradeIntent } from '../../model/decision.js';
 import type { Address, Hex } from '../../model/address.js';
@@ -48,18 +49,9 @@ export function createVaultExecutor(parameters: CreateVaultExecutorParameters): 
   const fromBlock = parameters.fromBlock ?? 0n;
 
   async function findExecuted(decisionId: Hex): Promise<Fill | undefined> {
-    const logs = await client.getContractEvents({
-      address: vault,
-      abi: mandateVaultAbi,
-      eventName: 'TradeExecuted',
-      args: { decisionId },
-      fromBlock,
-      strict: true,
-    });
-    const log = logs[0];
-    if (!log) return undefined;
-    const receipt = await client.getTransactionReceipt({ hash: log.transactionHash });
-    return fillFrom(receipt, decisionId);
+    const [executed] = await getVaultEvents({ client, vault, eventNames: ['TradeExecuted'], args: { decisionId }, fromBlock });
+    if (!executed) return undefined;
+    return tradeFill(await client.getTransactionReceipt({ hash: executed.transactionHash }), executed);
   }
 
   async function execute(intent: TradeIntent): Promise<ExecutionResult> {
@@ -106,7 +98,7 @@ export function createVaultExecutor(parameters: CreateVaultExecutorParameters): 
       if (revert?.errorName === 'DecisionAlreadyExecuted') return alreadyExecuted(intent.decisionId);
       return { ok: false, reason: revert ? reasonOf(revert) : `Reverted: transaction ${txHash} reverted without a decodable reason`, txHash };
     }
-    const fill = fillFrom(receipt, intent.decisionId);
+    const fill = fillFrom(receipt, vault, intent.decisionId);
     if (!fill) return { ok: false, reason: `NoTradeExecuted: transaction ${txHash} succeeded without a TradeExecuted event for the decision`, txHash };
     return { ok: true, fill };
   }
@@ -153,20 +145,10 @@ export function createVaultExecutor(parameters: CreateVaultExecutorParameters): 
 }
 
 /** The Fill of a decision from the receipt of the transaction that executed it. */
-function fillFrom(receipt: TransactionReceipt, decisionId: Hex): Fill | undefined {
-  const events = parseEventLogs({ abi: mandateVaultAbi, eventName: 'TradeExecuted', logs: receipt.logs, strict: true });
-  const event = events.find((log) => log.args.decisionId.toLowerCase() === decisionId.toLowerCase());
-  if (!event) return undefined;
-  return {
-    txHash: receipt.transactionHash,
-    block: receipt.blockNumber,
-    amountIn: event.args.amountIn,
-    amountOut: event.args.amountOut,
-    minAmountOutUsed: event.args.minAmountOutUsed,
-    valueUsd: event.args.valueUsd,
-    gasUsed: receipt.gasUsed,
-    effectiveGasPrice: receipt.effectiveGasPrice,
-  };
+function fillFrom(receipt: TransactionReceipt, vault: Address, decisionId: Hex): Fill | undefined {
+  // Decision ids are lower-case hex both in the journal (decisionIdFor) and as viem decodes bytes32.
+  const executed = vaultEventsOf(receipt, { vault, eventNames: ['TradeExecuted'] }).find((event) => event.args.decisionId === decisionId);
+  return executed && tradeFill(receipt, executed);
 }
 
 /** "CooldownActive: The cooldown is active: ..." — the error name first, as risk-gate denials are named. */
