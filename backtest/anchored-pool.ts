@@ -1,5 +1,6 @@
 import { MandateError } from '../agent/model/base-error.js';
 import { sortsBefore, type Address } from '../agent/model/address.js';
+import { parseUnitsTruncated } from '../agent/model/units.js';
 import {
   createPool,
   getSqrtRatioAtTick,
@@ -87,8 +88,7 @@ export function createAnchoredPool(parameters: CreateAnchoredPoolParameters) {
     if (typeof range.depthQuote !== 'string' || !/^\d+(\.\d+)?$/.test(range.depthQuote) || Number(range.depthQuote) <= 0) {
       throw new LiquidityRangeError(`ranges[${i}].depthQuote`, JSON.stringify(range.depthQuote), 'a positive decimal string of quote tokens (e.g. "3000000") is accepted');
     }
-    const [whole = '0', fraction = ''] = range.depthQuote.split('.');
-    return BigInt(whole) * 10n ** BigInt(quote.decimals) + BigInt(fraction.slice(0, quote.decimals).padEnd(quote.decimals, '0') || '0');
+    return parseUnitsTruncated(range.depthQuote, quote.decimals);
   });
   const replayedHalfWidth = parameters.replayedHalfWidthTicks ?? 1000;
   const baseIsToken0 = sortsBefore(base.address, quote.address);

@@ -1,9 +1,10 @@
+import { parseUnits } from 'viem';
 import type { MandateConfig } from '../config/config-schema.js';
 import { readSecrets, type ConfigSecrets } from '../config/read-secrets.js';
 import { systemClock, type Clock } from '../model/clock.js';
 import type { Reasoner } from '../model/ports.js';
 import { createLlmReasoner, type LlmReasoner, type LlmReasonerLogger } from './llm-reasoner.js';
-import { parseDecimalUnits, type ReasonerMarket, type ReasonerPolicy } from './reasoner-market.js';
+import type { ReasonerMarket, ReasonerPolicy } from './reasoner-market.js';
 import { openResponseCache, type ResponseCache, type ResponseCacheMode } from './response-cache.js';
 import { createRulesReasoner, type CreateRulesReasonerParameters } from './rules-reasoner.js';
 
@@ -106,7 +107,7 @@ export function reasonerPolicy(config: Pick<MandateConfig, 'risk' | 'execution'>
   const vaultCap = config.risk.maxTradeUsd;
   const agentCap = config.execution.maxTradeSizeUsd;
   return {
-    maxTradeUsd: parseDecimalUnits(agentCap, 18) < parseDecimalUnits(vaultCap, 18) ? agentCap : vaultCap,
+    maxTradeUsd: parseUnits(agentCap, 18) < parseUnits(vaultCap, 18) ? agentCap : vaultCap,
     maxSlippageBps: config.risk.maxSlippageBps,
     cooldownSeconds: config.risk.cooldownSeconds,
   };

@@ -103,14 +103,3 @@ export function usdValue18(amount: bigint, price: TokenPrice): bigint {
 export function balanceOf(balances: ReadonlyMap<Address, bigint>, token: Address): bigint {
   return balances.get(token) ?? 0n;
 }
-
-/**
- * A non-negative decimal string as base units with `decimals` places; extra digits are cut, not rounded.
- *
- * @example
- * parseDecimalUnits('2500.5', 18); // 2500500000000000000000n
- */
-export function parseDecimalUnits(value: string, decimals: number): bigint {
-  const [whole = '0', fraction = ''] = value.split('.');
-  return BigInt(whole || '0') * 10n ** BigInt(decimals) + BigInt(fraction.slice(0, decimals).padEnd(decimals, '0') || '0');
-}

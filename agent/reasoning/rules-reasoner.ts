@@ -3,6 +3,7 @@ import { MandateError } from '../model/base-error.js';
 import { canonicalJson, canonicalJsonReusing } from '../model/canonical-json.js';
 import { keccak256Hex } from '../model/keccak.js';
 import type { Address } from '../model/address.js';
+import { parseUnitsTruncated } from '../model/units.js';
 import type { OracleUpdate } from '../model/market-event.js';
 import type { Proposal, ReasoningRecord, TradeProposal } from '../model/decision.js';
 import type { Reasoner, ReasonerInput, ReasonerOutput } from '../model/ports.js';
@@ -92,7 +93,7 @@ const bpsScale = 10_000n;
 export function createRulesReasoner(parameters: CreateRulesReasonerParameters): Reasoner {
   const config = validateParameters(parameters);
   const { market, maxSlippageBps, promptVersion } = config;
-  const maxQuoteUnits = parseDecimal(config.maxTradeQuote, market.quote.decimals);
+  const maxQuoteUnits = parseUnitsTruncated(config.maxTradeQuote, market.quote.decimals);
   const baseScale = 10n ** BigInt(market.base.decimals);
   const quoteScale = 10n ** BigInt(market.quote.decimals);
   const baseName = market.base.symbol ?? market.base.address;
@@ -138,7 +139,7 @@ export function createRulesReasoner(parameters: CreateRulesReasonerParameters): 
           quoteRound === undefined
             ? 10n ** BigInt(baseRound.decimals)
             : 10n ** BigInt(baseRound.decimals) * quoteRound.answer;
-        const sized = signal.sizeQuote !== undefined ? parseDecimal(signal.sizeQuote, market.quote.decimals) : scaleByStrength(maxQuoteUnits, signal.strength);
+        const sized = signal.sizeQuote !== undefined ? parseUnitsTruncated(signal.sizeQuote, market.quote.decimals) : scaleByStrength(maxQuoteUnits, signal.strength);
         const wantedQuote = sized > maxQuoteUnits ? maxQuoteUnits : sized;
         if (wantedQuote === 0n) return hold(`size is zero (strength ${signal.strength}) ${why}`);
         const price = formatUnits((priceNum * quoteScale) / priceDen, market.quote.decimals);
@@ -194,12 +195,6 @@ function hold(rationale: string): Proposal {
 /** amount × strength without floats: strength is taken to 6 decimal places. */
 function scaleByStrength(amount: bigint, strength: number): bigint {
   return (amount * BigInt(Math.round(strength * 1_000_000))) / strengthScale;
-}
-
-/** A non-negative decimal string in base units; digits beyond `decimals` are cut, never rounded up. */
-function parseDecimal(value: string, decimals: number): bigint {
-  const [whole = '0', fraction = ''] = value.split('.');
-  return BigInt(whole) * 10n ** BigInt(decimals) + BigInt(fraction.slice(0, decimals).padEnd(decimals, '0') || '0');
 }
 
 function roundFacts(round: OracleUpdate) {

@@ -1,3 +1,4 @@
+import { parseUnits } from 'viem';
 import type { MarketSnapshot } from '../model/ports.js';
 import type { Proposal, TradeProposal } from '../model/decision.js';
 import type { Address } from '../model/address.js';
@@ -7,7 +8,6 @@ import {
   balanceOf,
   findToken,
   marketPools,
-  parseDecimalUnits,
   tokenPrice,
   usdValue18,
   type ReasonerMarket,
@@ -95,7 +95,7 @@ export function validateLlmOutput(parameters: ValidateLlmOutputParameters): Vali
     return refuse(llmOutputReasons.noPrice, `no oracle price for ${missing.symbol ?? missing.address}`);
   }
   const valueUsd18 = usdValue18(amountIn, priceIn);
-  const capUsd18 = parseDecimalUnits(policy.maxTradeUsd, 18);
+  const capUsd18 = parseUnits(policy.maxTradeUsd, 18);
   if (valueUsd18 > capUsd18) {
     return refuse(llmOutputReasons.exceedsCap, `trade value ${formatUsd18(valueUsd18)} USD exceeds the per-trade cap of ${policy.maxTradeUsd} USD`);
   }

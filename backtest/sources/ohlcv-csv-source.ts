@@ -1,5 +1,6 @@
 import { readCsv, readCsvHeader, requireColumns } from '../../agent/market/csv/read-csv.js';
 import type { Address } from '../../agent/model/address.js';
+import { parseUnitsTruncated } from '../../agent/model/units.js';
 import type { OracleUpdate } from '../../agent/model/market-event.js';
 import { createRoundValidator } from '../../agent/market/validate-round.js';
 import { createSourceStats, DEFAULT_BATCH_SIZE, type HistoricalSource } from './historical-source.js';
@@ -48,10 +49,7 @@ export function parseFixedPoint(text: string | undefined, decimals: number): big
     if (trimmed === '' || !Number.isFinite(value)) return undefined;
     trimmed = value.toFixed(Math.min(decimals, 20));
   }
-  const negative = trimmed.startsWith('-');
-  const [whole = '0', fraction = ''] = (negative ? trimmed.slice(1) : trimmed).split('.');
-  const units = BigInt(whole) * 10n ** BigInt(decimals) + BigInt(fraction.slice(0, decimals).padEnd(decimals, '0') || '0');
-  return negative ? -units : units;
+  return parseUnitsTruncated(trimmed, decimals);
 }
 
 /**

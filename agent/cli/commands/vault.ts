@@ -1,5 +1,5 @@
 import { type Command, InvalidArgumentError } from 'commander';
-import type { Account, Chain, PublicClient, Transport, WalletClient } from 'viem';
+import { type Account, type Chain, type PublicClient, type Transport, type WalletClient, parseUnits } from 'viem';
 import type { DevnetManifest } from '../../chain/devnet/devnet-manifest.js';
 import type { AdminVaultWriteReturnType, VaultAdmin, VaultAdminStatus } from '../../chain/safe/index.js';
 import type { VaultWriteFunctionName } from '../../chain/vault/write-vault.js';
@@ -55,9 +55,9 @@ const parseAddress = (text: string): Address => {
   }
 };
 const parseUsd = (text: string): bigint => {
+  // Checked here: viem's parseUnits would take '', '.' or '-' as 0, and round a 19th decimal.
   if (!/^\d+(\.\d{1,18})?$/.test(text)) throw new InvalidArgumentError(`"${text}" is not a USD amount such as 5000 or 2500.50.`);
-  const [whole, fraction = ''] = text.split('.');
-  return BigInt(whole!) * 10n ** 18n + BigInt(fraction.padEnd(18, '0'));
+  return parseUnits(text, 18);
 };
 const parseWhole = (text: string): number => {
   const value = Number(text);
