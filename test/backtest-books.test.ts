@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { OracleUpdate } from '../agent/model/market-event.js';
-import { createSeededRandom } from '../agent/chain/devnet/seeded-random.js';
+import { createSeededRandom } from '../agent/devnet/seeded-random.js';
 import { backtestMarket } from '../backtest/backtest-market.js';
 import { SECONDS_PER_YEAR } from '../backtest/metrics.js';
 import { runBacktest, type BacktestResult } from '../backtest/run-backtest.js';

@@ -38,7 +38,7 @@ import { join } from 'node:path';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import repoConfig from '../agent.config.js';
-import { defaultReplayCsvPath, loadReplayRounds } from '../agent/chain/devnet/replay-rounds.js';
+import { defaultReplayCsvPath, loadReplayRounds } from '../agent/devnet/replay-rounds.js';
 import { validateConfig } from '../agent/config/index.js';
 import type { RecordedDecision } from '../agent/model/decision.js';
 import { runDemo } from '../agent/venues/live/run-demo.js';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { readDevnetManifest } from '../agent/chain/devnet/devnet-manifest.js';
+import { readDevnetManifest } from '../agent/devnet/devnet-manifest.js';
 
 const repoRoot = resolve(fileURLToPath(import.meta.url), '../..');
 

@@ -4,11 +4,11 @@ import { join } from 'node:path';
 import type { PublicClient } from 'viem';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AnvilInstance, startAnvil } from '../agent/chain/anvil.js';
-import { deployDevnet } from '../agent/chain/devnet/deploy-devnet.js';
-import { createDevnetClients } from '../agent/chain/devnet/devnet-clients.js';
-import type { DevnetManifest } from '../agent/chain/devnet/devnet-manifest.js';
-import { type MarketRoundProgress, runMarketDriver } from '../agent/chain/devnet/market-driver.js';
-import { defaultReplayCsvPath, loadReplayRounds } from '../agent/chain/devnet/replay-rounds.js';
+import { deployDevnet } from '../agent/devnet/deploy-devnet.js';
+import { createDevnetClients } from '../agent/devnet/devnet-clients.js';
+import type { DevnetManifest } from '../agent/devnet/devnet-manifest.js';
+import { type MarketRoundProgress, runMarketDriver } from '../agent/devnet/market-driver.js';
+import { defaultReplayCsvPath, loadReplayRounds } from '../agent/devnet/replay-rounds.js';
 import { devAggregatorAbi } from '../agent/chain/generated/index.js';
 import type { ChainlinkCsvRound } from '../agent/market/csv/chainlink-rounds.js';
 

@@ -13,7 +13,7 @@ import { privateKeyToAccount } from 'viem/accounts';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startAnvil } from '../agent/chain/anvil.js';
 import { devAccountAt } from '../agent/chain/dev-accounts.js';
-import { createDevnetClients } from '../agent/chain/devnet/devnet-clients.js';
+import { createDevnetClients } from '../agent/devnet/devnet-clients.js';
 import { devAggregatorAbi, devAggregatorBytecode } from '../agent/chain/generated/index.js';
 import { holdDecision } from './support/journal-fixtures.js';
 import { openJournal } from '../agent/journal/open-journal.js';

@@ -35,7 +35,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AnvilInstance, startAnvil } from '../agent/chain/anvil.js';
 import { devAccounts } from '../agent/chain/dev-accounts.js';
-import { createSeededRandom } from '../agent/chain/devnet/seeded-random.js';
+import { createSeededRandom } from '../agent/devnet/seeded-random.js';
 import { devAggregatorAbi, devAggregatorBytecode, devTokenAbi, devTokenBytecode, mandateVaultAbi, mandateVaultBytecode } from '../agent/chain/generated/index.js';
 import type { TradeIntent } from '../agent/model/decision.js';
 import {

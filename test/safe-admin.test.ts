@@ -11,23 +11,14 @@ import { type Account, type Chain, type PublicClient, type Transport, type Walle
 import { privateKeyToAccount } from 'viem/accounts';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type AnvilInstance, startAnvil } from '../agent/chain/anvil.js';
-import { deployDevnet } from '../agent/chain/devnet/deploy-devnet.js';
-import { createDevnetClients } from '../agent/chain/devnet/devnet-clients.js';
-import { defaultDevnetExtensions } from '../agent/chain/devnet/devnet-extensions.js';
-import type { DevnetManifest } from '../agent/chain/devnet/devnet-manifest.js';
-import { defaultReplayCsvPath, loadReplayRounds } from '../agent/chain/devnet/replay-rounds.js';
+import { deployDevnet } from '../agent/devnet/deploy-devnet.js';
+import { createDevnetClients } from '../agent/devnet/devnet-clients.js';
+import { defaultDevnetExtensions } from '../agent/devnet/devnet-extensions.js';
+import type { DevnetManifest } from '../agent/devnet/devnet-manifest.js';
+import { defaultReplayCsvPath, loadReplayRounds } from '../agent/devnet/replay-rounds.js';
 import { mandateVaultAbi, safeL2Abi } from '../agent/chain/generated/index.js';
-import {
-  SafeTransactionError,
-  adminWriteVault,
-  buildSafeTransaction,
-  devnetSafeOwners,
-  executeSafeTransaction,
-  hashSafeTransaction,
-  readSafeTransactionHash,
-  signSafeTransaction,
-  type VaultAdmin,
-} from '../agent/chain/safe/index.js';
+import { SafeTransactionError, adminWriteVault, buildSafeTransaction, executeSafeTransaction, hashSafeTransaction, readSafeTransactionHash, signSafeTransaction, type VaultAdmin } from '../agent/chain/safe/index.js';
+import { devnetSafeOwners } from '../agent/devnet/devnet-safe.js';
 import { VaultRevertError, readPendingChanges, readPolicy } from '../agent/chain/vault/index.js';
 import type { Address, Hex } from '../agent/model/address.js';
 

@@ -12,11 +12,11 @@ import { promisify } from 'node:util';
 import type { PublicClient } from 'viem';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AnvilInstance, startAnvil } from '../agent/chain/anvil.js';
-import { deployDevnet } from '../agent/chain/devnet/deploy-devnet.js';
-import { createDevnetClients } from '../agent/chain/devnet/devnet-clients.js';
-import { defaultDevnetExtensions } from '../agent/chain/devnet/devnet-extensions.js';
-import { type DevnetManifest, writeDevnetManifest } from '../agent/chain/devnet/devnet-manifest.js';
-import { defaultReplayCsvPath, loadReplayRounds } from '../agent/chain/devnet/replay-rounds.js';
+import { deployDevnet } from '../agent/devnet/deploy-devnet.js';
+import { createDevnetClients } from '../agent/devnet/devnet-clients.js';
+import { defaultDevnetExtensions } from '../agent/devnet/devnet-extensions.js';
+import { type DevnetManifest, writeDevnetManifest } from '../agent/devnet/devnet-manifest.js';
+import { defaultReplayCsvPath, loadReplayRounds } from '../agent/devnet/replay-rounds.js';
 import { readPendingChanges, readPolicy } from '../agent/chain/vault/read-vault.js';
 
 const run = promisify(execFile);

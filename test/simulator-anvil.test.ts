@@ -1,11 +1,11 @@
 import { type Address, type PublicClient, createPublicClient, http, maxUint256 } from 'viem';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AnvilInstance, startAnvil } from '../agent/chain/anvil.js';
-import { deployDevnet } from '../agent/chain/devnet/deploy-devnet.js';
-import { createDevnetClients } from '../agent/chain/devnet/devnet-clients.js';
-import { type DevnetManifest, type DevnetPool, devnetPool } from '../agent/chain/devnet/devnet-manifest.js';
-import { type PipelinedSender, createPipelinedSender } from '../agent/chain/devnet/pipelined-sender.js';
-import { defaultReplayCsvPath, loadReplayRounds } from '../agent/chain/devnet/replay-rounds.js';
+import { deployDevnet } from '../agent/devnet/deploy-devnet.js';
+import { createDevnetClients } from '../agent/devnet/devnet-clients.js';
+import { type DevnetManifest, type DevnetPool, devnetPool } from '../agent/devnet/devnet-manifest.js';
+import { type PipelinedSender, createPipelinedSender } from '../agent/chain/pipelined-sender.js';
+import { defaultReplayCsvPath, loadReplayRounds } from '../agent/devnet/replay-rounds.js';
 import { devTokenAbi, nonfungiblePositionManagerAbi, swapRouterAbi, uniswapV3PoolAbi } from '../agent/chain/generated/index.js';
 import {
   type SwapParameters,

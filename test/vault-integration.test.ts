@@ -25,40 +25,13 @@ import { privateKeyToAccount } from 'viem/accounts';
 import { afterAll, beforeAll, beforeEach, describe, expect, expectTypeOf, it, vi } from 'vitest';
 import { type AnvilInstance, startAnvil } from '../agent/chain/anvil.js';
 import type { DevnetRole } from '../agent/chain/dev-accounts.js';
-import { deployDevnet } from '../agent/chain/devnet/deploy-devnet.js';
-import { createDevnetClients } from '../agent/chain/devnet/devnet-clients.js';
-import type { DevnetManifest } from '../agent/chain/devnet/devnet-manifest.js';
-import { defaultReplayCsvPath, loadReplayRounds } from '../agent/chain/devnet/replay-rounds.js';
+import { deployDevnet } from '../agent/devnet/deploy-devnet.js';
+import { createDevnetClients } from '../agent/devnet/devnet-clients.js';
+import type { DevnetManifest } from '../agent/devnet/devnet-manifest.js';
+import { defaultReplayCsvPath, loadReplayRounds } from '../agent/devnet/replay-rounds.js';
 import { devAggregatorAbi, devTokenAbi, erc20Abi, mandateVaultAbi, quoterV2Abi, swapRouterAbi } from '../agent/chain/generated/index.js';
-import {
-  VaultOutOfGasError,
-  VaultRevertError,
-  applyChange,
-  cancelChange,
-  commitDecisions,
-  deployVault,
-  devnetVaultSetup,
-  executeTrade,
-  pause,
-  queueChange,
-  readAllowance,
-  readPendingChanges,
-  readPolicy,
-  readTokenConfig,
-  removeToken,
-  revokeAgent,
-  setAgent,
-  tightenPolicy,
-  unpause,
-  vaultDevnetExtension,
-  type VaultEvent,
-  type VaultEventArgs,
-  getVaultEvents,
-  vaultEventsOf,
-  verifyDecision,
-  watchVaultEvents,
-  withdraw,
-} from '../agent/chain/vault/index.js';
+import { VaultOutOfGasError, VaultRevertError, applyChange, cancelChange, commitDecisions, deployVault, executeTrade, pause, queueChange, readAllowance, readPendingChanges, readPolicy, readTokenConfig, removeToken, revokeAgent, setAgent, tightenPolicy, unpause, type VaultEvent, type VaultEventArgs, getVaultEvents, vaultEventsOf, verifyDecision, watchVaultEvents, withdraw } from '../agent/chain/vault/index.js';
+import { devnetVaultSetup, vaultDevnetExtension } from '../agent/devnet/devnet-vault.js';
 import { buildBatch } from '../agent/journal/merkle-batches.js';
 import { decisionHash, decisionIdFor, strategyIdFor } from '../agent/model/decision-hash.js';
 import { holdDecision } from './support/journal-fixtures.js';

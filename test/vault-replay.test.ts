@@ -10,12 +10,13 @@ import { type Account, type Chain, type PublicClient, type Transport, type Walle
 import { privateKeyToAccount } from 'viem/accounts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AnvilInstance, startAnvil } from '../agent/chain/anvil.js';
-import { deployDevnet } from '../agent/chain/devnet/deploy-devnet.js';
-import { createDevnetClients } from '../agent/chain/devnet/devnet-clients.js';
-import type { DevnetManifest } from '../agent/chain/devnet/devnet-manifest.js';
-import { runMarketDriver } from '../agent/chain/devnet/market-driver.js';
-import { defaultReplayCsvPath, loadReplayRounds } from '../agent/chain/devnet/replay-rounds.js';
-import { VaultRevertError, executeTrade, vaultDevnetExtension } from '../agent/chain/vault/index.js';
+import { deployDevnet } from '../agent/devnet/deploy-devnet.js';
+import { createDevnetClients } from '../agent/devnet/devnet-clients.js';
+import type { DevnetManifest } from '../agent/devnet/devnet-manifest.js';
+import { runMarketDriver } from '../agent/devnet/market-driver.js';
+import { defaultReplayCsvPath, loadReplayRounds } from '../agent/devnet/replay-rounds.js';
+import { VaultRevertError, executeTrade } from '../agent/chain/vault/index.js';
+import { vaultDevnetExtension } from '../agent/devnet/devnet-vault.js';
 import { decisionIdFor, strategyIdFor } from '../agent/model/decision-hash.js';
 
 let anvil: AnvilInstance;

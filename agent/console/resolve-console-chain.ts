@@ -1,7 +1,7 @@
 import { createPublicClient, erc20Abi, http, type PublicClient } from 'viem';
-import { readDevnetManifest } from '../chain/devnet/devnet-manifest.js';
+import { readDevnetManifest } from '../devnet/devnet-manifest.js';
 import { getChainPreset } from '../chain/presets/chain-presets.js';
-import { resolveLiveMarket } from '../chain/presets/resolve-live-market.js';
+import { resolveLiveMarket } from '../venues/live/resolve-live-market.js';
 import { getVaultEvents } from '../chain/vault/vault-events.js';
 import { ConfigError } from '../config/config-error.js';
 import type { ResolvedConfig } from '../config/index.js';

@@ -1,8 +1,7 @@
 import { MandateError } from './base-error.js';
 import { keccak256Hex } from './keccak.js';
 
-/** 0x-prefixed hex bytes, as viem and the chain spell them. */
-export type Hex = `0x${string}`;
+export type { Hex } from './hex.js';
 
 declare const addressBrand: unique symbol;
 

@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { keccak256 as viemKeccak256 } from 'viem';
-import type { Hex } from './address.js';
+import type { Hex } from './hex.js';
 
 /**
  * keccak256 of bytes, or of a string's UTF-8 bytes (a string is text here, never hex), as 0x-prefixed

@@ -11,10 +11,10 @@ import {
 } from 'viem';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type AnvilInstance, startAnvil } from '../chain/anvil.js';
-import { deployDevnet } from '../chain/devnet/deploy-devnet.js';
-import type { DevnetManifest } from '../chain/devnet/devnet-manifest.js';
-import { defaultReplayCsvPath, loadReplayRounds } from '../chain/devnet/replay-rounds.js';
-import { createSeededRandom } from '../chain/devnet/seeded-random.js';
+import { deployDevnet } from '../devnet/deploy-devnet.js';
+import type { DevnetManifest } from '../devnet/devnet-manifest.js';
+import { defaultReplayCsvPath, loadReplayRounds } from '../devnet/replay-rounds.js';
+import { createSeededRandom } from '../devnet/seeded-random.js';
 import { devAggregatorAbi, erc20Abi, mandateVaultAbi, mandateVaultBytecode } from '../chain/generated/index.js';
 import type { Executor, MarketSnapshot } from '../model/ports.js';
 import type { TradeIntent } from '../model/decision.js';

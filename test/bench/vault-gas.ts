@@ -12,11 +12,12 @@
 import { type Account, type Chain, type Transport, type WalletClient, createWalletClient, http, keccak256, stringToHex } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import { startAnvil } from '../../agent/chain/anvil.js';
-import { deployDevnet } from '../../agent/chain/devnet/deploy-devnet.js';
-import { createDevnetClients } from '../../agent/chain/devnet/devnet-clients.js';
-import { defaultReplayCsvPath, loadReplayRounds } from '../../agent/chain/devnet/replay-rounds.js';
+import { deployDevnet } from '../../agent/devnet/deploy-devnet.js';
+import { createDevnetClients } from '../../agent/devnet/devnet-clients.js';
+import { defaultReplayCsvPath, loadReplayRounds } from '../../agent/devnet/replay-rounds.js';
 import { devAggregatorAbi, erc20Abi, swapRouterAbi } from '../../agent/chain/generated/index.js';
-import { commitDecisions, executeTrade, vaultDevnetExtension } from '../../agent/chain/vault/index.js';
+import { commitDecisions, executeTrade } from '../../agent/chain/vault/index.js';
+import { vaultDevnetExtension } from '../../agent/devnet/devnet-vault.js';
 import { decisionHash, decisionIdFor, strategyIdFor } from '../../agent/model/decision-hash.js';
 import { holdDecision } from '../support/journal-fixtures.js';
 import { buildBatch } from '../../agent/journal/merkle-batches.js';

@@ -1,6 +1,6 @@
 import { createPublicClient, createWalletClient, defineChain, http, type PublicClient } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
-import type { DevnetManifest } from '../../agent/chain/devnet/devnet-manifest.js';
+import type { DevnetManifest } from '../../agent/devnet/devnet-manifest.js';
 import { prepareBatch } from '../../agent/journal/merkle-batches.js';
 import { openJournal } from '../../agent/journal/open-journal.js';
 import { createVaultCommit } from '../../agent/journal/vault-journal-chain.js';

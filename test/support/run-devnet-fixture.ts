@@ -2,10 +2,10 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startAnvil, type AnvilInstance } from '../../agent/chain/anvil.js';
-import { deployDevnet } from '../../agent/chain/devnet/deploy-devnet.js';
-import { defaultDevnetExtensions } from '../../agent/chain/devnet/devnet-extensions.js';
-import { writeDevnetManifest, type DevnetManifest } from '../../agent/chain/devnet/devnet-manifest.js';
-import { defaultReplayCsvPath, loadReplayRounds } from '../../agent/chain/devnet/replay-rounds.js';
+import { deployDevnet } from '../../agent/devnet/deploy-devnet.js';
+import { defaultDevnetExtensions } from '../../agent/devnet/devnet-extensions.js';
+import { writeDevnetManifest, type DevnetManifest } from '../../agent/devnet/devnet-manifest.js';
+import { defaultReplayCsvPath, loadReplayRounds } from '../../agent/devnet/replay-rounds.js';
 
 export type RunDevnetFixture = {
   anvil: AnvilInstance;

@@ -10,5 +10,3 @@ export { basePreset } from './base.js';
 export { ethereumPreset } from './ethereum.js';
 export { chainPresets, getChainPreset, getChainPresetById } from './chain-presets.js';
 export { uniswapV3PoolAddress } from './pool-address.js';
-export { resolveLiveMarket } from './resolve-live-market.js';
-export type { LiveMarket } from './resolve-live-market.js';

@@ -1,6 +1,6 @@
 import { type PublicClient, encodeFunctionData, parseEventLogs, zeroAddress } from 'viem';
 import { toAddress, type Address } from '../../model/address.js';
-import { type PipelinedSender, TransactionFailedError } from '../devnet/pipelined-sender.js';
+import { type PipelinedSender, TransactionFailedError } from '../pipelined-sender.js';
 import {
   compatibilityFallbackHandlerAbi,
   compatibilityFallbackHandlerBytecode,

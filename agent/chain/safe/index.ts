@@ -4,7 +4,6 @@
  * The devnet's Safe step (2-of-3, the vault's owner) lives here too.
  */
 export * from './deploy-safe.js';
-export * from './devnet-safe.js';
 export * from './execute-safe-transaction.js';
 export * from './safe-errors.js';
 export * from './safe-transaction.js';

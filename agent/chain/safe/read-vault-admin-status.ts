@@ -1,6 +1,6 @@
 import type { PublicClient } from 'viem';
 import { toAddress, type Address } from '../../model/address.js';
-import type { VaultPolicy } from '../../policy/policy-state.js';
+import type { VaultPolicy } from '../vault/vault-policy.js';
 import { erc20Abi, mandateVaultAbi, safeL2Abi } from '../generated/index.js';
 import { type PendingVaultChange, type VaultAllowance, readAllowance, readPendingChanges, readPolicy } from '../vault/read-vault.js';
 

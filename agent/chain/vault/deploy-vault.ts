@@ -1,6 +1,6 @@
 import { type TransactionReceipt, encodeDeployData, zeroAddress } from 'viem';
 import { toAddress, type Address, type Hex } from '../../model/address.js';
-import type { VaultPolicy } from '../../policy/policy-state.js';
+import type { VaultPolicy } from './vault-policy.js';
 import { mandateVaultAbi, mandateVaultBytecode } from '../generated/MandateVault.js';
 import { VaultCallError, toVaultError } from './vault-errors.js';
 import type { VaultWriteClients } from './write-vault.js';

@@ -6,7 +6,6 @@
 export * from './decision-batches.js';
 export * from './deploy-vault.js';
 export * from './describe-vault-error.js';
-export * from './devnet-vault.js';
 export * from './execute-trade.js';
 export * from './format-vault-units.js';
 export * from './policy-changes.js';

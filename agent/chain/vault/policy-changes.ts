@@ -1,5 +1,5 @@
 import type { Address } from '../../model/address.js';
-import type { VaultPolicy } from '../../policy/policy-state.js';
+import type { VaultPolicy } from './vault-policy.js';
 import { type VaultWriteParameters, type VaultWriteReturnType, writeVault } from './write-vault.js';
 
 /** A loosening change to queue behind the owner's timelock (IMandateVault.ChangeKind). */

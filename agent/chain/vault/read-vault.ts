@@ -1,6 +1,6 @@
 import { type PublicClient, decodeAbiParameters } from 'viem';
 import { toAddress, type Address, type Hex } from '../../model/address.js';
-import type { VaultPolicy } from '../../policy/policy-state.js';
+import type { VaultPolicy } from './vault-policy.js';
 import { mandateVaultAbi } from '../generated/MandateVault.js';
 
 /** Where to read: the vault and, optionally, a block (default latest). */

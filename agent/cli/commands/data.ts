@@ -29,7 +29,7 @@ type Source = {
   /** The RPC's scheme and host, for output: never its path, query or credentials. */
   rpcLabel: string;
   chainId: number;
-  manifest: import('../../chain/devnet/devnet-manifest.js').DevnetManifest | undefined;
+  manifest: import('../../devnet/devnet-manifest.js').DevnetManifest | undefined;
   preset: import('../../chain/presets/chain-preset.js').ChainPreset | undefined;
 };
 
@@ -64,7 +64,7 @@ async function connect(ctx: CommandContext, options: FetchOptions): Promise<Sour
   let manifest: Source['manifest'];
   let rpcUrl = options.rpcUrl;
   if (options.devnet) {
-    const { readDevnetManifest } = await import('../../chain/devnet/devnet-manifest.js');
+    const { readDevnetManifest } = await import('../../devnet/devnet-manifest.js');
     manifest = readDevnetManifest(options.manifest ?? config.chain.devnetManifest);
     rpcUrl ??= manifest.rpcUrl;
   }

@@ -21,7 +21,7 @@ async function runAgentCommand(ctx: CommandContext, options: RunCommandOptions) 
       import('../create-agent-logger.js'),
       import('../on-stop-signal.js'),
       import('../../venues/live/agent-target.js'),
-      import('../../chain/devnet/devnet-manifest.js'),
+      import('../../devnet/devnet-manifest.js'),
       import('../../venues/live/start-agent.js'),
       import('../../kernel/format-decision.js'),
       import('../../venues/live/crash-hook.js'),

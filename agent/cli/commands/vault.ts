@@ -1,11 +1,11 @@
 import { type Command, InvalidArgumentError } from 'commander';
 import { type Account, type Chain, type PublicClient, type Transport, type WalletClient, parseUnits } from 'viem';
-import type { DevnetManifest } from '../../chain/devnet/devnet-manifest.js';
+import type { DevnetManifest } from '../../devnet/devnet-manifest.js';
 import type { AdminVaultWriteReturnType, VaultAdmin, VaultAdminStatus } from '../../chain/safe/index.js';
 import type { VaultWriteFunctionName } from '../../chain/vault/write-vault.js';
 import { MandateError } from '../../model/base-error.js';
 import { InvalidAddressError, toAddress, zeroAddress, type Address, type Hex } from '../../model/address.js';
-import type { VaultPolicy } from '../../policy/policy-state.js';
+import type { VaultPolicy } from '../../chain/vault/vault-policy.js';
 import { type CommandContext, type CommandResult, commandAction, withCommonOptions } from '../action.js';
 import { rememberRpcUrl, withRpcOption } from '../rpc-option.js';
 
@@ -88,7 +88,7 @@ async function resolveTarget(ctx: CommandContext, options: VaultCommandOptions):
   const config = hasConfig ? await loadConfig(ctx.configPath, { mode: options.devnet ? 'devnet' : 'live', readOnly: true }) : undefined;
   const extraTokens = (options.token ?? []).map((address) => ({ address }));
   if (options.devnet) {
-    const { readDevnetManifest, defaultDevnetManifestPath } = await import('../../chain/devnet/devnet-manifest.js');
+    const { readDevnetManifest, defaultDevnetManifestPath } = await import('../../devnet/devnet-manifest.js');
     const manifest = readDevnetManifest(options.manifest ?? config?.chain.devnetManifest ?? defaultDevnetManifestPath);
     const vault = options.vault ?? manifest.contracts.MandateVault;
     if (!vault) throw new VaultAdminSetupError('The devnet has no MandateVault.', { details: 'Start it with `mandate devnet`, which deploys the vault and its Safe.' });
@@ -124,7 +124,7 @@ const keyFromEnv = (name: string): Hex | undefined => {
 async function resolveAdmin(options: VaultCommandOptions, target: VaultTarget, clients: Clients): Promise<VaultAdmin> {
   const devnet = target.manifest;
   if (options.safe) {
-    const { devnetSafeOwners, devnetSafeThreshold } = await import('../../chain/safe/index.js');
+    const { devnetSafeOwners, devnetSafeThreshold } = await import('../../devnet/devnet-safe.js');
     const { mandateVaultAbi } = await import('../../chain/generated/MandateVault.js');
     const listed = process.env[vaultAdminKeyEnv.safeOwners]?.split(',').map((k) => k.trim()).filter((k) => k.length > 0);
     let ownerKeys: Hex[];

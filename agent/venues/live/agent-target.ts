@@ -1,7 +1,7 @@
 import { defineChain, type Chain } from 'viem';
 import { getChainPreset } from '../../chain/presets/chain-presets.js';
-import { resolveLiveMarket } from '../../chain/presets/resolve-live-market.js';
-import type { DevnetManifest } from '../../chain/devnet/devnet-manifest.js';
+import { resolveLiveMarket } from './resolve-live-market.js';
+import type { DevnetManifest } from '../../devnet/devnet-manifest.js';
 import { ConfigError } from '../../config/config-error.js';
 import type { ResolvedConfig } from '../../config/index.js';
 import { MandateError } from '../../model/base-error.js';

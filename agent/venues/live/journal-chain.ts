@@ -1,5 +1,5 @@
 import { createPublicClient, http, type PublicClient } from 'viem';
-import { readDevnetManifest } from '../../chain/devnet/devnet-manifest.js';
+import { readDevnetManifest } from '../../devnet/devnet-manifest.js';
 import { ConfigError } from '../../config/config-error.js';
 import type { ResolvedConfig } from '../../config/index.js';
 import type { Address } from '../../model/address.js';

@@ -1,9 +1,9 @@
 import { rmSync } from 'node:fs';
 import { startAnvil } from '../../chain/anvil.js';
-import { deployDevnet } from '../../chain/devnet/deploy-devnet.js';
-import { defaultDevnetExtensions } from '../../chain/devnet/devnet-extensions.js';
-import { runMarketDriver, type MarketDriverResult, type MarketRoundProgress } from '../../chain/devnet/market-driver.js';
-import { defaultReplayCsvPath, loadReplayRounds } from '../../chain/devnet/replay-rounds.js';
+import { deployDevnet } from '../../devnet/deploy-devnet.js';
+import { defaultDevnetExtensions } from '../../devnet/devnet-extensions.js';
+import { runMarketDriver, type MarketDriverResult, type MarketRoundProgress } from '../../devnet/market-driver.js';
+import { defaultReplayCsvPath, loadReplayRounds } from '../../devnet/replay-rounds.js';
 import type { ResolvedConfig } from '../../config/index.js';
 import type { RunStrategy } from '../../engine/create-engine.js';
 import { systemClock } from '../../model/clock.js';

@@ -1,5 +1,5 @@
-import { safeDevnetExtension } from '../safe/devnet-safe.js';
-import { vaultDevnetExtension } from '../vault/devnet-vault.js';
+import { safeDevnetExtension } from './devnet-safe.js';
+import { vaultDevnetExtension } from './devnet-vault.js';
 import type { DevnetExtension } from './deploy-devnet.js';
 
 /**

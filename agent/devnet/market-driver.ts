@@ -1,15 +1,15 @@
 import type { PublicClient } from 'viem';
 import { maxUint256 } from 'viem';
-import { MandateError } from '../../model/base-error.js';
-import { type Clock, systemClock } from '../../model/clock.js';
-import type { ChainlinkCsvRound } from '../../market/csv/chainlink-rounds.js';
-import type { Address } from '../../model/address.js';
-import { devAggregatorAbi, swapRouterAbi, uniswapV3PoolAbi } from '../generated/index.js';
-import { type OraclePricedPair, oraclePriceToSqrtPriceX96, sqrtPriceX96ToOraclePrice } from '../price/sqrt-price.js';
+import { MandateError } from '../model/base-error.js';
+import { type Clock, systemClock } from '../model/clock.js';
+import type { ChainlinkCsvRound } from '../market/csv/chainlink-rounds.js';
+import type { Address } from '../model/address.js';
+import { devAggregatorAbi, swapRouterAbi, uniswapV3PoolAbi } from '../chain/generated/index.js';
+import { type OraclePricedPair, oraclePriceToSqrtPriceX96, sqrtPriceX96ToOraclePrice } from '../chain/price/sqrt-price.js';
 import { createDevnetClients } from './devnet-clients.js';
 import type { DevnetManifest, DevnetPool } from './devnet-manifest.js';
 import { type NoiseSwapSize, defaultNoiseSwapsCsvPath, loadNoiseSwapSizes } from './noise-swap-sizes.js';
-import { type PipelinedSender, createPipelinedSender } from './pipelined-sender.js';
+import { type PipelinedSender, createPipelinedSender } from '../chain/pipelined-sender.js';
 import { defaultReplayCsvPath, loadReplayRounds } from './replay-rounds.js';
 import { createSeededRandom } from './seeded-random.js';
 

@@ -12,8 +12,8 @@ import {
   parseGwei,
 } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
-import { MandateError } from '../../model/base-error.js';
-import { toAddress, type Address, type Hex } from '../../model/address.js';
+import { MandateError } from '../model/base-error.js';
+import { toAddress, type Address, type Hex } from '../model/address.js';
 
 /** A transaction the sender sent reverted, or never got a receipt. */
 export class TransactionFailedError extends MandateError {

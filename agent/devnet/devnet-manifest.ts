@@ -1,9 +1,9 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { z } from 'zod';
-import { MandateError } from '../../model/base-error.js';
-import { toAddress, type Address, type Hex } from '../../model/address.js';
-import { type DevnetRole, devnetRoleIndexes } from '../dev-accounts.js';
+import { MandateError } from '../model/base-error.js';
+import { toAddress, type Address, type Hex } from '../model/address.js';
+import { type DevnetRole, devnetRoleIndexes } from '../chain/dev-accounts.js';
 
 /** Where `mandate devnet` writes its manifest, relative to the working directory. */
 export const defaultDevnetManifestPath = '.mandate/devnet.json';

@@ -1,6 +1,6 @@
-import { MandateError } from '../../model/base-error.js';
-import { readCsv, readCsvHeader, requireColumns } from '../../market/csv/read-csv.js';
-import { sampleData } from '../../market/sample-data.js';
+import { MandateError } from '../model/base-error.js';
+import { readCsv, readCsvHeader, requireColumns } from '../market/csv/read-csv.js';
+import { sampleData } from '../market/sample-data.js';
 
 /** The sample day of real USDC/WETH 0.05 % swaps (token0 = USDC, token1 = WETH) shipped in data/. */
 export const defaultNoiseSwapsCsvPath = sampleData.usdcWethEvents;

@@ -1,4 +1,4 @@
-import { mulberry32 } from '../../model/mulberry32.js';
+import { mulberry32 } from '../model/mulberry32.js';
 
 /**
  * A small seeded PRNG (mulberry32): the same seed gives the same sequence, so a market replay's noise

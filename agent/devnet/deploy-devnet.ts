@@ -1,10 +1,10 @@
 import { type Chain, type PublicClient, maxUint256, parseEther, stringToHex } from 'viem';
-import type { ResolvedConfig } from '../../config/index.js';
-import { sortsBefore, toAddress, type Address } from '../../model/address.js';
-import type { ChainlinkRound } from '../../market/validate-round.js';
-import type { Clock } from '../../model/clock.js';
-import { systemClock } from '../../model/clock.js';
-import { type DevAccount, type DevnetRole, devAccounts } from '../dev-accounts.js';
+import type { ResolvedConfig } from '../config/index.js';
+import { sortsBefore, toAddress, type Address } from '../model/address.js';
+import type { ChainlinkRound } from '../market/validate-round.js';
+import type { Clock } from '../model/clock.js';
+import { systemClock } from '../model/clock.js';
+import { type DevAccount, type DevnetRole, devAccounts } from '../chain/dev-accounts.js';
 import {
   devAggregatorAbi,
   devAggregatorBytecode,
@@ -25,13 +25,13 @@ import {
   uniswapV3FactoryBytecode,
   weth9Abi,
   weth9Bytecode,
-} from '../generated/index.js';
-import { linkBytecode } from '../link-bytecode.js';
-import { oraclePriceToSqrtPriceX96 } from '../price/sqrt-price.js';
+} from '../chain/generated/index.js';
+import { linkBytecode } from '../chain/link-bytecode.js';
+import { oraclePriceToSqrtPriceX96 } from '../chain/price/sqrt-price.js';
 import { createDevnetClients } from './devnet-clients.js';
 import type { DevnetManifest } from './devnet-manifest.js';
 import { approximateTick, devnetLiquidityRanges } from './liquidity-ranges.js';
-import { type PipelinedSender, createPipelinedSender } from './pipelined-sender.js';
+import { type PipelinedSender, createPipelinedSender } from '../chain/pipelined-sender.js';
 
 /** The fee tiers the devnet deploys, with how much of the standard liquidity layout each gets. */
 export const devnetPoolFees = [

@@ -2,9 +2,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { devAccounts } from '../dev-accounts.js';
+import { devAccounts } from '../chain/dev-accounts.js';
 import { type DevnetManifest, DevnetManifestError, devnetPool, readDevnetManifest, writeDevnetManifest } from './devnet-manifest.js';
-import { toAddress } from '../../model/address.js';
+import { toAddress } from '../model/address.js';
 
 const a = (n: number) => toAddress(`0x${n.toString(16).padStart(40, '0')}`);
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../config/config-error.js';
 import { validateConfig } from '../../config/validate-config.js';
-import { arbitrumPreset, ethereumPreset } from './index.js';
+import { arbitrumPreset, ethereumPreset } from '../../chain/presets/index.js';
 import { resolveLiveMarket } from './resolve-live-market.js';
 
 const VAULT = '0x88e6A0c2dDD26FEEb64F039a2c41296FcB3f5640';

@@ -1,7 +1,7 @@
-import { MandateError } from '../../model/base-error.js';
-import { type ChainlinkCsvRound, readChainlinkRounds } from '../../market/csv/chainlink-rounds.js';
-import { sampleData } from '../../market/sample-data.js';
-import { createRoundValidator } from '../../market/validate-round.js';
+import { MandateError } from '../model/base-error.js';
+import { type ChainlinkCsvRound, readChainlinkRounds } from '../market/csv/chainlink-rounds.js';
+import { sampleData } from '../market/sample-data.js';
+import { createRoundValidator } from '../market/validate-round.js';
 
 /** The sample ETH/USD history shipped in data/. */
 export const defaultReplayCsvPath = sampleData.ethUsdRounds;

@@ -1,9 +1,9 @@
 import { ConfigError } from '../../config/config-error.js';
 import type { MandateConfig } from '../../config/config-schema.js';
 import type { Address } from '../../model/address.js';
-import type { ChainPreset, TokenPreset } from './chain-preset.js';
-import { getChainPreset } from './chain-presets.js';
-import { uniswapV3PoolAddress } from './pool-address.js';
+import type { ChainPreset, TokenPreset } from '../../chain/presets/chain-preset.js';
+import { getChainPreset } from '../../chain/presets/chain-presets.js';
+import { uniswapV3PoolAddress } from '../../chain/presets/pool-address.js';
 
 /** The concrete addresses a live agent watches and trades, from the preset and `market` config. */
 export type LiveMarket = {

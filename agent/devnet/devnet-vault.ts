@@ -1,12 +1,12 @@
 import { encodeDeployData, zeroAddress } from 'viem';
-import { configSchema, vaultPolicyFromRisk, type MandateConfig } from '../../config/index.js';
-import type { Address } from '../../model/address.js';
-import type { VaultPolicy } from '../../policy/policy-state.js';
-import type { DevnetExtension } from '../devnet/deploy-devnet.js';
-import type { DevnetManifest } from '../devnet/devnet-manifest.js';
-import { devTokenAbi, mandateVaultAbi, mandateVaultBytecode, weth9Abi } from '../generated/index.js';
-import type { VaultPoolSetup, VaultTokenSetup } from './deploy-vault.js';
-import { toVaultError } from './vault-errors.js';
+import { configSchema, vaultPolicyFromRisk, type MandateConfig } from '../config/index.js';
+import type { Address } from '../model/address.js';
+import type { VaultPolicy } from '../policy/policy-state.js';
+import type { DevnetExtension } from './deploy-devnet.js';
+import type { DevnetManifest } from './devnet-manifest.js';
+import { devTokenAbi, mandateVaultAbi, mandateVaultBytecode, weth9Abi } from '../chain/generated/index.js';
+import type { VaultPoolSetup, VaultTokenSetup } from '../chain/vault/deploy-vault.js';
+import { toVaultError } from '../chain/vault/vault-errors.js';
 
 /** Everything the devnet vault is deployed with (the constructor's VaultSetup, in TypeScript units). */
 export type DevnetVaultSetup = {

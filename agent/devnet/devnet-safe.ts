@@ -1,14 +1,14 @@
 import { encodeFunctionData } from 'viem';
-import { toAddress, type Address, type Hex } from '../../model/address.js';
-import { devAccountAt } from '../dev-accounts.js';
-import type { DevnetExtension } from '../devnet/deploy-devnet.js';
-import type { DevnetManifest } from '../devnet/devnet-manifest.js';
-import { TransactionFailedError } from '../devnet/pipelined-sender.js';
-import { mandateVaultAbi, safeL2Abi } from '../generated/index.js';
-import { deploySafe } from './deploy-safe.js';
-import { buildSafeTransaction, hashSafeTransaction, readSafeTransactionHash } from './safe-transaction.js';
-import { SafeHashMismatchError } from './safe-errors.js';
-import { packSafeSignatures, signSafeTransaction } from './sign-safe-transaction.js';
+import { toAddress, type Address, type Hex } from '../model/address.js';
+import { devAccountAt } from '../chain/dev-accounts.js';
+import type { DevnetExtension } from './deploy-devnet.js';
+import type { DevnetManifest } from './devnet-manifest.js';
+import { TransactionFailedError } from '../chain/pipelined-sender.js';
+import { mandateVaultAbi, safeL2Abi } from '../chain/generated/index.js';
+import { deploySafe } from '../chain/safe/deploy-safe.js';
+import { buildSafeTransaction, hashSafeTransaction, readSafeTransactionHash } from '../chain/safe/safe-transaction.js';
+import { SafeHashMismatchError } from '../chain/safe/safe-errors.js';
+import { packSafeSignatures, signSafeTransaction } from '../chain/safe/sign-safe-transaction.js';
 
 /** The anvil accounts that own the devnet Safe (free indexes after the devnet roles). */
 export const devnetSafeOwnerIndexes = [6, 7, 8] as const;
