@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { closeSync, fstatSync, mkdirSync, openSync, readSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Address } from '../../agent/model/address.js';
 import type { MarketEvent, OracleUpdate } from '../../agent/model/market-event.js';
@@ -38,47 +38,64 @@ export function cachedSource(source: HistoricalSource, parameters: CachedSourceP
 }
 
 function readCache(file: string, source: HistoricalSource): HistoricalSource | undefined {
-  let bytes: Buffer;
+  let fd: number;
   try {
-    bytes = readFileSync(file);
+    fd = openSync(file, 'r');
   } catch {
     return undefined;
   }
-  const headerLength = bytes.readUInt32LE(0);
-  const header = JSON.parse(bytes.subarray(4, 4 + headerLength).toString('utf8')) as CacheHeader;
-  if (header.format !== FORMAT || header.kind !== source.kind) return undefined;
-  // Columns start 8-byte aligned after the header.
-  const start = Math.ceil((4 + headerLength) / 8) * 8;
+  let header: CacheHeader;
+  let start: number;
+  try {
+    const length = Buffer.alloc(4);
+    readSync(fd, length, 0, 4, 0);
+    const json = Buffer.alloc(length.readUInt32LE(0));
+    readSync(fd, json, 0, json.length, 4);
+    header = JSON.parse(json.toString('utf8')) as CacheHeader;
+    // Columns start 8-byte aligned after the header.
+    start = Math.ceil((4 + json.length) / 8) * 8;
+    if (header.format !== FORMAT || header.kind !== source.kind || fstatSync(fd).size < start + header.count * 8 * 5) {
+      closeSync(fd);
+      return undefined;
+    }
+  } catch {
+    closeSync(fd);
+    return undefined;
+  }
   const { count, feed, decimals } = header;
-  if (bytes.length < start + count * 8 * 5) return undefined;
-  // Views when the file's buffer is 8-byte aligned (it is for files of any size), else a copy.
-  const base = bytes.byteOffset + start;
-  const buffer = base % 8 === 0 ? bytes.buffer : bytes.buffer.slice(base, base + count * 8 * 5);
-  const offset = base % 8 === 0 ? base : 0;
-  const roundHigh = new BigUint64Array(buffer, offset, count);
-  const roundLow = new BigUint64Array(buffer, offset + count * 8, count);
-  const answers = new BigInt64Array(buffer, offset + count * 16, count);
-  const updated = new BigInt64Array(buffer, offset + count * 24, count);
-  const times = new Float64Array(buffer, offset + count * 32, count);
   return {
     kind: source.kind,
     label: source.label,
     expectedEvents: count,
     *batches() {
+      // One batch of each column at a time, read from the file: memory stays that of a batch.
+      const chunk = Buffer.alloc(DEFAULT_BATCH_SIZE * 8 * 5);
+      const roundHigh = new BigUint64Array(chunk.buffer, chunk.byteOffset, DEFAULT_BATCH_SIZE);
+      const roundLow = new BigUint64Array(chunk.buffer, chunk.byteOffset + DEFAULT_BATCH_SIZE * 8, DEFAULT_BATCH_SIZE);
+      const answers = new BigInt64Array(chunk.buffer, chunk.byteOffset + DEFAULT_BATCH_SIZE * 16, DEFAULT_BATCH_SIZE);
+      const updated = new BigInt64Array(chunk.buffer, chunk.byteOffset + DEFAULT_BATCH_SIZE * 24, DEFAULT_BATCH_SIZE);
+      const times = new Float64Array(chunk.buffer, chunk.byteOffset + DEFAULT_BATCH_SIZE * 32, DEFAULT_BATCH_SIZE);
       let high = -1n;
       let base = 0n;
-      for (let from = 0; from < count; from += DEFAULT_BATCH_SIZE) {
-        const to = Math.min(count, from + DEFAULT_BATCH_SIZE);
-        const batch: OracleUpdate[] = new Array(to - from);
-        for (let i = from; i < to; i++) {
-          // Round ids of one phase share their high bits: shift once per phase.
-          if (roundHigh[i] !== high) {
-            high = roundHigh[i]!;
-            base = high << 64n;
+      try {
+        for (let from = 0; from < count; from += DEFAULT_BATCH_SIZE) {
+          const size = Math.min(DEFAULT_BATCH_SIZE, count - from);
+          for (let column = 0; column < 5; column++) {
+            readSync(fd, chunk, column * DEFAULT_BATCH_SIZE * 8, size * 8, start + (column * count + from) * 8);
           }
-          batch[i - from] = { kind: 'oracle', feed, roundId: base + roundLow[i]!, answer: answers[i]!, decimals, updatedAt: updated[i]!, time: times[i]! };
+          const batch: OracleUpdate[] = new Array(size);
+          for (let i = 0; i < size; i++) {
+            // Round ids of one phase share their high bits: shift once per phase.
+            if (roundHigh[i] !== high) {
+              high = roundHigh[i]!;
+              base = high << 64n;
+            }
+            batch[i] = { kind: 'oracle', feed, roundId: base + roundLow[i]!, answer: answers[i]!, decimals, updatedAt: updated[i]!, time: times[i]! };
+          }
+          yield batch;
         }
-        yield batch;
+      } finally {
+        closeSync(fd);
       }
     },
     stats: () => header.stats,
