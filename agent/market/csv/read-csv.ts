@@ -60,24 +60,31 @@ export async function* readCsv(
   path: string,
   options: { onMalformed?: (line: number, reason: string) => void } = {},
 ): AsyncGenerator<CsvRow> {
-  const lines = createInterface({ input: openText(path), crlfDelay: Infinity });
+  const input = openText(path);
+  const lines = createInterface({ input, crlfDelay: Infinity });
   let header: string[] | undefined;
   let line = 0;
-  for await (const text of lines) {
-    line++;
-    if (text.trim() === '') continue;
-    const cells = splitCsvLine(text);
-    if (!header) {
-      header = cells.map((name) => name.trim());
-      continue;
+  try {
+    for await (const text of lines) {
+      line++;
+      if (text.trim() === '') continue;
+      const cells = splitCsvLine(text);
+      if (!header) {
+        header = cells.map((name) => name.trim());
+        continue;
+      }
+      if (cells.length !== header.length) {
+        options.onMalformed?.(line, `expected ${header.length} cells, found ${cells.length}`);
+        continue;
+      }
+      const values: Record<string, string> = {};
+      for (let i = 0; i < header.length; i++) values[header[i]!] = cells[i]!;
+      yield { line, values };
     }
-    if (cells.length !== header.length) {
-      options.onMalformed?.(line, `expected ${header.length} cells, found ${cells.length}`);
-      continue;
-    }
-    const values: Record<string, string> = {};
-    for (let i = 0; i < header.length; i++) values[header[i]!] = cells[i]!;
-    yield { line, values };
+  } finally {
+    // A reader that stops early (a header check, the first rows) must not leave the file being read to its end.
+    lines.close();
+    input.destroy();
   }
   if (!header) throw new CsvFormatError(`CSV file ${path} is empty.`, { details: 'Expected a header line.' });
 }
