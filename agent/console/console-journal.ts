@@ -1,5 +1,5 @@
 import type { StoredBatch } from '../journal/batch-store.js';
-import type { DecisionStatus } from '../journal/decision-store.js';
+import { storedDecisionFrom, type DecisionRow } from '../journal/decision-store.js';
 import type { Journal } from '../journal/open-journal.js';
 import { toAddress, type Address, type Hex } from '../model/address.js';
 import type { ConsoleBatch, ConsoleRecord, ConsoleRun } from './console-types.js';
@@ -31,24 +31,7 @@ export type ConsoleJournal = {
   firstTradeBlock(): bigint | undefined;
 };
 
-type Row = {
-  position: number;
-  id: string;
-  run_id: string;
-  seq: number;
-  time: number;
-  strategy_id: string;
-  status: DecisionStatus;
-  canonical_json: string;
-  hash: string;
-  reason: string | null;
-  tx_hash: string | null;
-  fill_json: string | null;
-  created_at: number;
-  completed_at: number | null;
-  batch_id: number | null;
-  trigger: string | null;
-};
+type Row = DecisionRow & { position: number };
 
 const columns = `d.rowid AS position, d.id, d.run_id, d.seq, d.time, d.strategy_id, d.status, d.canonical_json, d.hash, d.reason,
   d.tx_hash, d.fill_json, d.created_at, d.completed_at, d.batch_id, d.trigger`;
@@ -133,24 +116,7 @@ export function createConsoleJournal(parameters: ConsoleJournalParameters): Cons
 }
 
 function toRecord(row: Row): ConsoleRecord {
-  return {
-    position: row.position,
-    id: row.id as Hex,
-    runId: row.run_id,
-    seq: row.seq,
-    time: row.time,
-    strategyId: row.strategy_id,
-    status: row.status,
-    hash: row.hash as Hex,
-    canonicalJson: row.canonical_json,
-    reason: row.reason ?? undefined,
-    txHash: (row.tx_hash ?? undefined) as Hex | undefined,
-    fillJson: row.fill_json ?? undefined,
-    createdAt: row.created_at,
-    completedAt: row.completed_at ?? undefined,
-    batchId: row.batch_id ?? undefined,
-    trigger: row.trigger ?? undefined,
-  };
+  return { position: row.position, ...storedDecisionFrom(row) };
 }
 
 /**

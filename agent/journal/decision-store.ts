@@ -95,7 +95,8 @@ export type DecisionStore = DecisionJournal & {
   counts(runId?: string): Record<DecisionStatus, number>;
 };
 
-type DecisionRow = {
+/** A decision row as SQLite returns it (snake-case columns). */
+export type DecisionRow = {
   id: string;
   run_id: string;
   seq: number;
@@ -357,7 +358,17 @@ export function createDecisionStore(db: BetterSqlite3.Database, clock: Clock): D
 }
 
 function toDecision(row: DecisionRow): JournaledDecision {
-  return journaledDecisionFrom({
+  return journaledDecisionFrom(storedDecisionFrom(row));
+}
+
+/**
+ * A stored decision from its row: the columns renamed, the texts as written.
+ *
+ * @example
+ * const stored = storedDecisionFrom(row); // what journaledDecisionFrom parses, in Node or a browser
+ */
+export function storedDecisionFrom(row: DecisionRow): StoredDecision {
+  return {
     id: row.id as Hex,
     runId: row.run_id,
     seq: row.seq,
@@ -373,7 +384,7 @@ function toDecision(row: DecisionRow): JournaledDecision {
     completedAt: row.completed_at ?? undefined,
     batchId: row.batch_id ?? undefined,
     trigger: row.trigger ?? undefined,
-  });
+  };
 }
 
 /**
