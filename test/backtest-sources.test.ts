@@ -171,6 +171,7 @@ describe('layout detection', () => {
     expect((await openCsvSource({ path: uniswapPath, feed, pool })).kind).toBe('uniswap-events-csv');
     expect((await openCsvSource({ path: chainlinkPath, feed, pool })).kind).toBe('chainlink-csv');
     await expect(openCsvSource({ path: file('other.csv', 'a,b\n1,2'), feed, pool })).rejects.toThrow(/no layout/);
+    await expect(openCsvSource({ path: file('headless.csv', '1,190818855732,1680734315,1680734315,1\n'), feed, pool })).rejects.toThrow(/has no header row/);
   });
 });
 

@@ -52,6 +52,8 @@ describe('writeReport', () => {
     expect(html).toContain(`<td>${m.trades}</td>`);
     expect(html).toContain(`<td>${result.reasonerCalls}</td>`);
     expect(html).toContain(escapeHtml(JSON.stringify(result.strategy.params)));
+    expect(html).toContain(`data sha256 ${result.reproducibility.dataHash}`);
+    expect(html).toContain(result.reproducibility.configDigest);
     expect(html).toContain(ethUsd);
     expect(html).toContain('2023-06-01');
     for (const chart of ['equity', 'drawdown', 'price']) expect(html).toContain(`<div data-chart="${chart}"`);

@@ -5,7 +5,7 @@ import { cspHash, reportChartsScript } from './report-charts-bundle.js';
 /** The parts of a backtest result the report shows (a whole BacktestResult fits). */
 export type ReportInput = Pick<
   BacktestResult,
-  'runId' | 'strategy' | 'market' | 'source' | 'from' | 'to' | 'settings' | 'metrics' | 'equityCurve' | 'trades' | 'denialsByReason' | 'failuresByReason' | 'reasonerCalls' | 'policyPricing'
+  'runId' | 'strategy' | 'runStrategies' | 'strategies' | 'reproducibility' | 'market' | 'source' | 'from' | 'to' | 'settings' | 'metrics' | 'equityCurve' | 'trades' | 'denialsByReason' | 'failuresByReason' | 'reasonerCalls' | 'policyPricing'
 >;
 
 export type RenderReportOptions = {
@@ -63,14 +63,17 @@ export function renderReport(result: ReportInput, options: RenderReportOptions =
   const backtest = result.settings.backtest;
 
   const metadata: [string, string][] = [
-    ['Strategy', result.strategy.id === result.strategy.name ? result.strategy.name : `${result.strategy.name} (id ${result.strategy.id})`],
-    ['Params', JSON.stringify(result.strategy.params)],
+    ...result.runStrategies.map(({ id, name, params }): [string, string] => [
+      'Strategy',
+      `${id === name ? name : `${name} (id ${id})`} ${JSON.stringify(params)}: ${result.strategies[id]?.trades ?? 0} trades, PnL ${(result.strategies[id]?.pnl ?? 0).toFixed(2)}`,
+    ]),
     ['Data', `${result.source.label} (${result.source.kind}; ${result.source.stats.emitted.toLocaleString('en-US')} events read, ${result.source.stats.rejected} rows rejected)`],
     ['Period', `${utc(result.from)} → ${utc(result.to)}`],
     ['Market', `${market.base.symbol ?? market.base.address}/${market.quote.symbol ?? market.quote.address}, pool fee ${((market.poolFee ?? 500) / 10_000).toFixed(2)} %`],
     ['Costs', `gas ${backtest.gasPerTrade.toLocaleString('en-US')} per trade at ${backtest.gasPriceGwei} gwei, latency ${backtest.latencyBlocks} block(s)`],
     ['Policy priced by', result.policyPricing],
     ['Run', result.runId],
+    ['Reproducible from', `data sha256 ${result.reproducibility.dataHash ?? '(events handed in)'}, config ${result.reproducibility.configDigest}, mandate ${result.reproducibility.version} (lockfile sha256 ${result.reproducibility.lockHash.slice(0, 16)}…)`],
   ];
   const metrics: [string, string][] = [
     ['Return', percent(m.totalReturn)],

@@ -54,6 +54,14 @@ export async function openCsvSource(parameters: OpenCsvSourceParameters): Promis
     case 'ohlcv':
       return ohlcvCsvSource({ path, feed: parameters.feed, decimals: parameters.feedDecimals, mode: parameters.candles });
     default:
+      // A first line of numbers is data, not a header: say so, rather than list its numbers as columns.
+      if (header.filter((cell) => cell !== '').every((cell) => /^-?\d+(\.\d+)?$/.test(cell))) {
+        throw new CsvFormatError(`CSV file ${path} has no header row.`, {
+          details:
+            `Its first line is data (${header.slice(0, 4).join(', ')}…). Add a header line naming the columns: ${chainlinkRoundColumns.join(',')} ` +
+            `for Chainlink rounds (a decimals column is read too), ${ohlcvColumns.join(',')} for candles, or the Uniswap events layout (mandate data fetch uniswap writes it).`,
+        });
+      }
       throw new CsvFormatError(`CSV file ${path} is in no layout a backtest reads.`, {
         details:
           `Found columns: ${header.join(', ')}. Accepted: Chainlink rounds (${chainlinkRoundColumns.join(', ')}), ` +
