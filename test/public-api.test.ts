@@ -73,6 +73,9 @@ describe('a project of its own, importing mandate', () => {
     const journal = openJournal({ path: join(project, 'demo.sqlite'), clock: systemClock });
     try {
       expect(new Set(journal.decisions.list().map((decision) => decision.strategyId))).toEqual(new Set(['breakout']));
+      // Live, the strategy heard the outcome of each of its decisions, and its state was saved with it.
+      const saved = journal.checkpoints.load(summary.runId)?.states.breakout as { heard: number; long: boolean } | undefined;
+      expect(saved?.heard).toBe(summary.decisions);
     } finally {
       journal.close();
     }
